@@ -1,0 +1,141 @@
+package echolab.common;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The command line and lifecycle of every echo-lab server: flags, binding, the {@code listening on}
+ * line, stopping on SIGINT/SIGTERM, and the summary. A teaching server's {@code main} is one call:
+ * {@code ServerCommand.run("sync-echo", SyncEchoServer::new, args)}.
+ *
+ * <p>Exit codes: 1 when the server cannot listen (e.g. the port is in use),
+ * 2 for bad usage. User errors print one line, never a stack trace.
+ */
+@Command(sortOptions = false, usageHelpAutoWidth = true,
+        description = "Serve the TCP echo protocol (RFC 862): every byte received is sent back unchanged.%n"
+                + "Prints 'listening on HOST:PORT' once ready; SIGINT or SIGTERM stops it.",
+        footer = {"", "Exit status: 1 cannot listen (e.g. port in use), 2 bad usage; stopped by a signal,",
+                "the status is the signal's (130 for SIGINT, 143 for SIGTERM)."})
+public final class ServerCommand implements Callable<Integer> {
+
+    public static final int DEFAULT_PORT = 7007;
+    private static final long STOP_WAIT_MILLIS = 800;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Use 0.0.0.0 for all interfaces.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT, converter = PortConverter.class,
+            description = "TCP port, 0 to 65535 (default: ${DEFAULT-VALUE}); 0 picks a free port.")
+    int port;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    private final String name;
+    private final EchoServer.Factory factory;
+
+    private ServerCommand(String name, EchoServer.Factory factory) {
+        this.name = name;
+        this.factory = factory;
+    }
+
+    /** Parses {@code args}, runs the server until it is stopped, and exits the JVM with the exit code. */
+    public static void run(String name, EchoServer.Factory factory, String[] args) {
+        System.exit(execute(name, factory, args));
+    }
+
+    /** Like {@link #run} but returns the exit code instead of exiting (for tests). */
+    public static int execute(String name, EchoServer.Factory factory, String[] args) {
+        CommandLine commandLine = new CommandLine(new ServerCommand(name, factory));
+        commandLine.setCommandName(name);
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            System.err.println(name + ": unknown host '" + host + "'");
+            return 2;
+        }
+
+        Connections connections = new Connections(name);
+        EchoServer server;
+        try {
+            server = factory.open(address, connections);
+        } catch (BindException e) {
+            String why = String.valueOf(e.getMessage());
+            System.err.println(why.contains("in use")
+                    ? name + ": port " + port + " is already in use on " + host
+                    : name + ": cannot listen on " + host + ":" + port + ": " + why);
+            return 1;
+        } catch (IOException e) {
+            System.err.println(name + ": cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+
+        CountDownLatch served = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, connections, served), name + "-stop"));
+
+        InetSocketAddress bound = server.address();
+        System.out.println("listening on " + hostString(bound) + ":" + bound.getPort());
+        System.out.flush();
+        try {
+            server.serve();
+        } finally {
+            served.countDown();
+        }
+        return 0;
+    }
+
+    /** SIGINT/SIGTERM: close the server, give its loop a moment to finish, print the summary. */
+    private static void stop(EchoServer server, Connections connections, CountDownLatch served) {
+        try {
+            server.close();
+            served.await(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            System.err.println("error while stopping: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.err.println(connections.summary());
+        System.err.flush();
+    }
+
+    private static String hostString(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Ports are 0 to 65535; anything else is a usage error (exit 2), not a stack trace. */
+    static final class PortConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int port;
+            try {
+                port = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a port number");
+            }
+            if (port < 0 || port > 65535) {
+                throw new TypeConversionException("port " + port + " is out of range (0 to 65535)");
+            }
+            return port;
+        }
+    }
+}

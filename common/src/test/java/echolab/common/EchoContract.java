@@ -1,0 +1,351 @@
+package echolab.common;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The echo contract (PROTOCOL.md), written once and run against every server in-process on port 0.
+ * A server module runs it with a three-line subclass that names its factory.
+ *
+ * <p>Every wait is bounded (socket timeouts, polls with deadlines, a per-test timeout), so a broken
+ * server fails a test rather than hanging the build.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+public abstract class EchoContract {
+
+    private static final int MiB = 1024 * 1024;
+
+    /** The server under test. */
+    protected abstract EchoServer.Factory factory();
+
+    /** False for a server that handles one connection at a time (sync-echo). */
+    protected boolean servesConcurrently() {
+        return true;
+    }
+
+    protected InetSocketAddress address;
+    protected Connections connections;
+    private EchoServer server;
+    private Thread loop;
+    private volatile Throwable loopFailure;
+    private final ByteArrayOutputStream serverLog = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void startServer() throws IOException {
+        connections = new Connections("server-under-test", new PrintStream(serverLog, true));
+        server = factory().open(new InetSocketAddress("127.0.0.1", 0), connections);
+        address = server.address();
+        loop = Thread.ofPlatform().name("serve-loop").start(() -> {
+            try {
+                server.serve();
+            } catch (Throwable e) {
+                loopFailure = e;
+            }
+        });
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+        loop.join(5_000);
+        assertFalse(loop.isAlive(), "serve() did not return within 5 s of close()");
+        assertNull(loopFailure, () -> "serve() failed: " + loopFailure);
+    }
+
+    // ---- the basics ---------------------------------------------------------------------------
+
+    @Test
+    void oneRoundTrip() throws IOException {
+        try (TestClient client = TestClient.connect(address)) {
+            assertArrayEquals("hello, echo-lab\n".getBytes(US_ASCII), client.roundTrip("hello, echo-lab\n".getBytes(US_ASCII)));
+        }
+    }
+
+    @Test
+    void twentyThousandMessagesPipelinedInOneWrite() throws Exception {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < 20_000; i++) {
+            all.write(String.format("message %05d\n", i).getBytes(US_ASCII));
+        }
+        byte[] sent = all.toByteArray();
+        try (TestClient client = TestClient.connect(address)) {
+            CompletableFuture<Void> written = client.writeAsync(sent);
+            assertArrayEquals(sent, client.readExactly(sent.length));
+            written.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aMessageSentOneByteAtATime() throws IOException {
+        byte[] message = "one byte at a time".getBytes(US_ASCII);
+        try (TestClient client = TestClient.connect(address)) {
+            for (byte b : message) {
+                client.write(new byte[] {b});
+            }
+            assertArrayEquals(message, client.readExactly(message.length));
+        }
+    }
+
+    @Test
+    void allByteValuesComeBackUnchanged() throws IOException {
+        byte[] message = new byte[256 * 4];
+        for (int i = 0; i < message.length; i++) {
+            message[i] = (byte) (255 - i % 256);
+        }
+        try (TestClient client = TestClient.connect(address)) {
+            assertArrayEquals(message, client.roundTrip(message));
+        }
+    }
+
+    // ---- half-close and bulk ------------------------------------------------------------------
+
+    @Test
+    void halfCloseWithDataPendingGetsEverythingThenEof() throws Exception {
+        byte[] sent = TestClient.randomBytes(2 * MiB, 862);
+        try (TestClient client = TestClient.connect(address)) {
+            CompletableFuture<Void> written = client.writeAsync(sent);
+            written.get(20, TimeUnit.SECONDS);     // the write returns once the kernel holds it all...
+            client.shutdownOutput();                // ...and most of it is still unechoed: half-close now
+            assertArrayEquals(sent, client.readExactly(sent.length));
+            assertEquals(-1, client.read(new byte[1]), "expected EOF after the echo of a half-closed stream");
+        }
+    }
+
+    @Test
+    void eightMiBBurstWhileReadingComesBackIntact() throws Exception {
+        byte[] sent = TestClient.randomBytes(8 * MiB, 7);
+        try (TestClient client = TestClient.connect(address)) {
+            CompletableFuture<Void> written = client.writeAsync(sent);
+            assertArrayEquals(sent, client.readExactly(sent.length));
+            written.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- hostile clients ----------------------------------------------------------------------
+
+    /**
+     * A client writes 256 MiB and never reads. A server with backpressure stops reading from it once
+     * its bounded buffer is full, so the client's writes stall after the kernel buffers fill (tens of
+     * MiB on loopback) and the server's heap does not grow. A server that kept reading would take all
+     * 256 MiB. Meanwhile others are still served (sync-echo: only after the hog leaves).
+     */
+    @Test
+    void clientThatNeverReadsIsHeldBackAndMemoryStaysBounded() throws Exception {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long heapBefore = usedHeapAfterGc(memory);
+        AtomicLong accepted = new AtomicLong();
+        try (TestClient hog = TestClient.connect(address, 64 * 1024)) {
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                byte[] chunk = TestClient.randomBytes(64 * 1024, 1);
+                try {
+                    while (accepted.get() < 256L * MiB) {
+                        hog.write(chunk);
+                        accepted.addAndGet(chunk.length);
+                    }
+                } catch (IOException expected) {
+                    // The test closes the hog while this write is blocked.
+                }
+            });
+            waitUntilStalled(accepted, 1_000, 30_000);
+            long heapDuring = usedHeapAfterGc(memory);
+            System.out.printf("never-reading client: %d MiB accepted of 256 MiB; server heap %+d KiB%n",
+                    accepted.get() / MiB, (heapDuring - heapBefore) / 1024);
+            assertTrue(accepted.get() < 128L * MiB,
+                    "the server kept reading from a client that never reads: " + accepted.get() / MiB + " MiB taken");
+            assertTrue(heapDuring - heapBefore < 32L * MiB,
+                    "heap grew by " + (heapDuring - heapBefore) / MiB + " MiB while a client never read");
+            if (servesConcurrently()) {
+                try (TestClient other = TestClient.connect(address)) {
+                    assertArrayEquals(new byte[] {1, 2, 3}, other.roundTrip(new byte[] {1, 2, 3}));
+                }
+            }
+            hog.reset();
+            writer.join(5_000);
+        }
+        try (TestClient after = TestClient.connect(address)) {
+            assertArrayEquals(new byte[] {4, 5, 6}, after.roundTrip(new byte[] {4, 5, 6}));
+        }
+    }
+
+    @Test
+    void slowReaderThatStartsAfterThreeSecondsGetsEveryByte() throws Exception {
+        byte[] sent = TestClient.randomBytes(16 * MiB, 3);
+        try (TestClient client = TestClient.connect(address)) {
+            CompletableFuture<Void> written = client.writeAsync(sent);
+            Thread.sleep(3_000);
+            assertArrayEquals(sent, client.readExactly(sent.length));
+            written.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void fiftyConnectionsResetMidStreamDoNotStopTheServer() throws Exception {
+        byte[] chunk = TestClient.randomBytes(64 * 1024, 50);
+        for (int i = 0; i < 50; i++) {
+            TestClient client = TestClient.connect(address);
+            client.writeAsync(chunk);
+            client.readExactly(1024);              // the echo has started...
+            client.reset();                        // ...and the client vanishes with a RST
+        }
+        try (TestClient survivor = TestClient.connect(address)) {
+            assertArrayEquals(new byte[] {9, 8, 7}, survivor.roundTrip(new byte[] {9, 8, 7}));
+        }
+        waitFor(() -> connections.openCount() == 0, 10_000, "reset connections were never closed by the server");
+    }
+
+    @Test
+    void stopClosesAConnectedClient() throws Exception {
+        try (TestClient client = TestClient.connect(address)) {
+            client.roundTrip(new byte[] {1});
+            server.close();
+            byte[] buffer = new byte[16];
+            try {
+                assertEquals(-1, client.read(buffer), "expected EOF once the server stopped");
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server stopped but left this connection open", e);
+            } catch (IOException resetIsFineToo) {
+                // A reset is an acceptable way for a stopping server to drop a connection.
+            }
+        }
+    }
+
+    // ---- many connections ---------------------------------------------------------------------
+
+    @Test
+    void twoThousandConcurrentConnectionsAreEachServed() throws Exception {
+        assumeTrue(servesConcurrently(), "serves one connection at a time");
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                clients.add(TestClient.connect(address));
+            }
+            waitFor(() -> connections.openCount() == 2_000, 20_000,
+                    "the server never held 2,000 connections open at once");
+            for (int i = 0; i < clients.size(); i++) {
+                clients.get(i).write(String.format("connection %04d", i).getBytes(US_ASCII));
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                assertEquals(String.format("connection %04d", i),
+                        new String(clients.get(i).readExactly(15), US_ASCII));
+            }
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void interleavedTrafficOnFiftyConnectionsStaysSeparate() throws Exception {
+        assumeTrue(servesConcurrently(), "serves one connection at a time");
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                clients.add(TestClient.connect(address));
+            }
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < clients.size(); i++) {
+                    clients.get(i).write(TestClient.randomBytes(100 + i * 37, round * 1_000L + i));
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    byte[] expected = TestClient.randomBytes(100 + i * 37, round * 1_000L + i);
+                    assertArrayEquals(expected, clients.get(i).readExactly(expected.length),
+                            "connection " + i + " round " + round);
+                }
+            }
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void secondClientIsServedWhileTheFirstStaysConnected() throws Exception {
+        assumeTrue(servesConcurrently(), "serves one connection at a time");
+        try (TestClient first = TestClient.connect(address); TestClient second = TestClient.connect(address)) {
+            first.roundTrip(new byte[] {1});
+            assertArrayEquals(new byte[] {2}, second.roundTrip(new byte[] {2}));
+        }
+    }
+
+    /** The lesson of sync-echo: the second client waits in the backlog until the first leaves. */
+    @Test
+    void oneAtATimeServerServesTheSecondClientOnlyAfterTheFirstLeaves() throws Exception {
+        assumeFalse(servesConcurrently(), "serves connections concurrently");
+        try (TestClient first = TestClient.connect(address); TestClient second = TestClient.connect(address)) {
+            assertArrayEquals(new byte[] {1}, first.roundTrip(new byte[] {1}));
+            second.write(new byte[] {2});
+            second.socket.setSoTimeout(1_000);
+            assertThrows(SocketTimeoutException.class, () -> second.readExactly(1),
+                    "the second client was answered while the first was still connected");
+            first.close();
+            second.socket.setSoTimeout(TestClient.READ_TIMEOUT_MILLIS);
+            assertArrayEquals(new byte[] {2}, second.readExactly(1));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static void waitUntilStalled(AtomicLong counter, long quietMillis, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = counter.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > TimeUnit.MILLISECONDS.toNanos(quietMillis)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void waitFor(BooleanSupplier condition, long maxMillis, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
+        }
+        return least;
+    }
+}

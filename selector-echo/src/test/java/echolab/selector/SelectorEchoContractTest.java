@@ -1,0 +1,12 @@
+package echolab.selector;
+
+import echolab.common.EchoContract;
+import echolab.common.EchoServer;
+
+/** The echo contract (PROTOCOL.md), run in-process against SelectorEchoServer. */
+class SelectorEchoContractTest extends EchoContract {
+    @Override
+    protected EchoServer.Factory factory() {
+        return SelectorEchoServer::new;
+    }
+}

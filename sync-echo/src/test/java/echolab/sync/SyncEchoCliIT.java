@@ -1,0 +1,11 @@
+package echolab.sync;
+
+import echolab.common.EchoCliContract;
+
+/** The command-line contract, run against target/sync-echo.jar in its own JVM. */
+class SyncEchoCliIT extends EchoCliContract {
+    @Override
+    protected String module() {
+        return "sync-echo";
+    }
+}

@@ -1,0 +1,12 @@
+package echolab.virtualthread;
+
+import echolab.common.EchoContract;
+import echolab.common.EchoServer;
+
+/** The echo contract (PROTOCOL.md), run in-process against VirtualThreadEchoServer. */
+class VirtualThreadEchoContractTest extends EchoContract {
+    @Override
+    protected EchoServer.Factory factory() {
+        return VirtualThreadEchoServer::new;
+    }
+}
