@@ -1,0 +1,136 @@
+/*
+ * Reference peer, not a teaching file: a minimal single-threaded epoll echo server in C, the ceiling
+ * the JVM servers are measured against. Same command line and lines as the Java servers:
+ *   echo-server [--host H] [--port P]   prints "listening on H:P", stops on SIGINT/SIGTERM.
+ * Level-triggered epoll, one 64 KiB read buffer shared by all connections; bytes the kernel would not
+ * take are kept per connection, and reading from that connection stops until they are written
+ * (backpressure, as in selector-echo).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BUFFER_SIZE (64 * 1024)
+#define MAX_EVENTS 512
+
+struct conn {
+    int fd;
+    char *pending;      /* bytes read but not yet written back; NULL when none */
+    size_t pending_off, pending_len;
+};
+
+static volatile sig_atomic_t stopping = 0;
+static unsigned long long served = 0, echoed = 0;
+
+static void on_signal(int sig) { (void) sig; stopping = 1; }
+
+static void usage(FILE *out) {
+    fprintf(out, "Usage: echo-server [--host HOST] [--port PORT]\n"
+                 "Native epoll echo server (echo-lab reference peer). Default 127.0.0.1:7007; port 0 picks a free port.\n");
+}
+
+static void close_conn(int epfd, struct conn *c) {
+    epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    close(c->fd);
+    free(c->pending);
+    free(c);
+}
+
+static void set_events(int epfd, struct conn *c) {
+    struct epoll_event ev = {.events = c->pending ? EPOLLOUT : EPOLLIN, .data.ptr = c};
+    epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+int main(int argc, char **argv) {
+    const char *host = "127.0.0.1";
+    long port = 7007;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(stdout); return 0; }
+        if (!strcmp(argv[i], "--host") && i + 1 < argc) { host = argv[++i]; continue; }
+        if (!strcmp(argv[i], "--port") && i + 1 < argc) {
+            char *end;
+            port = strtol(argv[++i], &end, 10);
+            if (*end || port < 0 || port > 65535) { fprintf(stderr, "echo-server: bad port '%s'\n", argv[i]); usage(stderr); return 2; }
+            continue;
+        }
+        fprintf(stderr, "echo-server: unknown option '%s'\n", argv[i]);
+        usage(stderr);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short) port)};
+    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) { fprintf(stderr, "echo-server: bad host '%s'\n", host); return 2; }
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int one = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(lfd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(lfd, 4096) < 0) {
+        if (errno == EADDRINUSE) fprintf(stderr, "echo-server: port %ld is already in use on %s\n", port, host);
+        else fprintf(stderr, "echo-server: cannot listen on %s:%ld: %s\n", host, port, strerror(errno));
+        return 1;
+    }
+    socklen_t len = sizeof addr;
+    getsockname(lfd, (struct sockaddr *) &addr, &len);
+    printf("listening on %s:%d\n", host, ntohs(addr.sin_port));
+    fflush(stdout);
+
+    int epfd = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};   /* NULL marks the listener */
+    epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev);
+    static char buffer[BUFFER_SIZE];
+    struct epoll_event events[MAX_EVENTS];
+
+    while (!stopping) {
+        int n = epoll_wait(epfd, events, MAX_EVENTS, 200);
+        for (int i = 0; i < n; i++) {
+            struct conn *c = events[i].data.ptr;
+            if (!c) {
+                int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+                if (fd < 0) continue;
+                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                c = calloc(1, sizeof *c);
+                c->fd = fd;
+                struct epoll_event cev = {.events = EPOLLIN, .data.ptr = c};
+                epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &cev);
+                served++;
+                continue;
+            }
+            if (c->pending) {                                   /* writable: flush what is pending */
+                ssize_t w = write(c->fd, c->pending + c->pending_off, c->pending_len - c->pending_off);
+                if (w < 0 && errno != EAGAIN) { close_conn(epfd, c); continue; }
+                if (w > 0) { c->pending_off += (size_t) w; echoed += (unsigned long long) w; }
+                if (c->pending_off == c->pending_len) { free(c->pending); c->pending = NULL; set_events(epfd, c); }
+                continue;
+            }
+            ssize_t r = read(c->fd, buffer, sizeof buffer);
+            if (r == 0 || (r < 0 && errno != EAGAIN)) { close_conn(epfd, c); continue; }   /* EOF: all echoed */
+            if (r < 0) continue;
+            ssize_t w = write(c->fd, buffer, (size_t) r);
+            if (w < 0 && errno != EAGAIN) { close_conn(epfd, c); continue; }
+            if (w < 0) w = 0;
+            echoed += (unsigned long long) w;
+            if (w < r) {                                        /* partial write: keep the rest, stop reading */
+                c->pending_len = (size_t) (r - w);
+                c->pending_off = 0;
+                c->pending = malloc(c->pending_len);
+                memcpy(c->pending, buffer + w, c->pending_len);
+                set_events(epfd, c);
+            }
+        }
+    }
+    fprintf(stderr, "echo-server: stopped; %llu connections served, %llu bytes echoed\n", served, echoed);
+    return 0;
+}

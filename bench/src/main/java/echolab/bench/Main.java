@@ -1,0 +1,30 @@
+package echolab.bench;
+
+import echolab.bench.load.LoadCommand;
+import echolab.bench.peers.NettyEchoServer;
+import echolab.bench.run.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar bench.jar <load|bench|netty-echo>}: what {@code ./echolab load} and {@code ./echolab bench} run. */
+@Command(name = "echolab", mixinStandardHelpOptions = false,
+        description = "echo-lab's measuring tools.",
+        subcommands = {LoadCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("netty-echo")) {
+            NettyEchoServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+}
