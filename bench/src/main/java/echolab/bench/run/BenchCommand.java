@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
             "latency corrected and uncorrected; (c) idle connections held plus one active; (d) the generator's",
             "own capacity against the native server. Writes results.json, summary.md, charts (PNG, SVG) and",
             ".hgrm files to results/<run>/, and prints the summary table at the end."},
-        footer = {"", "Profiles: quick (~1 min), default (~4 min), full (~15 min, 10,000 idle connections).",
+        footer = {"", "Profiles: quick (under 1 min), default (under 4 min), full (under 20 min, 10,000 idle connections).",
             "Exit status: 0 every scenario measured, 1 some scenario failed, 2 bad usage."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -103,32 +104,44 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        // (a) closed-loop sweep
-        for (ServerSpec server : servers) {
-            if (!server.available()) {
-                continue;
-            }
-            List<LoadConfig> sweep = new ArrayList<>();
-            for (int size : profile.sizes()) {
-                for (int c : profile.connections()) {
-                    sweep.add(config(c, size, profile.warmup(), profile.duration(), 0));
+        // All servers run at once, idle but for the one being measured, so that the scenarios can be
+        // interleaved: each point of the sweep measures every server back to back, in a rotating order,
+        // and the reference point is repeated in rounds. Drift on a shared machine then hits them alike.
+        Map<ServerSpec, ServerProcess> running = new LinkedHashMap<>();
+        List<ServerSpec> live = servers.stream().filter(ServerSpec::available).toList();
+        for (ServerSpec server : live) {
+            warmStart(server, running);
+        }
+
+        // (a) closed-loop sweep, round 1; then the reference point again in rounds 2..N
+        int step = 0;
+        for (int size : profile.sizes()) {
+            for (int c : profile.connections()) {
+                for (ServerSpec server : rotate(live, step++)) {
+                    measure(server, running, "closed", config(c, size, profile.warmup(), profile.duration(), 0), 1);
                 }
             }
-            runGroup(server, "closed", sweep);
+        }
+        for (int round = 2; round <= profile.rounds(); round++) {
+            for (ServerSpec server : rotate(live, step++)) {
+                measure(server, running, "closed", config(Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE,
+                        profile.warmup(), profile.duration(), 0), round);
+            }
         }
 
         // (b) open loop at one rate for all
         double openRate = rate != null ? rate : report.openLoopRate();
         if (openRate > 0) {
             report.setOpenLoopRate(openRate);
-            for (ServerSpec server : servers) {
-                if (server.available()) {
-                    runGroup(server, "open", List.of(config(profile.openLoopConnections(), Profile.REFERENCE_SIZE,
-                            profile.warmup(), profile.openLoopDuration(), openRate)));
-                }
+            for (ServerSpec server : rotate(live, step++)) {
+                measure(server, running, "open", config(profile.openLoopConnections(), Profile.REFERENCE_SIZE,
+                        profile.warmup(), profile.openLoopDuration(), openRate), 1);
             }
         } else {
             System.err.println("bench: no closed-loop throughput at 100 x 64 B to derive an open-loop rate from; skipping (b)");
+        }
+        for (ServerProcess server : running.values()) {
+            server.close();
         }
 
         // (c) idle connections held, one active
@@ -157,38 +170,63 @@ public final class BenchCommand implements Callable<Integer> {
                 Duration.ofSeconds(5), Duration.ofSeconds(5), 1);
     }
 
-    /** Starts the server once, runs the configs in order (restarting it if it dies), stops it. */
-    private void runGroup(ServerSpec spec, String scenario, List<LoadConfig> configs) throws InterruptedException {
-        ServerProcess server = null;
-        for (LoadConfig config : configs) {
-            String label = String.format("%s %s c=%d s=%d%s", spec.name(), scenario, config.connections(), config.size(),
-                    config.openLoop() ? String.format(" rate=%.0f", config.rate()) : "");
-            progress.starting(label);
-            Map<String, Object> row = row(spec, scenario, config.connections(), config.size());
-            try {
-                LoadConfig run = config;
-                if (server == null || !server.alive()) {
-                    if (server != null) {
-                        server.close();
-                    }
-                    server = ServerProcess.start(spec.pinnedCommand(serverCpus), 20_000);
-                    run = config.withWarmup(firstWarmup);      // a fresh JVM compiles on the server's core: warm it longer
-                }
-                LoadResult result = LoadGenerator.run(run.withPort(server.port()));
-                recordLoad(row, result, server, spec, scenario);
-                if (!server.alive()) {
-                    fail(row, "the server exited during the scenario: " + lastLine(server.stderr()));
-                }
-                progress.done(label, describe(row, result));
-            } catch (IOException | RuntimeException e) {
-                fail(row, e.getMessage());
-                progress.done(label, "FAILED: " + e.getMessage());
+    /**
+     * Starts a server and warms it up: a fresh JVM compiles its hot paths on the server's own core,
+     * which would otherwise be measured as the server's slowness.
+     */
+    private void warmStart(ServerSpec spec, Map<ServerSpec, ServerProcess> running) throws InterruptedException {
+        String label = spec.name() + " start and warm-up";
+        progress.starting(label);
+        try {
+            ServerProcess server = ServerProcess.start(spec.pinnedCommand(serverCpus), 20_000);
+            running.put(spec, server);
+            LoadResult warm = LoadGenerator.run(config(Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE, firstWarmup,
+                    Duration.ofMillis(200), 0).withPort(server.port()));
+            progress.done(label, String.format("ready on port %d (warm-up at %,.0f msg/s)", server.port(), warm.messagesPerSecond()));
+        } catch (IOException | RuntimeException e) {
+            progress.done(label, "FAILED: " + e.getMessage());
+        }
+    }
+
+    /** One scenario on one of the running servers; a server that died is restarted for its next one. */
+    private void measure(ServerSpec spec, Map<ServerSpec, ServerProcess> running, String scenario, LoadConfig config, int round)
+            throws InterruptedException {
+        String label = String.format("%s %s c=%d s=%d%s%s", spec.name(), scenario, config.connections(), config.size(),
+                config.openLoop() ? String.format(" rate=%.0f", config.rate()) : "", round > 1 ? " round " + round : "");
+        ServerProcess server = running.get(spec);
+        if (server == null || !server.alive()) {
+            if (server != null) {
+                server.close();
             }
-            report.add(row);
+            warmStart(spec, running);
+            server = running.get(spec);
         }
-        if (server != null) {
-            server.close();
+        progress.starting(label);
+        Map<String, Object> row = row(spec, scenario, config.connections(), config.size());
+        row.put("round", round);
+        try {
+            if (server == null || !server.alive()) {
+                throw new IOException("the server is not running" + (server == null ? "" : ": " + lastLine(server.stderr())));
+            }
+            LoadResult result = LoadGenerator.run(config.withPort(server.port()));
+            recordLoad(row, result, server, spec, scenario + (round > 1 ? "-r" + round : ""));
+            if (!server.alive()) {
+                fail(row, "the server exited during the scenario: " + lastLine(server.stderr()));
+            }
+            progress.done(label, describe(row, result));
+        } catch (IOException | RuntimeException e) {
+            fail(row, e.getMessage());
+            progress.done(label, "FAILED: " + e.getMessage());
         }
+        report.add(row);
+    }
+
+    private static <T> List<T> rotate(List<T> list, int by) {
+        List<T> rotated = new ArrayList<>(list);
+        if (!rotated.isEmpty()) {
+            Collections.rotate(rotated, -(by % rotated.size()));
+        }
+        return rotated;
     }
 
     private void recordLoad(Map<String, Object> row, LoadResult result, ServerProcess server, ServerSpec spec, String scenario)
@@ -418,20 +456,21 @@ public final class BenchCommand implements Callable<Integer> {
     private static List<Double> plan(Profile p, List<ServerSpec> servers, NativePeers natives) {
         List<Double> steps = new ArrayList<>();
         long available = servers.stream().filter(ServerSpec::available).count();
-        double sweep = (p.warmup().toMillis() + p.duration().toMillis()) / 1e3 + 0.3;
+        double point = (p.warmup().toMillis() + p.duration().toMillis()) / 1e3 + 0.15;
         for (int i = 0; i < available; i++) {
-            for (int j = 0; j < p.connections().size() * p.sizes().size(); j++) {
-                steps.add(sweep + (j == 0 ? 1.0 + (p.firstWarmup().toMillis() - p.warmup().toMillis()) / 1e3 : 0));
-            }
+            steps.add(p.firstWarmup().toMillis() / 1e3 + 1.2);
+        }
+        for (int i = 0; i < available * (p.connections().size() * p.sizes().size() + p.rounds() - 1); i++) {
+            steps.add(point);
         }
         for (int i = 0; i < available; i++) {
-            steps.add((p.firstWarmup().toMillis() + p.openLoopDuration().toMillis()) / 1e3 + 1.3);
+            steps.add((p.warmup().toMillis() + p.openLoopDuration().toMillis()) / 1e3 + 0.3);
         }
         for (int i = 0; i < available; i++) {
-            steps.add(p.scaleDuration().toMillis() / 1e3 + 2.5 + p.idleConnections() / 2000.0);
+            steps.add(p.warmup().toMillis() / 1e3 + p.scaleDuration().toMillis() / 1e3 + 2.0 + p.idleConnections() / 2500.0);
         }
         if (p.capacity() && natives.server != null && servers.stream().anyMatch(s -> s.name().equals("native"))) {
-            steps.add(2 * sweep + 1);
+            steps.add(2 * (p.firstWarmup().toMillis() + p.duration().toMillis()) / 1e3 + 1);
         }
         return steps;
     }

@@ -45,6 +45,7 @@ final class Charts {
             List<Double> ys = new ArrayList<>();
             for (Map<String, Object> row : scenarios) {
                 if (spec.name().equals(row.get("server")) && "closed".equals(row.get("scenario"))
+                        && Integer.valueOf(1).equals(row.get("round"))
                         && Integer.valueOf(Profile.REFERENCE_SIZE).equals(row.get("size")) && !"failed".equals(row.get("status"))) {
                     Double y = value.apply(row);
                     if (y != null && y > 0) {

@@ -97,11 +97,10 @@ final class Report {
     /** Half the closed-loop throughput of the slowest concurrent server at 100 x 64 B. */
     double openLoopRate() {
         double slowest = Double.MAX_VALUE;
-        for (Map<String, Object> row : scenarios) {
-            if ("closed".equals(row.get("scenario")) && "ok".equals(row.get("status"))
-                    && !"sync".equals(row.get("server"))
-                    && (int) row.get("connections") == Profile.REFERENCE_CONNECTIONS && (int) row.get("size") == Profile.REFERENCE_SIZE) {
-                slowest = Math.min(slowest, throughput(row));
+        for (ServerSpec spec : servers) {
+            Double median = spec.name().equals("sync") ? null : reference(spec.name());
+            if (median != null && median > 0) {
+                slowest = Math.min(slowest, median);
             }
         }
         return slowest == Double.MAX_VALUE ? 0 : Math.floor(slowest / 2);
@@ -134,23 +133,24 @@ final class Report {
         StringBuilder s = new StringBuilder();
         Double netty = reference("netty");
         Double nativ = reference("native");
-        s.append(String.format("Main table: closed loop at %d connections x %d B; open loop at %s msg/s; %d idle connections%n%n",
-                Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE, rateText(), profile.idleConnections()));
-        s.append("| server | kind | msg/s | vs Netty | vs native | p50 | p99 | open-loop p99 (corrected) | server CPU us/msg | RSS per idle conn | threads with idle | note |\n");
-        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        s.append(String.format("Main table: closed loop at %d connections x %d B (median of %d interleaved rounds); "
+                        + "open loop at %s msg/s; %d idle connections%n%n",
+                Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE, profile.rounds(), rateText(), profile.idleConnections()));
+        s.append("| server | kind | msg/s | range over rounds | vs Netty | vs native | p50 | p99 | open-loop p99 (corrected) | server CPU us/msg | RSS per idle conn | threads with idle | note |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ServerSpec spec : servers) {
-            Map<String, Object> ref = find(spec.name(), "closed", Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE);
+            Map<String, Object> ref = medianReference(spec.name());
             Map<String, Object> open = find(spec.name(), "open", -1, -1);
             Map<String, Object> scale = find(spec.name(), "scale", -1, -1);
             if (ref == null && open == null && scale == null) {
-                s.append(String.format("| %s | %s | | | | | | | | | | %s |%n", spec.name(), spec.kind(),
+                s.append(String.format("| %s | %s | | | | | | | | | | | %s |%n", spec.name(), spec.kind(),
                         spec.available() ? "not measured" : "skipped: " + spec.unavailableReason()));
                 continue;
             }
             double tput = ref != null ? throughput(ref) : 0;
-            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     spec.name(), spec.kind(),
-                    ref != null ? String.format("%,.0f", tput) : "",
+                    ref != null ? String.format("%,.0f", tput) : "", spread(spec.name()),
                     ratio(tput, netty), ratio(tput, nativ),
                     micros(latency(ref, "p50")), micros(latency(ref, "p99")),
                     micros(latency(open, "p99")),
@@ -179,7 +179,7 @@ final class Report {
         s.append("| server | connections | size | msg/s | MiB/s | p50 | p90 | p99 | p99.9 | max | errors | starved | server CPU us/msg | peak RSS KiB | peak threads | status |\n");
         s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Map<String, Object> row : scenarios) {
-            if (!"closed".equals(row.get("scenario"))) {
+            if (!"closed".equals(row.get("scenario")) || !Integer.valueOf(1).equals(row.get("round"))) {
                 continue;
             }
             Map<String, Object> load = load(row);
@@ -193,6 +193,28 @@ final class Report {
                     number(serverStat(row, "cpuMicrosPerMessage"), "%.1f"),
                     number(serverStat(row, "peakRssKiB"), "%.0f"), number(serverStat(row, "peakThreads"), "%.0f"),
                     statusText(row)));
+        }
+        if (profile.rounds() > 1) {
+            s.append(String.format("%n## The reference point in %d rounds (100 x 64 B, closed loop, msg/s)%n%n", profile.rounds()));
+            s.append("Each round measures every server back to back in a rotating order; the main table takes the median.\n\n");
+            s.append("| server |");
+            for (int r = 1; r <= profile.rounds(); r++) {
+                s.append(" round ").append(r).append(" |");
+            }
+            s.append("\n|---|").append("---:|".repeat(profile.rounds())).append('\n');
+            for (ServerSpec spec : servers) {
+                s.append("| ").append(spec.name()).append(" |");
+                for (int r = 1; r <= profile.rounds(); r++) {
+                    String cell = "";
+                    for (Map<String, Object> row : referenceRounds(spec.name())) {
+                        if (Integer.valueOf(r).equals(row.get("round"))) {
+                            cell = String.format("%,.0f", throughput(row));
+                        }
+                    }
+                    s.append(' ').append(cell).append(" |");
+                }
+                s.append('\n');
+            }
         }
         s.append(String.format("%n## Open loop at %s msg/s, %d connections, 64 B%n%n", rateText(), profile.openLoopConnections()));
         s.append("Corrected latency counts from each message's planned send time; uncorrected from the actual send.\n\n");
@@ -261,8 +283,41 @@ final class Report {
     }
 
     private Double reference(String server) {
-        Map<String, Object> row = find(server, "closed", Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE);
+        Map<String, Object> row = medianReference(server);
         return row != null && "ok".equals(row.get("status")) ? throughput(row) : null;
+    }
+
+    /** Every round of the reference point (100 x 64 B, closed loop) that measured something. */
+    private List<Map<String, Object>> referenceRounds(String server) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> row : scenarios) {
+            if (server.equals(row.get("server")) && "closed".equals(row.get("scenario"))
+                    && Integer.valueOf(Profile.REFERENCE_CONNECTIONS).equals(row.get("connections"))
+                    && Integer.valueOf(Profile.REFERENCE_SIZE).equals(row.get("size")) && !"failed".equals(row.get("status"))) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** The round with the median throughput at the reference point: its figures go in the main table. */
+    private Map<String, Object> medianReference(String server) {
+        List<Map<String, Object>> rows = referenceRounds(server);
+        if (rows.isEmpty()) {
+            return find(server, "closed", Profile.REFERENCE_CONNECTIONS, Profile.REFERENCE_SIZE);
+        }
+        rows.sort(java.util.Comparator.comparingDouble(Report::throughput));
+        return rows.get((rows.size() - 1) / 2);
+    }
+
+    private String spread(String server) {
+        List<Map<String, Object>> rows = referenceRounds(server);
+        if (rows.size() < 2) {
+            return "";
+        }
+        double min = rows.stream().mapToDouble(Report::throughput).min().orElse(0);
+        double max = rows.stream().mapToDouble(Report::throughput).max().orElse(0);
+        return String.format("%,.0f-%,.0f", min, max);
     }
 
     @SuppressWarnings("unchecked")
