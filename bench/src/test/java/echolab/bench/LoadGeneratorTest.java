@@ -48,11 +48,14 @@ class LoadGeneratorTest {
             assertEquals(10, closed.connectionsOpened());
             assertTrue(closed.messages() > 100, closed.summary());
             assertEquals(closed.messages(), closed.latency().count(), "one latency per message");
+            // No allocation per message in the hot path (a few bytes per message of background noise at most).
+            assertTrue(closed.generator().allocatedBytesPerMessage() < 16, closed.summary());
             assertTrue(closed.latency().p50() <= closed.latency().p99() && closed.latency().p99() <= closed.latency().max());
 
             LoadResult open = LoadGenerator.run(open(server.address().getPort(), 10, 2_000, Duration.ofSeconds(2)));
             assertTrue(open.ok(), open.summary());
             assertTrue(Math.abs(open.achievedRate() - 2_000) < 200, "achieved " + open.achievedRate() + " of 2000 msg/s");
+            assertTrue(open.generator().allocatedBytesPerMessage() < 16, open.summary());
         } finally {
             server.close();
             loop.join(5_000);

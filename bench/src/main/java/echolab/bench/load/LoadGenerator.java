@@ -66,18 +66,20 @@ public final class LoadGenerator {
         Histogram uncorrected = Worker.newHistogram();
         Counters counters = new Counters();
         double busiest = 0;
+        long allocated = 0;
         double windowSeconds = config.duration().toNanos() / 1e9;
         for (Worker w : started) {
             corrected.add(w.corrected);
             uncorrected.add(w.uncorrected);
             counters.add(w.counters);
+            allocated += w.allocatedBytes;
             if (w.windowNanos > 0) {
                 busiest = Math.max(busiest, (w.cpuNanos - w.spinNanos) / (double) w.windowNanos);
                 windowSeconds = w.windowNanos / 1e9;
             }
         }
         return LoadResult.of(config, counters, corrected, uncorrected, windowSeconds,
-                busiest, processCpu / 1e9, wall / 1e9, started.get(0).measureFromNanos(), started.get(0).endNanos());
+                busiest, processCpu / 1e9, wall / 1e9, allocated, started.get(0).measureFromNanos(), started.get(0).endNanos());
     }
 
     /** The byte stream every connection sends, from a per-connection offset: PERIOD bytes plus a tail. */

@@ -54,12 +54,12 @@ public record LoadResult(
 
     /** The generator checking itself: CPU used, and whether it, not the server, was the bottleneck. */
     public record Generator(int threads, double busiestThreadLoad, double processCpuSeconds, double wallSeconds,
-                            boolean generatorBound) {
+                            double allocatedBytesPerMessage, boolean generatorBound) {
     }
 
     static LoadResult of(LoadConfig config, Counters c, Histogram corrected, Histogram uncorrected,
                          double seconds, double busiest, double processCpuSeconds, double wallSeconds,
-                         long measureFromNanos, long measureToNanos) {
+                         long allocatedBytes, long measureFromNanos, long measureToNanos) {
         double perSecond = c.messagesCompleted / seconds;
         boolean open = config.openLoop();
         return new LoadResult(config, open ? "open" : "closed", config.connections(), c.connectionsOpened, seconds,
@@ -70,6 +70,7 @@ public record LoadResult(
                         c.unansweredMessages, c.firstError),
                 c.starvedConnections, c.timedOutConnections,
                 new Generator(config.threads(), busiest, processCpuSeconds, wallSeconds,
+                        c.messagesCompleted > 0 ? allocatedBytes / (double) c.messagesCompleted : 0,
                         busiest >= LoadGenerator.GENERATOR_BOUND_THRESHOLD),
                 corrected, uncorrected, measureFromNanos, measureToNanos);
     }
@@ -109,8 +110,9 @@ public record LoadResult(
         if (errors.first() != null) {
             s.append("  first error ").append(errors.first()).append(System.lineSeparator());
         }
-        s.append(String.format("  generator   busiest thread %.0f%% busy, %.2f CPU-s over %.2f s%s%n",
+        s.append(String.format("  generator   busiest thread %.0f%% busy, %.2f CPU-s over %.2f s, %.2f bytes allocated per message%s%n",
                 100 * generator.busiestThreadLoad(), generator.processCpuSeconds(), generator.wallSeconds(),
+                generator.allocatedBytesPerMessage(),
                 generator.generatorBound() ? "  ** GENERATOR-BOUND: the generator, not the server, was the limit **" : ""));
         return s.toString();
     }

@@ -45,6 +45,7 @@ final class Worker implements Runnable {
     final Histogram uncorrected = newHistogram();
     final Counters counters = new Counters();
     long cpuNanos;
+    long allocatedBytes;                                   // by this thread in the measured window
     long spinNanos;
     long windowNanos;
 
@@ -187,6 +188,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
         try {
             waitUntil(startNanos);
             long now = System.nanoTime();
@@ -202,6 +204,7 @@ final class Worker implements Runnable {
             }
             boolean measuring = false;
             long cpuAtMeasure = 0;
+            long allocatedAtMeasure = 0;
             nextDue = rate > 0 ? startNanos : Long.MAX_VALUE;
             long nextTimeoutCheck = now + 100_000_000L;
             long drainUntil = endNanos + DRAIN_NANOS;
@@ -209,6 +212,7 @@ final class Worker implements Runnable {
                 if (!measuring && now >= measureFromNanos) {
                     measuring = true;
                     cpuAtMeasure = threads.getCurrentThreadCpuTime();
+                    allocatedAtMeasure = allocation.getCurrentThreadAllocatedBytes();
                     spinNanos = 0;
                 }
                 long wakeAt = Math.min(Math.min(nextDue, endNanos), nextTimeoutCheck);
@@ -216,16 +220,21 @@ final class Worker implements Runnable {
                 loopMeasuring = measuring;
                 long iterationStart = now;
                 int ready = waitNanos >= 1_000_000
-                        ? selector.select(this::handle, waitNanos / 1_000_000)
-                        : selector.selectNow(this::handle);
+                        ? selector.select(handler, waitNanos / 1_000_000)
+                        : selector.selectNow(handler);
                 now = System.nanoTime();
                 boolean sent = false;
                 if (rate > 0 && now >= nextDue) {
                     nextDue = sendDue(now);
                     sent = true;
                 }
-                if (ready == 0 && !sent && waitNanos < 1_000_000 && measuring) {
-                    spinNanos += System.nanoTime() - iterationStart;   // idle spinning before a due message
+                if (ready == 0 && !sent && waitNanos < 1_000_000) {
+                    // Spinning until a message is due: let anything else runnable on this core (the
+                    // kernel's softirq thread delivering loopback packets, for one) go first.
+                    Thread.yield();
+                    if (measuring) {
+                        spinNanos += System.nanoTime() - iterationStart;   // idle, not load
+                    }
                 }
                 if (now >= nextTimeoutCheck) {
                     checkTimeouts(now);
@@ -234,6 +243,7 @@ final class Worker implements Runnable {
             }
             if (measuring) {
                 cpuNanos = threads.getCurrentThreadCpuTime() - cpuAtMeasure;
+                allocatedBytes = allocation.getCurrentThreadAllocatedBytes() - allocatedAtMeasure;
                 windowNanos = Math.min(System.nanoTime(), endNanos) - measureFromNanos;
             }
             finish(System.nanoTime());
@@ -259,6 +269,7 @@ final class Worker implements Runnable {
     }
 
     private boolean loopMeasuring;
+    private final java.util.function.Consumer<SelectionKey> handler = this::handle;   // one object, not one per select
     private long nextDue;                                  // open loop: when the next message is due
 
     /** Called by the selector for each ready key, without a selected-key set to walk and clear. */
@@ -308,24 +319,14 @@ final class Worker implements Runnable {
             if (!c.open) {
                 continue;
             }
-            boolean started = false;
-            long planned = c.plannedNanos(c.messagesStarted);
-            while (planned <= now && c.inFlight() < config.pipeline() && planned < endNanos) {
-                c.sendTimes[(int) (c.messagesStarted % config.pipeline())] = now;
-                c.messagesStarted++;
-                started = true;
-                planned = c.plannedNanos(c.messagesStarted);
-            }
-            if (started) {
-                try {
-                    writePending(c);
-                } catch (IOException e) {
-                    failed(c, e);
-                    continue;
-                }
+            try {
+                sendDueOn(c, now);
+            } catch (IOException e) {
+                failed(c, e);
+                continue;
             }
             if (c.inFlight() < config.pipeline()) {
-                next = Math.min(next, planned);            // otherwise the next answer triggers the send
+                next = Math.min(next, c.plannedNanos(c.messagesStarted));   // else the next answer sends it
             }
         }
         return next;
@@ -419,15 +420,18 @@ final class Worker implements Runnable {
         }
     }
 
-    /** Open loop: an answer freed a slot for a message that was already due. */
+    /** Open loop: start the messages of one connection that are due, as far as the pipeline allows. */
     private void sendDueOn(Connection c, long now) throws IOException {
+        long before = c.messagesStarted;
         long planned = c.plannedNanos(c.messagesStarted);
         while (planned <= now && c.inFlight() < config.pipeline() && planned < endNanos) {
             c.sendTimes[(int) (c.messagesStarted % config.pipeline())] = now;
             c.messagesStarted++;
             planned = c.plannedNanos(c.messagesStarted);
         }
-        writePending(c);
+        if (c.messagesStarted != before) {
+            writePending(c);
+        }
     }
 
     private static void record(Histogram histogram, long nanos) {

@@ -318,6 +318,13 @@ public final class BenchCommand implements Callable<Integer> {
             scale.put("threadsPerIdleConnection", idle.isEmpty() ? null : (held.threads() - before.threads()) / (double) idle.size());
             scale.put("openError", openError);
             row.put("scale", scale);
+            if (openError != null && "failed".equals(row.get("status")) && active.errors().total() == active.errors().connectFailures()) {
+                // The server stopped accepting (sync-echo: its backlog is full of idle clients it will
+                // never serve), so the active connection could not even connect. That is the model, not a fault.
+                failures--;
+                row.put("status", "starved");
+                row.put("error", "backlog full: " + openError + "; the active connection could not connect");
+            }
             progress.done(label, String.format("%d idle held (%d accepted), %+.2f KiB and %+.3f threads per connection; active: %s",
                     idle.size(), accepted, (Double) scale.get("rssPerIdleConnectionKiB"),
                     (Double) scale.get("threadsPerIdleConnection"), describe(row, active)));
@@ -421,7 +428,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Pins the servers to the first half of the CPUs and this process (the generator) to the rest. */
     private String pin() {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = Environment.CORES;
         if (noPin || cores < 2 || !onPath("taskset")) {
             serverCpus = null;
             return null;

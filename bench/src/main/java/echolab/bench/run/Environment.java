@@ -15,6 +15,9 @@ final class Environment {
     private Environment() {
     }
 
+    /** Cores of the machine, read before this process pinned itself (which narrows availableProcessors). */
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+
     static Map<String, Object> describe(Path root, String serverCpus, String generatorCpus, boolean taskset) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
@@ -22,7 +25,7 @@ final class Environment {
         env.put("serverJvmFlags", ServerSpec.SERVER_JVM_FLAGS);
         env.put("generatorJvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         env.put("cpuModel", cpuModel());
-        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("cores", CORES);
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         env.put("kernel", System.getProperty("os.version"));
         env.put("memoryKiB", memTotal());
