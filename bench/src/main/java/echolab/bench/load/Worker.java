@@ -190,6 +190,9 @@ final class Worker implements Runnable {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
         try {
+            if (counters.connectionsOpened == 0) {
+                return;                                    // nothing to drive: report the connect failures now
+            }
             waitUntil(startNanos);
             long now = System.nanoTime();
             for (Connection c : connections) {
