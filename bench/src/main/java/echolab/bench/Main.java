@@ -1,5 +1,6 @@
 package echolab.bench;
 
+import echolab.bench.check.CheckCommand;
 import echolab.bench.load.LoadCommand;
 import echolab.bench.peers.NettyEchoServer;
 import echolab.bench.run.BenchCommand;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar bench.jar <load|bench|netty-echo>}: what {@code ./echolab load} and {@code ./echolab bench} run. */
 @Command(name = "echolab", mixinStandardHelpOptions = false,
         description = "echo-lab's measuring tools.",
-        subcommands = {LoadCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, BenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

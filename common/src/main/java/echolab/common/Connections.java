@@ -52,6 +52,23 @@ public final class Connections {
     /** {@code n} more bytes were written back to a client. */
     public void echoed(long n) {
         bytesEchoed.add(n);
+        if (INJECTED_SPIN_NANOS > 0) {
+            spin();
+        }
+    }
+
+    /**
+     * Test-only: {@code -Decholab.inject.spinNanos=N} burns N ns of CPU per echo, so that
+     * {@code ./echolab check --inject-slowdown} can prove it catches a slower candidate without touching
+     * a teaching file. Zero (the default) costs nothing: the JIT folds the check away.
+     */
+    private static final long INJECTED_SPIN_NANOS = Long.getLong("echolab.inject.spinNanos", 0);
+
+    private static void spin() {
+        long until = System.nanoTime() + INJECTED_SPIN_NANOS;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
     }
 
     /** One line to the log for a connection that failed; silent for failures caused by {@link #stopping()}. */

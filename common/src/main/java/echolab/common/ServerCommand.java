@@ -1,6 +1,7 @@
 package echolab.common;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -113,8 +114,17 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.err.println(connections.summary());
+        System.err.println(connections.summary() + jvmSummary());
         System.err.flush();
+    }
+
+    /** What the JVM spent: bytes allocated by all threads, platform threads started (read by ./echolab check). */
+    private static String jvmSummary() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
+            return ", " + threads.getTotalThreadAllocatedBytes() + " bytes allocated, "
+                    + threads.getTotalStartedThreadCount() + " threads started";
+        }
+        return "";
     }
 
     private static String hostString(InetSocketAddress address) {

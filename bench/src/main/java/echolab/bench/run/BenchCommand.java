@@ -88,7 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         firstWarmup = profile.firstWarmup();
-        String generatorCpus = pin();
+        Pinning pinning = Pinning.apply(noPin);
+        serverCpus = pinning.serverCpus();
+        String generatorCpus = pinning.generatorCpus();
         Path dir = out != null ? out : root.resolve("results").resolve(
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm")) + "-" + profile.name());
         Files.createDirectories(dir.resolve("hgrm"));
@@ -424,39 +426,6 @@ public final class BenchCommand implements Callable<Integer> {
     private static String lastLine(String text) {
         String[] lines = text.strip().split("\n");
         return lines.length == 0 ? "" : lines[lines.length - 1];
-    }
-
-    /** Pins the servers to the first half of the CPUs and this process (the generator) to the rest. */
-    private String pin() {
-        int cores = Environment.CORES;
-        if (noPin || cores < 2 || !onPath("taskset")) {
-            serverCpus = null;
-            return null;
-        }
-        int half = cores / 2;
-        serverCpus = half == 1 ? "0" : "0-" + (half - 1);
-        String generatorCpus = half == cores - 1 ? String.valueOf(half) : half + "-" + (cores - 1);
-        try {
-            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", generatorCpus, String.valueOf(ProcessHandle.current().pid()))
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return generatorCpus;
-            }
-        } catch (IOException | InterruptedException e) {
-            // fall through: unpinned
-        }
-        serverCpus = null;
-        return null;
-    }
-
-    private static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Planned seconds of every step, for the ETA. */

@@ -10,15 +10,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** What a result was measured on, recorded beside every results.json. */
-final class Environment {
+public final class Environment {
 
     private Environment() {
     }
 
     /** Cores of the machine, read before this process pinned itself (which narrows availableProcessors). */
-    static final int CORES = Runtime.getRuntime().availableProcessors();
+    public static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    static Map<String, Object> describe(Path root, String serverCpus, String generatorCpus, boolean taskset) {
+    public static Map<String, Object> describe(Path root, String serverCpus, String generatorCpus, boolean taskset) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("javaVendor", System.getProperty("java.vendor"));
@@ -66,7 +66,7 @@ final class Environment {
         return null;
     }
 
-    static String git(Path root, String... args) {
+    public static String git(Path root, String... args) {
         try {
             List<String> command = new java.util.ArrayList<>(List.of("git", "-C", root.toString()));
             command.addAll(List.of(args));

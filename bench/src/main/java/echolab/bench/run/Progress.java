@@ -3,7 +3,7 @@ package echolab.bench.run;
 import java.util.List;
 
 /** One line per step on stderr: step count, percent done, elapsed time and an ETA. */
-final class Progress {
+public final class Progress {
 
     private final List<Double> planned;
     private final double plannedTotal;
@@ -40,7 +40,7 @@ final class Progress {
         return remaining * Math.max(0.5, Math.min(pace, 3.0));
     }
 
-    static String format(double seconds) {
+    public static String format(double seconds) {
         long s = Math.round(seconds);
         return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code listening on}, watched through /proc (RSS, threads, CPU time) every 100 ms, stopped with
  * SIGTERM (SIGKILL after 5 s).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
@@ -30,9 +30,10 @@ final class ServerProcess implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final Thread sampler;
     private volatile boolean sampling = true;
+    private Thread drainer;
 
     /** One /proc reading. */
-    record Sample(long nanos, long rssKiB, int threads, long cpuTicks) {
+    public record Sample(long nanos, long rssKiB, int threads, long cpuTicks) {
     }
 
     private ServerProcess(Process process, int port, StringBuilder stderr) {
@@ -42,10 +43,10 @@ final class ServerProcess implements AutoCloseable {
         this.sampler = Thread.ofPlatform().daemon().name("proc-sampler").start(this::sampleLoop);
     }
 
-    static ServerProcess start(List<String> command, long timeoutMillis) throws IOException {
+    public static ServerProcess start(List<String> command, long timeoutMillis) throws IOException {
         Process process = new ProcessBuilder(command).start();
         StringBuilder err = new StringBuilder();
-        Thread.ofPlatform().daemon().start(() -> drain(process.getErrorStream(), err));
+        Thread drainer = Thread.ofPlatform().daemon().start(() -> drain(process.getErrorStream(), err));
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -69,7 +70,9 @@ final class ServerProcess implements AutoCloseable {
             String why = e.getCause() != null ? e.getCause().getMessage() : "no 'listening on' line within " + timeoutMillis + " ms";
             throw new IOException(why + (err.isEmpty() ? "" : "; stderr: " + err.toString().strip()));
         }
-        return new ServerProcess(process, port, err);
+        ServerProcess server = new ServerProcess(process, port, err);
+        server.drainer = drainer;
+        return server;
     }
 
     private static void drain(InputStream in, StringBuilder into) {
@@ -87,7 +90,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -95,7 +98,7 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
@@ -116,7 +119,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Reads /proc/PID/status and /proc/PID/stat now; null if the process is gone. */
-    Sample sampleNow() {
+    public Sample sampleNow() {
         try {
             long rss = 0;
             int threads = 0;
@@ -143,10 +146,10 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Server-side figures between two instants of this JVM's clock. */
-    record Window(long peakRssKiB, int peakThreads, double cpuSeconds) {
+    public record Window(long peakRssKiB, int peakThreads, double cpuSeconds) {
     }
 
-    Window window(long fromNanos, long toNanos) {
+    public Window window(long fromNanos, long toNanos) {
         Sample now = sampleNow();
         List<Sample> copy;
         synchronized (samples) {
@@ -175,7 +178,7 @@ final class ServerProcess implements AutoCloseable {
         return new Window(peakRss, peakThreads, Math.max(0, cpu));
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (stderr) {
             return stderr.toString();
         }
@@ -190,6 +193,9 @@ final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+        if (drainer != null) {
+            drainer.join(2_000);                           // the stop summary is the last thing on stderr
         }
     }
 }

@@ -6,18 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A server the bench can run: a teaching server, or a reference peer (Netty, native epoll). */
-record ServerSpec(String name, String kind, List<String> command, String unavailableReason) {
+public record ServerSpec(String name, String kind, List<String> command, String unavailableReason) {
 
     static final List<String> ALL = List.of("sync", "thread-per-conn", "selector", "virtual-thread", "netty", "native");
 
     /** The same JVM flags for every JVM server, recorded in results.json. */
-    static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
+    public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
 
     boolean available() {
         return unavailableReason == null;
     }
 
-    static ServerSpec of(String name, Path root, String java, Path nativeServer, String nativeProblem) {
+    public static ServerSpec of(String name, Path root, String java, Path nativeServer, String nativeProblem) {
         return switch (name) {
             case "sync", "thread-per-conn", "selector", "virtual-thread" -> jvm(name, "teaching",
                     List.of("-jar", root.resolve(name + "-echo/target/" + name + "-echo.jar").toString()), java);
@@ -41,7 +41,7 @@ record ServerSpec(String name, String kind, List<String> command, String unavail
     }
 
     /** The command, pinned to {@code cpus} with taskset when there is one. */
-    List<String> pinnedCommand(String cpus) {
+    public List<String> pinnedCommand(String cpus) {
         if (cpus == null) {
             return command;
         }

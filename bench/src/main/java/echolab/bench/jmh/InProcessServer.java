@@ -1,0 +1,93 @@
+package echolab.bench.jmh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+import echolab.common.Connections;
+import echolab.common.EchoServer;
+import echolab.selector.SelectorEchoServer;
+import echolab.sync.SyncEchoServer;
+import echolab.threadperconn.ThreadPerConnEchoServer;
+import echolab.virtualthread.VirtualThreadEchoServer;
+
+/** Plumbing for the JMH benchmarks: one of the four servers on port 0 in this JVM, and a blocking client. */
+final class InProcessServer implements AutoCloseable {
+
+    private final EchoServer server;
+    private final Thread loop;
+
+    InProcessServer(String name) throws IOException {
+        EchoServer.Factory factory = switch (name) {
+            case "sync" -> SyncEchoServer::new;
+            case "thread-per-conn" -> ThreadPerConnEchoServer::new;
+            case "selector" -> SelectorEchoServer::new;
+            case "virtual-thread" -> VirtualThreadEchoServer::new;
+            default -> throw new IllegalArgumentException("unknown server " + name);
+        };
+        server = factory.open(new InetSocketAddress("127.0.0.1", 0),
+                new Connections(name, new PrintStream(OutputStream.nullOutputStream())));
+        loop = Thread.ofPlatform().daemon().name(name + "-serve").start(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    Client connect(int size) throws IOException {
+        return new Client(server.address(), size);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        server.close();
+        loop.join(5_000);
+    }
+
+    /** One connection: sends {@code size} bytes and reads them all back, reusing one buffer. */
+    static final class Client implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final byte[] message;
+        private final byte[] echo;
+
+        Client(InetSocketAddress address, int size) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
+            socket.connect(address, 5_000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+            message = new byte[size];
+            for (int i = 0; i < size; i++) {
+                message[i] = (byte) (i * 31 + 7);
+            }
+            echo = new byte[size];
+        }
+
+        /** One round trip; returns a byte of the echo so that JMH cannot discard the work. */
+        byte roundTrip() throws IOException {
+            out.write(message);
+            int done = 0;
+            while (done < echo.length) {
+                int n = in.read(echo, done, echo.length - done);
+                if (n < 0) {
+                    throw new IOException("the server closed the connection");
+                }
+                done += n;
+            }
+            return echo[echo.length - 1];
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
