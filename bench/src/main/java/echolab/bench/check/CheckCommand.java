@@ -140,6 +140,8 @@ public final class CheckCommand implements Callable<Integer> {
         Map<String, Double> rates = new LinkedHashMap<>();
         Map<String, Version[]> versions = new LinkedHashMap<>();
         for (String server : servers) {
+            // The first run of a fresh JVM still compiles; a second one calibrates the rate and the injection.
+            run(server, new Version("base", baseTree, List.of()), 0);
             Measurement probe = run(server, new Version("base", baseTree, List.of()), 0);
             rates.put(server, Math.max(100, Math.floor(probe.throughput / 2)));
             List<String> extra = new ArrayList<>();
