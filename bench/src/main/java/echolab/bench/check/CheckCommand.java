@@ -40,13 +40,16 @@ import picocli.CommandLine.Option;
 @Command(name = "check", sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Compare the working tree with a base revision and fail on a performance regression.",
-            "Builds the base in a git worktree (.check/<sha>), then runs base and candidate servers in fresh JVMs,",
-            "interleaved in a seeded random order, round after round. Metrics per server, higher is worse:",
-            "time per message (closed loop), p50 and p99 at a fixed open-loop rate, server CPU per message,",
-            "bytes allocated per message, threads started. Per metric: the mean paired log-ratio",
-            "candidate/base with a 99% bootstrap interval. FAIL: interval wholly above +10% and estimate",
-            ">= +15%. PASS: interval wholly below +10%. Otherwise INCONCLUSIVE, and rounds are added up to",
-            "--max-rounds. Only FAIL fails the gate."},
+            "",
+            "Builds the base in a git worktree (.check/<sha>), then runs base and candidate servers in fresh "
+                + "JVMs, interleaved in a seeded random order, round after round. Metrics per server, all "
+                + "oriented so that higher is worse: time per message (closed loop), p50 and p99 at a fixed "
+                + "open-loop rate, server CPU per message, bytes allocated per message, threads started.",
+            "",
+            "Per metric: the mean paired log-ratio candidate/base with a 99%% bootstrap interval. FAIL: the "
+                + "interval lies wholly above +10%% and the estimate is at least +15%%. PASS: wholly below "
+                + "+10%%. Otherwise INCONCLUSIVE, and rounds are added up to --max-rounds. Only FAIL fails "
+                + "the gate."},
         footer = {"", "Exit status: 0 pass or inconclusive, 1 a metric failed, 2 bad usage or a build that failed."})
 public final class CheckCommand implements Callable<Integer> {
 
