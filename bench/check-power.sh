@@ -11,17 +11,17 @@ if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   exit 2
 fi
 OUT="${CHECK_POWER_OUT:-$(mktemp -d)}"
-ARGS=(--base HEAD --servers selector --rounds 4 --max-rounds 8 --duration 1s "$@")
+ARGS=(--base HEAD --servers selector --rounds 6 --max-rounds 12 --duration 1s "$@")
 slow_fail=0; aa_fail=0
 for i in $(seq 1 "$N"); do
   ./echolab check "${ARGS[@]}" --seed "$i" --inject-slowdown 25 --json "$OUT/slow-$i.json" > "$OUT/slow-$i.md" 2> "$OUT/slow-$i.log"
   rc=$?; [[ $rc -eq 1 ]] && slow_fail=$((slow_fail + 1))
-  echo "injected 25% slowdown, run $i: exit $rc ($(grep -c 'FAIL\*\*' "$OUT/slow-$i.md") FAIL rows)"
+  echo "injected 25% slowdown, run $i: exit $rc ($(grep -c '| \*\*FAIL\*\* |' "$OUT/slow-$i.md") FAIL rows)"
 done
 for i in $(seq 1 "$M"); do
   ./echolab check "${ARGS[@]}" --seed "$((1000 + i))" --json "$OUT/aa-$i.json" > "$OUT/aa-$i.md" 2> "$OUT/aa-$i.log"
   rc=$?; [[ $rc -eq 1 ]] && aa_fail=$((aa_fail + 1))
-  echo "A/A, run $i: exit $rc ($(grep -c 'FAIL\*\*' "$OUT/aa-$i.md") FAIL rows)"
+  echo "A/A, run $i: exit $rc ($(grep -c '| \*\*FAIL\*\* |' "$OUT/aa-$i.md") FAIL rows)"
 done
 echo "power: caught the injected 25% slowdown in $slow_fail of $N runs"
 echo "false alarms: failed an unchanged candidate in $aa_fail of $M runs"

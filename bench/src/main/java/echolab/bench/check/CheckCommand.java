@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit status: 0 pass or inconclusive, 1 a metric failed, 2 bad usage or a build that failed."})
 public final class CheckCommand implements Callable<Integer> {
 
+    static final int MIN_ROUNDS = 5;
     static final List<String> METRICS = List.of("usPerMessage", "openP50Us", "openP99Us", "cpuUsPerMessage",
             "allocBytesPerMessage", "threadsStarted");
     private static final Pattern SUMMARY = Pattern.compile(
@@ -62,7 +63,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Base revision (default: the merge-base with main; on main, HEAD~1).")
     String base;
 
-    @Option(names = "--rounds", defaultValue = "6", description = "Rounds before the first verdict (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "6", description = "Rounds before the first verdict, at least 5 (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--max-rounds", paramLabel = "N", description = "Cap when inconclusive (default: twice --rounds).")
@@ -111,8 +112,8 @@ public final class CheckCommand implements Callable<Integer> {
         root = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
         java = ProcessHandle.current().info().command().orElse("java");
         int cap = maxRounds != null ? maxRounds : 2 * rounds;
-        if (rounds < 2 || cap < rounds) {
-            System.err.println("check: --rounds must be at least 2 and --max-rounds at least --rounds");
+        if (rounds < MIN_ROUNDS || cap < rounds) {   // a bootstrap over fewer pairs is only their min and max
+            System.err.println("check: --rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
             return 2;
         }
         for (String s : servers) {
@@ -157,14 +158,16 @@ public final class CheckCommand implements Callable<Integer> {
         }
 
         Map<String, Map<String, List<double[]>>> pairs = new LinkedHashMap<>();   // server -> metric -> (base, candidate)
+        servers.forEach(server -> pairs.put(server, new LinkedHashMap<>()));   // the table in the order asked for
         SplittableRandom order = new SplittableRandom(seed);
         Map<String, Map<String, PairedRatio.Result>> results = new LinkedHashMap<>();
         int round = 0;
         long started = System.nanoTime();
+        List<String> active = new ArrayList<>(servers);   // after the first --rounds: only servers with an open question
         while (true) {
             round++;
             List<String[]> jobs = new ArrayList<>();
-            for (String server : servers) {
+            for (String server : active) {
                 jobs.add(new String[] {server, "0"});
                 jobs.add(new String[] {server, "1"});
             }
@@ -184,12 +187,17 @@ public final class CheckCommand implements Callable<Integer> {
                 }
             }
             results = analyse(pairs);
-            boolean inconclusive = results.values().stream().flatMap(m -> m.values().stream())
-                    .anyMatch(r -> r.verdict() == Verdict.INCONCLUSIVE);
+            Map<String, Map<String, PairedRatio.Result>> done = results;
+            active = servers.stream().filter(s -> done.getOrDefault(s, Map.of()).values().stream()
+                    .anyMatch(r -> r.verdict() == Verdict.INCONCLUSIVE)).toList();
+            boolean more = round < rounds || (!active.isEmpty() && round < cap);
+            if (round < rounds) {
+                active = servers;
+            }
             System.err.printf("check: round %d done (%s elapsed)%s%n", round,
                     echolab.bench.run.Progress.format((System.nanoTime() - started) / 1e9),
-                    round >= rounds && inconclusive && round < cap ? "; inconclusive metrics: adding a round" : "");
-            if (round >= rounds && (!inconclusive || round >= cap)) {
+                    more && round >= rounds ? "; inconclusive, one more round for " + String.join(", ", active) : "");
+            if (!more) {
                 break;
             }
         }
@@ -339,7 +347,8 @@ public final class CheckCommand implements Callable<Integer> {
                          Map<String, Map<String, PairedRatio.Result>> results) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("%n### echo-lab check: working tree vs %s (%s)%n%n", baseRev, baseSha.substring(0, 12)));
-        s.append("Higher is worse for every metric. Change: mean paired log-ratio as a percentage; interval: 99% bootstrap.\n\n");
+        s.append("Higher is worse for every metric. Base, candidate: medians over the rounds. Change: the mean paired "
+                + "log-ratio as a percentage; interval: 99% bootstrap.\n\n");
         s.append("| server | metric | base | candidate | change | 99% interval | rounds | verdict |\n");
         s.append("|---|---|---:|---:|---:|---|---:|---|\n");
         for (var server : results.entrySet()) {
