@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +151,12 @@ public final class CheckCommand implements Callable<Integer> {
             rates.put(server, Math.max(100, Math.floor(probe.throughput / 2)));
             List<String> extra = new ArrayList<>();
             if (injectSlowdown > 0) {
-                long spin = Math.round(probe.cpuUsPerMessage * 1000 * injectSlowdown / 100);
+                // One run's CPU per message moves by 15% here; the median of three pins the injected share.
+                double[] cpu = {probe.cpuUsPerMessage,
+                        run(server, new Version("base", baseTree, List.of()), 0).cpuUsPerMessage,
+                        run(server, new Version("base", baseTree, List.of()), 0).cpuUsPerMessage};
+                Arrays.sort(cpu);
+                long spin = Math.round(cpu[1] * 1000 * injectSlowdown / 100);
                 extra.add("-Decholab.inject.spinNanos=" + spin);
                 System.err.printf("check: injecting %.0f%% into the candidate's %s: %d ns of CPU per echo%n", injectSlowdown, server, spin);
             }
