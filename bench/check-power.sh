@@ -11,7 +11,7 @@ if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   exit 2
 fi
 OUT="${CHECK_POWER_OUT:-$(mktemp -d)}"
-ARGS=(--base HEAD --servers selector --rounds 6 --max-rounds 12 --duration 1s "$@")
+ARGS=(--base HEAD --servers selector "$@")            # otherwise the defaults: 6 to 18 rounds of 1 s runs
 slow_fail=0; aa_fail=0
 for i in $(seq 1 "$N"); do
   ./echolab check "${ARGS[@]}" --seed "$i" --inject-slowdown 25 --json "$OUT/slow-$i.json" > "$OUT/slow-$i.md" 2> "$OUT/slow-$i.log"

@@ -67,7 +67,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "6", description = "Rounds before the first verdict, at least 5 (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--max-rounds", paramLabel = "N", description = "Cap when inconclusive (default: twice --rounds).")
+    @Option(names = "--max-rounds", paramLabel = "N", description = "Cap when inconclusive (default: three times --rounds).")
     Integer maxRounds;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAMES",
@@ -75,7 +75,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Servers to compare (default: ${DEFAULT-VALUE}).")
     List<String> servers;
 
-    @Option(names = "--duration", defaultValue = "2s", converter = Durations.class,
+    @Option(names = "--duration", defaultValue = "1s", converter = Durations.class,
             description = "Measured time of each closed- and open-loop run (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
@@ -112,7 +112,7 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         root = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
         java = ProcessHandle.current().info().command().orElse("java");
-        int cap = maxRounds != null ? maxRounds : 2 * rounds;
+        int cap = maxRounds != null ? maxRounds : 3 * rounds;
         if (rounds < MIN_ROUNDS || cap < rounds) {   // a bootstrap over fewer pairs is only their min and max
             System.err.println("check: --rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
             return 2;

@@ -160,22 +160,51 @@ public final class ServerProcess implements AutoCloseable {
         }
         long peakRss = 0;
         int peakThreads = 0;
-        Sample first = null;
-        Sample last = null;
         for (Sample s : copy) {
             if (s.nanos() >= fromNanos - 100_000_000L && s.nanos() <= toNanos + 100_000_000L) {
                 peakRss = Math.max(peakRss, s.rssKiB());
                 peakThreads = Math.max(peakThreads, s.threads());
             }
-            if (first == null || s.nanos() <= fromNanos) {
-                first = s;                                  // the last reading at or before the start
-            }
-            if (s.nanos() <= toNanos) {
+        }
+        return new Window(peakRss, peakThreads, cpuSeconds(copy, fromNanos, toNanos));
+    }
+
+    /**
+     * CPU seconds the server spent in [from, to]. The readings are ~100 ms apart and their spacing drifts
+     * when the sampler waits for a busy core, so the difference between two readings covers a span that
+     * is not the window. The rate between the first and last reading inside the window, times the
+     * window's length, does not depend on where the readings fell; without two readings inside, the rate
+     * between the readings that bracket it.
+     */
+    static double cpuSeconds(List<Sample> samples, long fromNanos, long toNanos) {
+        Sample first = null;
+        Sample last = null;
+        for (Sample s : samples) {
+            if (s.nanos() >= fromNanos && s.nanos() <= toNanos) {
+                if (first == null) {
+                    first = s;
+                }
                 last = s;
             }
         }
-        double cpu = first == null || last == null ? 0 : (last.cpuTicks() - first.cpuTicks()) / (double) CLOCK_TICKS_PER_SECOND;
-        return new Window(peakRss, peakThreads, Math.max(0, cpu));
+        if (first == null || last.nanos() - first.nanos() < (toNanos - fromNanos) / 2) {
+            first = null;
+            last = null;
+            for (Sample s : samples) {
+                if (s.nanos() <= fromNanos) {
+                    first = s;                              // the last reading at or before the start
+                }
+                if (last == null && s.nanos() >= toNanos) {
+                    last = s;                               // the first reading at or after the end
+                }
+            }
+        }
+        if (first == null || last == null || last.nanos() <= first.nanos()) {
+            return 0;
+        }
+        double rate = (last.cpuTicks() - first.cpuTicks()) / (double) CLOCK_TICKS_PER_SECOND
+                / ((last.nanos() - first.nanos()) / 1e9);
+        return Math.max(0, rate * (toNanos - fromNanos) / 1e9);
     }
 
     public String stderr() {
