@@ -64,7 +64,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Base revision (default: the merge-base with main; on main, HEAD~1).")
     String base;
 
-    @Option(names = "--rounds", defaultValue = "6", description = "Rounds before the first verdict, at least 5 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "6", description = "Rounds before the first verdict, at least 5 (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--max-rounds", paramLabel = "N", description = "Cap when inconclusive (default: three times --rounds).")
@@ -75,11 +75,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Servers to compare (default: ${DEFAULT-VALUE}).")
     List<String> servers;
 
-    @Option(names = "--duration", defaultValue = "1s", converter = Durations.class,
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "1s", converter = Durations.class,
             description = "Measured time of each closed- and open-loop run (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--seed", defaultValue = "862", description = "Seed of the run order and the bootstrap (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "862", description = "Seed of the run order and the bootstrap (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
