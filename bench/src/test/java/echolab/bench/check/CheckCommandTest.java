@@ -33,36 +33,35 @@ class CheckCommandTest {
         }
     }
 
+    /** Runs check with {@code args} and asserts a usage error whose message contains {@code expected}. */
+    private static void assertUsageError(String expected, String... args) {
+        Outcome o = check(args);
+        assertEquals(2, o.exit(), o.stderr());
+        assertTrue(o.stderr().contains(expected), o.stderr());
+    }
+
     @Test
     void tooFewRoundsIsAUsageError() {
-        Outcome o = check("--rounds", "3");
-        assertEquals(2, o.exit());
-        assertTrue(o.stderr().contains("--rounds must be at least 5"), o.stderr());
+        assertUsageError("--rounds must be at least 5", "--rounds", "3");
     }
 
     @Test
     void aCapBelowTheRoundsIsAUsageError() {
-        assertEquals(2, check("--rounds", "8", "--max-rounds", "6").exit());
+        assertUsageError("--max-rounds at least --rounds", "--rounds", "8", "--max-rounds", "6");
     }
 
     @Test
     void anUnknownServerIsAUsageError() {
-        Outcome o = check("--servers", "selector,netty");
-        assertEquals(2, o.exit());
-        assertTrue(o.stderr().contains("unknown server 'netty'"), o.stderr());
+        assertUsageError("unknown server 'netty'", "--servers", "selector,netty");
     }
 
     @Test
     void aRevisionThatDoesNotExistIsAUsageError() {
-        Outcome o = check("--base", "no-such-revision-862", "--root", "..");
-        assertEquals(2, o.exit());
-        assertTrue(o.stderr().contains("'no-such-revision-862' is not a revision"), o.stderr());
+        assertUsageError("'no-such-revision-862' is not a revision", "--base", "no-such-revision-862", "--root", "..");
     }
 
     @Test
     void aMalformedNumberIsAUsageError() {
-        Outcome o = check("--rounds", "many");
-        assertEquals(2, o.exit());
-        assertTrue(o.stderr().contains("--rounds"), o.stderr());
+        assertUsageError("--rounds", "--rounds", "many");
     }
 }
