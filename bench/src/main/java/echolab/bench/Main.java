@@ -3,14 +3,17 @@ package echolab.bench;
 import echolab.bench.check.CheckCommand;
 import echolab.bench.load.LoadCommand;
 import echolab.bench.peers.NettyEchoServer;
+import echolab.bench.report.CompareCommand;
+import echolab.bench.report.ReportCommand;
 import echolab.bench.run.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar bench.jar <load|bench|netty-echo>}: what {@code ./echolab load} and {@code ./echolab bench} run. */
+/** {@code java -jar bench.jar <load|bench|report|compare|check|netty-echo>}: what the ./echolab commands run. */
 @Command(name = "echolab", mixinStandardHelpOptions = false,
         description = "echo-lab's measuring tools.",
-        subcommands = {LoadCommand.class, BenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, BenchCommand.class, ReportCommand.class, CompareCommand.class, CheckCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -14,15 +14,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import echolab.bench.load.LoadReport;
+import echolab.bench.results.BenchRun;
+import echolab.bench.results.ResultsFile;
+import echolab.bench.results.ResultsSchema;
+import echolab.bench.results.Scenario;
+import echolab.bench.results.SummaryMarkdown;
+import echolab.bench.results.Trial;
 import picocli.CommandLine;
 
 /**
  * A real, quick `bench` run over two servers (selector-echo, packaged earlier in the build, and the
- * native peer, or its skip note where there is no C compiler); its results.json is checked for the
- * schema and for values that make sense.
+ * native peer, or its skip note where there is no C compiler); its results.json is validated against
+ * the JSON Schema, read back into the model, and checked for values that make sense; `report` on the
+ * same folder renders the same summary.md.
  */
 class QuickBenchTest {
 
@@ -33,51 +38,54 @@ class QuickBenchTest {
         int exit = new CommandLine(new Main()).execute("bench", "--profile", "quick", "--only", "selector,native",
                 "--no-pin", "--root", root.toString(), "--out", out.toString());
 
-        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
-        assertEquals("echo-lab/bench-results", results.path("schema").asText());
-        assertEquals(1, results.path("schemaVersion").asInt());
-        assertTrue(results.path("run").path("complete").asBoolean(), "run not marked complete");
-        for (String key : new String[] {"jdk", "serverJvmFlags", "cpuModel", "cores", "kernel", "pinning", "gitCommit"}) {
-            assertTrue(results.path("environment").has(key), "environment." + key + " missing");
-        }
-        assertEquals("quick", results.path("run").path("profile").asText());
+        ResultsSchema.assertValid(out.resolve("results.json"));
+        BenchRun run = ResultsFile.read(out);
+        assertTrue(run.run().complete(), "run not marked complete");
+        assertEquals("quick", run.run().profile());
+        assertEquals("./echolab bench --profile quick --only selector,native --no-pin", run.run().command());
+        assertTrue(run.environment().cores() >= 1);
 
         Set<String> seen = new HashSet<>();
-        for (JsonNode row : results.path("scenarios")) {
-            String server = row.path("server").asText();
-            String scenario = row.path("scenario").asText();
-            seen.add(server + "/" + scenario);
-            if (row.path("status").asText().equals("skipped")) {
-                assertEquals("native", server, "only the native peer may be skipped (no C compiler)");
-                continue;
+        for (Scenario scenario : run.scenarios()) {
+            for (Trial trial : scenario.trials()) {
+                String server = trial.server();
+                seen.add(server + "/" + scenario.kind().label());
+                assertEquals(Trial.Status.OK, trial.status(), server + " " + scenario.id() + ": " + trial.error());
+                LoadReport load = trial.load();
+                assertTrue(load.messagesPerSecond() > 0, server + " " + scenario.id() + " echoed nothing");
+                assertEquals(0, load.errors().total(), server + " " + scenario.id() + " had errors");
+                assertEquals(load.connectionsOpened(), load.answeredInRampUp(), "every connection echoed once before measuring");
+                assertTrue(load.latencyMicros().p50() > 0, "p50 of " + server + " " + scenario.id());
+                assertTrue(load.latencyMicros().p50() <= load.latencyMicros().p99(), "p50 <= p99");
+                assertTrue(load.latencyMicros().p99() <= load.latencyMicros().max(), "p99 <= max");
+                assertTrue(trial.serverStats().peakRssKiB() > 0, "no RSS for " + server);
+                if (scenario.kind() == Scenario.Kind.SCALE) {
+                    assertEquals(200, trial.scale().idleOpened(), server + " idle connections opened");
+                    assertTrue(trial.scale().rssWithIdleKiB() > 0);
+                }
+                if (scenario.kind() == Scenario.Kind.CLOSED) {
+                    assertEquals(scenario.connections(), trial.serverStats().acceptedConnections(),
+                            server + " held every connection during the window");
+                }
+                if (scenario.kind() == Scenario.Kind.OPEN) {
+                    assertTrue(load.targetRate() > 0);
+                    assertNotNull(load.uncorrectedLatencyMicros());
+                    assertTrue(Files.isRegularFile(out.resolve(trial.hgrmUncorrected())));
+                }
+                assertTrue(Files.isRegularFile(out.resolve(trial.hgrm())), "missing " + trial.hgrm());
             }
-            assertEquals("ok", row.path("status").asText(), server + " " + scenario + ": " + row.path("error").asText());
-            JsonNode load = row.path("load");
-            assertTrue(load.path("messagesPerSecond").asDouble() > 0, server + " " + scenario + " echoed nothing");
-            assertEquals(0, load.path("errors").path("total").asLong(), server + " " + scenario + " had errors");
-            JsonNode latency = load.path("latencyMicros");
-            assertTrue(latency.path("p50").asDouble() > 0, "p50 of " + server + " " + scenario);
-            assertTrue(latency.path("p50").asDouble() <= latency.path("p99").asDouble(), "p50 <= p99");
-            assertTrue(latency.path("p99").asDouble() <= latency.path("max").asDouble(), "p99 <= max");
-            assertTrue(row.path("serverStats").path("peakRssKiB").asLong() > 0, "no RSS for " + server);
-            if (scenario.equals("scale")) {
-                JsonNode scale = row.path("scale");
-                assertEquals(200, scale.path("idleOpened").asInt(), server + " idle connections opened");
-                assertTrue(scale.path("rssWithIdleKiB").asLong() > 0);
-            }
-            if (scenario.equals("open")) {
-                assertTrue(load.path("targetRate").asDouble() > 0);
-                assertNotNull(load.get("uncorrectedLatencyMicros"));
-                assertTrue(Files.isRegularFile(out.resolve(row.path("hgrmUncorrected").asText())));
-            }
-            assertTrue(Files.isRegularFile(out.resolve(row.path("hgrm").asText())), "missing " + row.path("hgrm"));
+        }
+        for (BenchRun.ServerEntry server : run.servers()) {
+            assertTrue(server.skipped() == null || server.name().equals("native"), "only the native peer may be skipped (no C compiler)");
         }
         assertTrue(seen.containsAll(Set.of("selector/closed", "selector/open", "selector/scale")), seen.toString());
         for (String file : new String[] {"summary.md", "throughput.png", "throughput.svg", "p99.png", "spectrum.svg",
                 "rss-per-connection.png"}) {
             assertTrue(Files.size(out.resolve(file)) > 0, file + " missing or empty");
         }
-        assertTrue(Files.readString(out.resolve("summary.md")).contains("| selector | teaching |"));
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| selector | teaching |"));
+        assertEquals(SummaryMarkdown.render(run), summary, "summary.md is not what the model renders");
         assertEquals(0, exit, "bench reported a failed scenario");
     }
 }

@@ -24,6 +24,7 @@ public final class Connections {
     private final LongAdder served = new LongAdder();
     private final LongAdder bytesEchoed = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder acceptFailures = new LongAdder();
     private volatile boolean stopping;
 
     public Connections(String serverName) {
@@ -84,6 +85,7 @@ public final class Connections {
         if (stopping) {
             return;
         }
+        acceptFailures.increment();
         log.println(serverName + ": accept failed: " + message(e));
         try {
             Thread.sleep(10);
@@ -119,6 +121,10 @@ public final class Connections {
 
     public long failedCount() {
         return failed.sum();
+    }
+
+    public long acceptFailures() {
+        return acceptFailures.sum();
     }
 
     public int openCount() {

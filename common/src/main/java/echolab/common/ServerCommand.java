@@ -114,17 +114,25 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.err.println(connections.summary() + jvmSummary());
+        System.err.println(connections.summary());
+        System.err.println(machineSummary(connections));
         System.err.flush();
     }
 
-    /** What the JVM spent: bytes allocated by all threads, platform threads started (read by ./echolab check). */
-    private static String jvmSummary() {
-        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
-            return ", " + threads.getTotalThreadAllocatedBytes() + " bytes allocated, "
-                    + threads.getTotalStartedThreadCount() + " threads started";
+    /**
+     * The same figures for machines, one JSON line (read by ./echolab check): connections served, bytes
+     * echoed, failures, and what the JVM spent: bytes allocated by all threads, threads started.
+     */
+    static String machineSummary(Connections connections) {
+        long allocated = -1;
+        long threads = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            allocated = t.getTotalThreadAllocatedBytes();
         }
-        return "";
+        return String.format("{\"echo-lab\":\"stop-summary\",\"served\":%d,\"bytesEchoed\":%d,\"failed\":%d,"
+                        + "\"acceptFailures\":%d,\"bytesAllocated\":%d,\"threadsStarted\":%d}",
+                connections.served(), connections.bytesEchoed(), connections.failedCount(), connections.acceptFailures(),
+                allocated, threads);
     }
 
     private static String hostString(InetSocketAddress address) {

@@ -7,27 +7,18 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
+import echolab.bench.harness.ServerCatalogue;
 import echolab.common.Connections;
 import echolab.common.EchoServer;
-import echolab.selector.SelectorEchoServer;
-import echolab.sync.SyncEchoServer;
-import echolab.threadperconn.ThreadPerConnEchoServer;
-import echolab.virtualthread.VirtualThreadEchoServer;
 
-/** Plumbing for the JMH benchmarks: one of the four servers on port 0 in this JVM, and a blocking client. */
+/** Plumbing for the JMH benchmarks: one of the catalogue's teaching servers on port 0 in this JVM, and a blocking client. */
 final class InProcessServer implements AutoCloseable {
 
     private final EchoServer server;
     private final Thread loop;
 
     InProcessServer(String name) throws IOException {
-        EchoServer.Factory factory = switch (name) {
-            case "sync" -> SyncEchoServer::new;
-            case "thread-per-conn" -> ThreadPerConnEchoServer::new;
-            case "selector" -> SelectorEchoServer::new;
-            case "virtual-thread" -> VirtualThreadEchoServer::new;
-            default -> throw new IllegalArgumentException("unknown server " + name);
-        };
+        EchoServer.Factory factory = ServerCatalogue.named(name, ServerCatalogue.teaching()).factory();
         server = factory.open(new InetSocketAddress("127.0.0.1", 0),
                 new Connections(name, new PrintStream(OutputStream.nullOutputStream())));
         loop = Thread.ofPlatform().daemon().name(name + "-serve").start(() -> {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             "Drive an echo server and measure it: throughput, latency percentiles (HdrHistogram), errors.",
             "Closed loop by default (send, wait for the whole echo, send again); --rate R makes it open loop,",
             "with latency measured from each message's planned send time (coordinated omission corrected).",
-            "Every echoed byte is checked against what was sent."},
+            "Every echoed byte is checked against what was sent. Before the warm-up each connection is echoed once",
+            "(the ramp-up, bounded by --ramp-up), so measuring starts with every connection served."},
         footer = {"", "Example: ./echolab load --port 7007 --connections 100 --size 64 --duration 10s",
             "Exit status: 0 no errors, 1 errors or connections that could not be opened, 2 bad usage."})
 public final class LoadCommand implements Callable<Integer> {
@@ -55,6 +56,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Generator event-loop threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--ramp-up", defaultValue = "5s", converter = Durations.class,
+            description = "At most this long, before the warm-up, for every connection's first echo (default: ${DEFAULT-VALUE}).")
+    Duration rampUp;
+
     @Option(names = "--connect-timeout", defaultValue = "5s", converter = Durations.class,
             description = "Give up on a connection after this (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
@@ -77,7 +82,7 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadConfig config;
         try {
-            config = new LoadConfig(host, port, connections, size, pipeline, warmup, duration, rate,
+            config = new LoadConfig(host, port, connections, size, pipeline, rampUp, warmup, duration, rate,
                     connectTimeout, responseTimeout, threads);
         } catch (IllegalArgumentException e) {
             System.err.println("load: " + e.getMessage());
@@ -87,21 +92,16 @@ public final class LoadCommand implements Callable<Integer> {
                 config.openLoop() ? "open" : "closed", host, port, connections, size,
                 Durations.format(warmup), Durations.format(duration));
         LoadResult result = LoadGenerator.run(config);
-        System.out.print(result.summary());
+        System.out.print(result.report().text());
         if (json != null) {
-            writeJson(json, result);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result.report());
         }
         if (hgrm != null) {
-            Files.writeString(hgrm, LoadResult.hgrm(result.correctedHistogram()), StandardCharsets.UTF_8);
+            Files.writeString(hgrm, LoadResult.hgrm(result.corrected()), StandardCharsets.UTF_8);
             if (config.openLoop()) {
-                Files.writeString(Path.of(hgrm + ".uncorrected.hgrm"),
-                        LoadResult.hgrm(result.uncorrectedHistogram()), StandardCharsets.UTF_8);
+                Files.writeString(Path.of(hgrm + ".uncorrected.hgrm"), LoadResult.hgrm(result.uncorrected()), StandardCharsets.UTF_8);
             }
         }
         return result.ok() ? 0 : 1;
-    }
-
-    static void writeJson(Path file, LoadResult result) throws java.io.IOException {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result.toJson());
     }
 }

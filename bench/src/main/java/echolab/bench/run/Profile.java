@@ -22,11 +22,7 @@ record Profile(String name, List<Integer> connections, List<Integer> sizes, Dura
                     Duration.ofMillis(500), Duration.ofMillis(1500), 100, Duration.ofSeconds(3), 1000, Duration.ofSeconds(2), true, 3);
             case "full" -> new Profile("full", List.of(1, 10, 100, 1000), List.of(64, 4096), Duration.ofSeconds(5),
                     Duration.ofSeconds(2), Duration.ofSeconds(10), 100, Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), true, 5);
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; choose one of " + NAMES);
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; choose one of " + String.join(", ", NAMES));
         };
     }
-
-    /** The reference point of the side-by-side tables: 100 connections of 64-byte messages. */
-    static final int REFERENCE_CONNECTIONS = 100;
-    static final int REFERENCE_SIZE = 64;
 }

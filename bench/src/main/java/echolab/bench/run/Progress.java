@@ -2,8 +2,10 @@ package echolab.bench.run;
 
 import java.util.List;
 
+import echolab.bench.results.Format;
+
 /** One line per step on stderr: step count, percent done, elapsed time and an ETA. */
-public final class Progress {
+final class Progress {
 
     private final List<Double> planned;
     private final double plannedTotal;
@@ -18,7 +20,7 @@ public final class Progress {
 
     void starting(String label) {
         System.err.printf("[%3d/%d %3.0f%% %s, ETA %s] %s ...%n", step + 1, planned.size(),
-                100 * plannedDone / plannedTotal, format(elapsedSeconds()), format(etaSeconds()), label);
+                100 * plannedDone / plannedTotal, Format.seconds(elapsedSeconds()), Format.seconds(etaSeconds()), label);
     }
 
     void done(String label, String outcome) {
@@ -38,10 +40,5 @@ public final class Progress {
         double remaining = Math.max(0, plannedTotal - plannedDone);
         double pace = plannedDone > 0 ? elapsedSeconds() / plannedDone : 1.0;
         return remaining * Math.max(0.5, Math.min(pace, 3.0));
-    }
-
-    public static String format(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

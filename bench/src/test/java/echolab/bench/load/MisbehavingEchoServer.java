@@ -1,4 +1,4 @@
-package echolab.bench;
+package echolab.bench.load;
 
 import java.io.IOException;
 import java.io.InputStream;

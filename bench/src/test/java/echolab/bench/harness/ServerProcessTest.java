@@ -1,4 +1,4 @@
-package echolab.bench.run;
+package echolab.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import echolab.bench.run.ServerProcess.Sample;
+import echolab.bench.harness.ServerProcess.Sample;
 
 /** CPU time over a measurement window, from /proc readings that do not line up with it. */
 class ServerProcessTest {
@@ -16,7 +16,7 @@ class ServerProcessTest {
 
     /** A reading at {@code ms} of a server that has burnt {@code cpuPerSecond} CPU seconds per second since 0. */
     private static Sample at(long ms, double cpuPerSecond) {
-        return new Sample(ms * MS, 0, 0, (long) Math.floor(cpuPerSecond * ms / 10.0));   // 10 ms per tick
+        return new Sample(ms * MS, 0, 0, (long) Math.floor(cpuPerSecond * ms / 10.0), 0);   // 10 ms per tick
     }
 
     @Test

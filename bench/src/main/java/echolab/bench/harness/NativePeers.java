@@ -1,32 +1,24 @@
-package echolab.bench.run;
+package echolab.bench.harness;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the native reference peers (bench/native/*.c) with the machine's C compiler into
  * bench/target/native/, once and again whenever a source is newer. Without a compiler the native peer
  * is skipped, and the reason is reported.
+ *
+ * @param problem why the peers are not available; null when they are
  */
-final class NativePeers {
+public record NativePeers(Path server, Path client, String problem) {
 
-    final Path server;
-    final Path client;
-    final String problem;
-
-    private NativePeers(Path server, Path client, String problem) {
-        this.server = server;
-        this.client = client;
-        this.problem = problem;
-    }
-
-    static NativePeers build(Path root) {
+    public static NativePeers build(Path root) throws InterruptedException {
         Path sources = root.resolve("bench/native");
         Path out = root.resolve("bench/target/native");
-        String compiler = findCompiler();
+        String compiler = List.of("cc", "gcc", "clang").stream().filter(Pinning::onPath).findFirst().orElse(null);
         if (compiler == null) {
             return new NativePeers(null, null, "no C compiler (cc, gcc or clang) on PATH: native peer skipped");
         }
@@ -35,7 +27,7 @@ final class NativePeers {
             Path server = compile(compiler, sources.resolve("echo_server.c"), out.resolve("echo-server"));
             Path client = compile(compiler, sources.resolve("echo_client.c"), out.resolve("echo-client"));
             return new NativePeers(server, client, null);
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             return new NativePeers(null, null, "native peer not built: " + e.getMessage());
         }
     }
@@ -44,23 +36,11 @@ final class NativePeers {
         if (Files.isExecutable(binary) && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) > 0) {
             return binary;
         }
-        Process cc = new ProcessBuilder(compiler, "-O2", "-o", binary.toString(), source.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(cc.getInputStream().readAllBytes());
-        if (!cc.waitFor(60, TimeUnit.SECONDS) || cc.exitValue() != 0) {
-            throw new IOException(compiler + " failed on " + source.getFileName() + ": " + output.strip());
+        ChildProcess.Result r = ChildProcess.run(List.of(compiler, "-O2", "-o", binary.toString(), source.toString()),
+                null, Duration.ofSeconds(60));
+        if (!r.ok()) {
+            throw new IOException(compiler + " failed on " + source.getFileName() + ": " + r.output().strip());
         }
         return binary;
-    }
-
-    private static String findCompiler() {
-        for (String name : List.of("cc", "gcc", "clang")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return null;
     }
 }

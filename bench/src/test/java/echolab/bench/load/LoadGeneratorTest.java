@@ -1,4 +1,4 @@
-package echolab.bench;
+package echolab.bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,10 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import echolab.bench.MisbehavingEchoServer.Fault;
-import echolab.bench.load.LoadConfig;
-import echolab.bench.load.LoadGenerator;
-import echolab.bench.load.LoadResult;
+import echolab.bench.load.MisbehavingEchoServer.Fault;
 import echolab.common.Connections;
 import echolab.selector.SelectorEchoServer;
 
@@ -23,13 +20,12 @@ import echolab.selector.SelectorEchoServer;
 class LoadGeneratorTest {
 
     private static LoadConfig closed(int port, int connections, Duration duration) {
-        return new LoadConfig("127.0.0.1", port, connections, 64, 1, Duration.ofMillis(200), duration, 0,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 1);
+        return LoadConfig.defaults().withPort(port).withConnections(connections).withSize(64)
+                .withWarmup(Duration.ofMillis(200)).withDuration(duration).withConnectTimeout(Duration.ofSeconds(2));
     }
 
     private static LoadConfig open(int port, int connections, double rate, Duration duration) {
-        return new LoadConfig("127.0.0.1", port, connections, 64, 1, Duration.ofMillis(200), duration, rate,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 1);
+        return closed(port, connections, duration).withRate(rate);
     }
 
     @Test
@@ -43,19 +39,19 @@ class LoadGeneratorTest {
             }
         });
         try {
-            LoadResult closed = LoadGenerator.run(closed(server.address().getPort(), 10, Duration.ofSeconds(1)));
-            assertTrue(closed.ok(), closed.summary());
+            LoadReport closed = LoadGenerator.run(closed(server.address().getPort(), 10, Duration.ofSeconds(1))).report();
+            assertTrue(closed.ok(), closed.text());
             assertEquals(10, closed.connectionsOpened());
-            assertTrue(closed.messages() > 100, closed.summary());
-            assertEquals(closed.messages(), closed.latency().count(), "one latency per message");
+            assertTrue(closed.messages() > 100, closed.text());
+            assertEquals(closed.messages(), closed.latencyMicros().count(), "one latency per message");
             // No allocation per message in the hot path (a few bytes per message of background noise at most).
-            assertTrue(closed.generator().allocatedBytesPerMessage() < 16, closed.summary());
-            assertTrue(closed.latency().p50() <= closed.latency().p99() && closed.latency().p99() <= closed.latency().max());
+            assertTrue(closed.generator().allocatedBytesPerMessage() < 16, closed.text());
+            assertTrue(closed.latencyMicros().p50() <= closed.latencyMicros().p99() && closed.latencyMicros().p99() <= closed.latencyMicros().max());
 
-            LoadResult open = LoadGenerator.run(open(server.address().getPort(), 10, 2_000, Duration.ofSeconds(2)));
-            assertTrue(open.ok(), open.summary());
+            LoadReport open = LoadGenerator.run(open(server.address().getPort(), 10, 2_000, Duration.ofSeconds(2))).report();
+            assertTrue(open.ok(), open.text());
             assertTrue(Math.abs(open.achievedRate() - 2_000) < 200, "achieved " + open.achievedRate() + " of 2000 msg/s");
-            assertTrue(open.generator().allocatedBytesPerMessage() < 16, open.summary());
+            assertTrue(open.generator().allocatedBytesPerMessage() < 16, open.text());
         } finally {
             server.close();
             loop.join(5_000);
@@ -65,8 +61,8 @@ class LoadGeneratorTest {
     @Test
     void aCorruptedByteIsCountedAsAMismatch() throws Exception {
         try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.CORRUPT_BYTE)) {
-            LoadResult r = LoadGenerator.run(closed(server.port(), 2, Duration.ofSeconds(1)));
-            assertEquals(2, r.errors().mismatches(), r.summary());      // byte 5,000 of each connection's stream
+            LoadReport r = LoadGenerator.run(closed(server.port(), 2, Duration.ofSeconds(1))).report();
+            assertEquals(2, r.errors().mismatches(), r.text());      // byte 5,000 of each connection's stream
             assertFalse(r.ok());
             assertTrue(r.errors().first().contains("differs"), r.errors().first());
         }
@@ -75,8 +71,8 @@ class LoadGeneratorTest {
     @Test
     void aServerThatClosesEarlyIsCountedAsShortReads() throws Exception {
         try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.CLOSE_EARLY)) {
-            LoadResult r = LoadGenerator.run(closed(server.port(), 3, Duration.ofSeconds(1)));
-            assertEquals(3, r.errors().shortReads() + r.errors().unexpectedCloses(), r.summary());
+            LoadReport r = LoadGenerator.run(closed(server.port(), 3, Duration.ofSeconds(1))).report();
+            assertEquals(3, r.errors().shortReads() + r.errors().unexpectedCloses(), r.text());
             assertFalse(r.ok());
         }
     }
@@ -89,22 +85,22 @@ class LoadGeneratorTest {
     @Test
     void aStallShowsInCorrectedButNotUncorrectedOpenLoopLatency() throws Exception {
         try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.STALL_ONCE)) {
-            LoadResult r = LoadGenerator.run(open(server.port(), 1, 1_000, Duration.ofSeconds(3)));
-            assertTrue(r.ok(), r.summary());
-            assertTrue(r.latency().p99() >= 500_000, "corrected p99 should show the 1 s stall: " + r.summary());
-            assertTrue(r.latency().max() >= 900_000, r.summary());
-            assertTrue(r.uncorrectedLatency().p99() < 200_000, "uncorrected p99 should hide the stall: " + r.summary());
+            LoadReport r = LoadGenerator.run(open(server.port(), 1, 1_000, Duration.ofSeconds(3))).report();
+            assertTrue(r.ok(), r.text());
+            assertTrue(r.latencyMicros().p99() >= 500_000, "corrected p99 should show the 1 s stall: " + r.text());
+            assertTrue(r.latencyMicros().max() >= 900_000, r.text());
+            assertTrue(r.uncorrectedLatencyMicros().p99() < 200_000, "uncorrected p99 should hide the stall: " + r.text());
         }
     }
 
     @Test
     void aOneAtATimeServerStarvesTheOtherConnectionsAndTheRunStillEnds() throws Exception {
         try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.ONE_AT_A_TIME)) {
-            LoadResult r = LoadGenerator.run(closed(server.port(), 3, Duration.ofMillis(1500)));
-            assertEquals(3, r.connectionsOpened(), r.summary());
-            assertEquals(2, r.starvedConnections(), r.summary());
-            assertEquals(0, r.errors().total(), r.summary());
-            assertTrue(r.messages() > 0, r.summary());
+            LoadReport r = LoadGenerator.run(closed(server.port(), 3, Duration.ofMillis(1500))).report();
+            assertEquals(3, r.connectionsOpened(), r.text());
+            assertEquals(2, r.starvedConnections(), r.text());
+            assertEquals(0, r.errors().total(), r.text());
+            assertTrue(r.messages() > 0, r.text());
         }
     }
 }

@@ -1,9 +1,22 @@
 package echolab.bench.load;
 
-/** What went wrong or right on the connections of one run; summed over the generator's threads. */
-public final class Counters {
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one event loop counted: latencies (corrected and uncorrected, in nanoseconds), what went right
+ * and wrong on its connections, and its own cost. Workers' accountings are added up at the end.
+ */
+final class Accounting {
+
+    static final long HIGHEST_TRACKABLE_NANOS = 3_600_000_000_000L;
+
+    final Histogram corrected = newHistogram();
+    final Histogram uncorrected = newHistogram();
+
     long connectionsOpened;
     long connectFailures;
+    long answeredInRampUp;      // connections whose first message was echoed before the warm-up began
+    long rampUpNanos;           // how long that took (the longest over the workers)
     long messagesCompleted;     // in the measured window
     long bytesEchoed;           // in the measured window, verified
     long mismatches;            // an echoed byte differed from the byte sent
@@ -12,13 +25,31 @@ public final class Counters {
     long resets;                // read/write failed (connection reset, broken pipe, ...)
     long timedOutConnections;   // outstanding messages and no byte back for --response-timeout
     long starvedConnections;    // opened, but not one message answered during the whole run
+    long starvedInWindow;       // answered at some point, but not once in the measured window
     long unansweredMessages;    // never answered: in flight on timed-out connections; open loop: planned in the window
     long messagesDue;           // open loop: messages planned in the measured window
     String firstError;
 
-    void add(Counters o) {
+    long cpuNanos;              // this loop's thread, in the measured window
+    long spinNanos;             // of which spent spinning until a message was due (idle, not load)
+    long allocatedBytes;        // by this loop's thread in the measured window
+    long windowNanos;
+
+    static Histogram newHistogram() {
+        return new Histogram(1, HIGHEST_TRACKABLE_NANOS, 3);
+    }
+
+    static void record(Histogram histogram, long nanos) {
+        histogram.recordValue(Math.max(1, Math.min(nanos, HIGHEST_TRACKABLE_NANOS)));
+    }
+
+    void add(Accounting o) {
+        corrected.add(o.corrected);
+        uncorrected.add(o.uncorrected);
         connectionsOpened += o.connectionsOpened;
         connectFailures += o.connectFailures;
+        answeredInRampUp += o.answeredInRampUp;
+        rampUpNanos = Math.max(rampUpNanos, o.rampUpNanos);
         messagesCompleted += o.messagesCompleted;
         bytesEchoed += o.bytesEchoed;
         mismatches += o.mismatches;
@@ -27,8 +58,10 @@ public final class Counters {
         resets += o.resets;
         timedOutConnections += o.timedOutConnections;
         starvedConnections += o.starvedConnections;
+        starvedInWindow += o.starvedInWindow;
         unansweredMessages += o.unansweredMessages;
         messagesDue += o.messagesDue;
+        allocatedBytes += o.allocatedBytes;
         if (firstError == null) {
             firstError = o.firstError;
         }

@@ -1,0 +1,55 @@
+package echolab.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import echolab.bench.harness.ServerCatalogue.Entry;
+
+/**
+ * Starts the servers of the catalogue: the command line (the same JVM flags for every JVM server,
+ * pinned to the server CPUs), the start and its {@code listening on} handshake, within one timeout.
+ *
+ * @param java the java binary for JVM servers (the one running this bench)
+ * @param nativeServer the compiled native peer, or null when it could not be built
+ */
+public record Launcher(String java, Pinning pinning, Path nativeServer) {
+
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    /** The java that runs this process. */
+    public static String currentJava() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** The command that runs {@code server} as built in {@code tree}, with {@code extraFlags} for the JVM. */
+    public List<String> command(Entry server, Path tree, List<String> extraFlags) {
+        List<String> command = new ArrayList<>();
+        if (server.isJvm()) {
+            command.add(java);
+            command.addAll(ServerCatalogue.JVM_FLAGS);
+            command.addAll(extraFlags);
+            command.addAll(List.of("-jar", server.jarIn(tree).toString()));
+            command.addAll(server.args());
+        } else {
+            command.add(nativeServer == null ? "echo-server" : nativeServer.toString());
+        }
+        command.addAll(List.of("--port", "0"));
+        return command;
+    }
+
+    /** Why {@code server} cannot be started from {@code tree}, or null when it can. */
+    public String unavailable(Entry server, Path tree, String nativeProblem) {
+        if (!server.isJvm()) {
+            return nativeServer == null ? nativeProblem : null;
+        }
+        return Files.isRegularFile(server.jarIn(tree)) ? null : "not built: " + server.jarIn(tree);
+    }
+
+    public ServerProcess start(Entry server, Path tree, List<String> extraFlags) throws IOException, InterruptedException {
+        return ServerProcess.start(server.name(), pinning.server(command(server, tree, extraFlags)), START_TIMEOUT);
+    }
+}

@@ -1,0 +1,77 @@
+package echolab.bench.harness;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import echolab.common.EchoServer;
+import echolab.selector.SelectorEchoServer;
+import echolab.sync.SyncEchoServer;
+import echolab.threadperconn.ThreadPerConnEchoServer;
+import echolab.virtualthread.VirtualThreadEchoServer;
+
+/**
+ * The one place a server is listed: the four teaching servers and the two reference peers, with where
+ * each is built, how it is started, and (for the teaching servers) its factory for running in-process.
+ * bench, check, the JMH suite and the launcher script all follow this list.
+ */
+public final class ServerCatalogue {
+
+    public enum Kind { TEACHING, REFERENCE;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * @param module the Maven module that builds it (null for the native peer, which the bench compiles)
+     * @param jar the runnable jar, relative to a checkout (null for the native peer)
+     * @param args arguments after {@code -jar JAR} (the Netty peer is a subcommand of bench.jar)
+     * @param oneAtATime serves one connection at a time by design: its starved connections are its model
+     * @param factory how to open it in this JVM (teaching servers only; null for the peers)
+     */
+    public record Entry(String name, Kind kind, String module, String jar, List<String> args, boolean oneAtATime,
+                        EchoServer.Factory factory) {
+
+        public boolean isJvm() {
+            return jar != null;
+        }
+
+        public Path jarIn(Path tree) {
+            return tree.resolve(jar);
+        }
+    }
+
+    /** The same JVM flags for every JVM server, recorded in results.json. */
+    public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
+
+    public static final List<Entry> ALL = List.of(
+            teaching("sync", SyncEchoServer::new, true),
+            teaching("thread-per-conn", ThreadPerConnEchoServer::new, false),
+            teaching("selector", SelectorEchoServer::new, false),
+            teaching("virtual-thread", VirtualThreadEchoServer::new, false),
+            new Entry("netty", Kind.REFERENCE, "bench", "bench/target/bench.jar", List.of("netty-echo"), false, null),
+            new Entry("native", Kind.REFERENCE, null, null, List.of(), false, null));
+
+    private ServerCatalogue() {
+    }
+
+    private static Entry teaching(String name, EchoServer.Factory factory, boolean oneAtATime) {
+        String module = name + "-echo";
+        return new Entry(name, Kind.TEACHING, module, module + "/target/" + module + ".jar", List.of(), oneAtATime, factory);
+    }
+
+    public static List<Entry> teaching() {
+        return ALL.stream().filter(e -> e.kind() == Kind.TEACHING).toList();
+    }
+
+    public static List<String> names(List<Entry> entries) {
+        return entries.stream().map(Entry::name).toList();
+    }
+
+    /** The entry called {@code name}; IllegalArgumentException naming the choices otherwise. */
+    public static Entry named(String name, List<Entry> among) {
+        return among.stream().filter(e -> e.name().equals(name.strip())).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown server '" + name.strip() + "'; choose from " + String.join(", ", names(among))));
+    }
+}

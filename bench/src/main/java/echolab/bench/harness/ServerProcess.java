@@ -1,0 +1,285 @@
+package echolab.bench.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One server under test, in its own process: ready once it prints {@code listening on}, watched
+ * through /proc every 100 ms (RSS, threads, CPU time, open descriptors), its stderr kept from the tail,
+ * stopped with SIGTERM (SIGKILL after 5 s, reported) and its machine-readable stop summary read.
+ * {@link Launcher} builds the command line; this class runs it.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
+    private static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final TailBuffer stderr;
+    private final Thread stderrReader;
+    private final List<Sample> samples = new ArrayList<>();
+    private final int listeningFiles;               // descriptors held once listening, before any client
+    private final Thread sampler;
+    private volatile boolean sampling = true;
+    private Stopped stopped;
+
+    /** One /proc reading; {@code openFiles} is -1 when the descriptor table could not be read. */
+    public record Sample(long nanos, long rssKiB, int threads, long cpuTicks, int openFiles) {
+    }
+
+    /** What the server printed for machines when it stopped (see echolab.common.ServerCommand). */
+    public record StopSummary(long served, long bytesEchoed, long failed, long acceptFailures, long bytesAllocated,
+                              long threadsStarted) {
+    }
+
+    /** How a stop went: the summary when the server printed one, else why not. */
+    public record Stopped(StopSummary summary, String problem) {
+    }
+
+    private ServerProcess(String name, Process process, int port, TailBuffer stderr, Thread stderrReader) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.stderr = stderr;
+        this.stderrReader = stderrReader;
+        Sample first = sampleNow();
+        this.listeningFiles = first == null ? -1 : first.openFiles();
+        this.sampler = Thread.ofPlatform().daemon().name("proc-sampler").start(this::sampleLoop);
+    }
+
+    /** Starts {@code command}; returns once it printed {@code listening on}. A server that does not is killed and named. */
+    static ServerProcess start(String name, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        TailBuffer err = new TailBuffer(64 * 1024);
+        Thread stderrReader = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> ChildProcess.copy(process.getErrorStream(), err));
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name(name + "-stdout").start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        ready.complete(Integer.parseInt(m.group(2)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process went away: the exit is reported below
+            }
+            ready.completeExceptionally(new IOException(name + " exited before printing 'listening on'"));
+        });
+        try {
+            return new ServerProcess(name, process, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS), err, stderrReader);
+        } catch (TimeoutException e) {
+            ChildProcess.kill(process);
+            throw new IOException(name + " printed no 'listening on' line within " + timeout.toSeconds() + " s: killed"
+                    + lastLines(err));
+        } catch (ExecutionException e) {
+            ChildProcess.kill(process);
+            stderrReader.join(1_000);
+            throw new IOException(e.getCause().getMessage() + lastLines(err));
+        }
+    }
+
+    private static String lastLines(TailBuffer err) {
+        String text = err.text().strip();
+        if (text.isEmpty()) {
+            return "";
+        }
+        String[] lines = text.split("\n");
+        return "; stderr: " + String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Client connections the server holds: its open descriptors beyond those it had once listening; -1 if unknown. */
+    public int heldConnections(int openFiles) {
+        return listeningFiles < 0 || openFiles < 0 ? -1 : Math.max(0, openFiles - listeningFiles);
+    }
+
+    /** The last lines the server wrote to stderr, for an error message. */
+    public String lastWords() {
+        return lastLines(stderr);
+    }
+
+    private void sampleLoop() {
+        while (sampling && process.isAlive()) {
+            Sample s = sampleNow();
+            if (s != null) {
+                synchronized (samples) {
+                    samples.add(s);
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Reads /proc/PID/status, stat and fd now; null if the process is gone. */
+    public Sample sampleNow() {
+        try {
+            Path proc = Path.of("/proc/" + process.pid());
+            long rss = 0;
+            int threads = 0;
+            for (String line : Files.readAllLines(proc.resolve("status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("\\D", ""));
+                } else if (line.startsWith("Threads:")) {
+                    threads = Integer.parseInt(line.replaceAll("\\D", ""));
+                }
+            }
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime + stime
+            String[] fds = proc.resolve("fd").toFile().list();
+            return new Sample(System.nanoTime(), rss, threads, ticks, fds == null ? -1 : fds.length);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Server-side figures between two instants of this JVM's clock. */
+    public record Window(long peakRssKiB, int peakThreads, double cpuSeconds, int peakOpenFiles) {
+    }
+
+    public Window window(long fromNanos, long toNanos) {
+        Sample now = sampleNow();
+        List<Sample> copy;
+        synchronized (samples) {
+            if (now != null) {
+                samples.add(now);
+            }
+            copy = new ArrayList<>(samples);
+        }
+        long peakRss = 0;
+        int peakThreads = 0;
+        int peakFiles = -1;
+        for (Sample s : copy) {
+            if (s.nanos() >= fromNanos - 100_000_000L && s.nanos() <= toNanos + 100_000_000L) {
+                peakRss = Math.max(peakRss, s.rssKiB());
+                peakThreads = Math.max(peakThreads, s.threads());
+                peakFiles = Math.max(peakFiles, s.openFiles());
+            }
+        }
+        return new Window(peakRss, peakThreads, cpuSeconds(copy, fromNanos, toNanos), peakFiles);
+    }
+
+    /**
+     * CPU seconds the server spent in [from, to]. The readings are ~100 ms apart and their spacing drifts
+     * when the sampler waits for a busy core, so the difference between two readings covers a span that
+     * is not the window. The rate between the first and last reading inside the window, times the
+     * window's length, does not depend on where the readings fell; without two readings inside, the rate
+     * between the readings that bracket it.
+     */
+    static double cpuSeconds(List<Sample> samples, long fromNanos, long toNanos) {
+        Sample first = null;
+        Sample last = null;
+        for (Sample s : samples) {
+            if (s.nanos() >= fromNanos && s.nanos() <= toNanos) {
+                if (first == null) {
+                    first = s;
+                }
+                last = s;
+            }
+        }
+        if (first == null || last.nanos() - first.nanos() < (toNanos - fromNanos) / 2) {
+            first = null;
+            last = null;
+            for (Sample s : samples) {
+                if (s.nanos() <= fromNanos) {
+                    first = s;                              // the last reading at or before the start
+                }
+                if (last == null && s.nanos() >= toNanos) {
+                    last = s;                               // the first reading at or after the end
+                }
+            }
+        }
+        if (first == null || last == null || last.nanos() <= first.nanos()) {
+            return 0;
+        }
+        double rate = (last.cpuTicks() - first.cpuTicks()) / (double) CLOCK_TICKS_PER_SECOND
+                / ((last.nanos() - first.nanos()) / 1e9);
+        return Math.max(0, rate * (toNanos - fromNanos) / 1e9);
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if it has not gone within 5 s; then its stop summary, the last line of the
+     * form {@code {"echo-lab":"stop-summary",...}} on its stderr. Idempotent.
+     */
+    public synchronized Stopped stop() throws InterruptedException {
+        if (stopped != null) {
+            return stopped;
+        }
+        sampling = false;
+        sampler.interrupt();
+        String problem = null;
+        if (process.isAlive()) {
+            process.toHandle().destroy();
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                ChildProcess.kill(process);
+                problem = name + " did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM: killed";
+            }
+        } else {
+            problem = name + " had already exited (status " + process.exitValue() + ")" + lastLines(stderr);
+        }
+        stderrReader.join(2_000);                          // the stop summary is the last thing on stderr
+        StopSummary summary = parseSummary(stderr.text());
+        if (summary == null && problem == null) {
+            problem = name + " printed no stop summary" + lastLines(stderr);
+        }
+        stopped = new Stopped(summary, problem);
+        return stopped;
+    }
+
+    static StopSummary parseSummary(String stderr) {
+        String[] lines = stderr.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (lines[i].startsWith("{\"echo-lab\":\"stop-summary\"")) {
+                try {
+                    return JSON.readValue(lines[i], StopSummary.class);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

@@ -1,0 +1,93 @@
+package echolab.bench.load;
+
+/**
+ * What one load-generator run measured, as plain data: what {@code --json} writes and results.json
+ * embeds. Latencies in microseconds.
+ *
+ * @param rampUpSeconds how long it took until every connection had been echoed once (or the ramp-up gave up)
+ * @param answeredInRampUp connections echoed once before the warm-up began
+ * @param starvedConnections opened, but not one message answered during the whole run
+ * @param starvedInWindow answered before the measured window, but not once inside it
+ */
+public record LoadReport(
+        String mode,
+        String host,
+        int port,
+        int connectionsRequested,
+        long connectionsOpened,
+        int messageSize,
+        int pipeline,
+        double warmupSeconds,
+        double seconds,
+        long messages,
+        double messagesPerSecond,
+        double mibPerSecond,
+        Double targetRate,
+        Double achievedRate,
+        LatencySummary latencyMicros,
+        LatencySummary uncorrectedLatencyMicros,
+        Errors errors,
+        double rampUpSeconds,
+        long answeredInRampUp,
+        long starvedConnections,
+        long starvedInWindow,
+        long timedOutConnections,
+        Generator generator) {
+
+    public record Errors(long total, long connectFailures, long mismatches, long shortReads, long unexpectedCloses,
+                         long resets, long unansweredMessages, String first) {
+    }
+
+    /** The generator checking itself: CPU used, and whether it, not the server, was the bottleneck. */
+    public record Generator(int threads, double busiestThreadLoad, double processCpuSeconds, double wallSeconds,
+                            double allocatedBytesPerMessage, boolean generatorBound) {
+    }
+
+    /** No errors, and every connection asked for was opened. */
+    public boolean ok() {
+        return errors.total() == 0 && connectionsOpened == connectionsRequested;
+    }
+
+    public boolean openLoop() {
+        return targetRate != null;
+    }
+
+    /** The human-readable summary. */
+    public String text() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("%s loop, %d connections (%d opened), %d B messages, pipeline %d, %.1f s measured%n",
+                mode, connectionsRequested, connectionsOpened, messageSize, pipeline, seconds));
+        s.append(String.format("  ramp-up     %d of %d connections echoed once in %.2f s%n",
+                answeredInRampUp, connectionsOpened, rampUpSeconds));
+        if (targetRate != null) {
+            s.append(String.format("  rate        target %,.0f msg/s, achieved %,.0f msg/s (%.1f%%)%n",
+                    targetRate, achievedRate, 100 * achievedRate / targetRate));
+        }
+        s.append(String.format("  throughput  %,.0f msg/s, %.2f MiB/s, %,d messages%n", messagesPerSecond, mibPerSecond, messages));
+        s.append(line(targetRate != null ? "latency (from planned send, corrected)" : "latency", latencyMicros));
+        if (uncorrectedLatencyMicros != null) {
+            s.append(line("latency (from actual send, uncorrected)", uncorrectedLatencyMicros));
+        }
+        s.append(String.format("  errors      %d (mismatches %d, short reads %d, server closes %d, resets %d, connect failures %d)%n",
+                errors.total(), errors.mismatches(), errors.shortReads(), errors.unexpectedCloses(), errors.resets(),
+                errors.connectFailures()));
+        if (starvedConnections > 0 || starvedInWindow > 0 || timedOutConnections > 0) {
+            s.append(String.format("  starved     %d connections never got a response, %d got none in the measured window; "
+                    + "%d timed out (%d messages unanswered)%n", starvedConnections, starvedInWindow, timedOutConnections,
+                    errors.unansweredMessages()));
+        }
+        if (errors.first() != null) {
+            s.append("  first error ").append(errors.first()).append(System.lineSeparator());
+        }
+        s.append(String.format("  generator   busiest thread %.0f%% busy, %.2f CPU-s over %.2f s, %.2f bytes allocated per message%s%n",
+                100 * generator.busiestThreadLoad(), generator.processCpuSeconds(), generator.wallSeconds(),
+                generator.allocatedBytesPerMessage(),
+                generator.generatorBound() ? "  ** GENERATOR-BOUND: the generator, not the server, was the limit **" : ""));
+        return s.toString();
+    }
+
+    private static String line(String label, LatencySummary l) {
+        return String.format("  %s (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  p99.99 %.1f  max %.1f%n",
+                label, l.p50(), l.p90(), l.p99(), l.p999(), l.p9999(), l.max());
+    }
+}

@@ -1,0 +1,200 @@
+package echolab.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+import echolab.bench.results.BenchRun;
+import echolab.bench.results.Environment;
+import echolab.bench.results.Scenario;
+import echolab.bench.results.Trial;
+
+/**
+ * Two bench runs side by side, the way asv compares: per server and figure, A, B and B/A, with the
+ * range over rounds where there are rounds, a mark on each difference inside that noise, and the two
+ * environments with a warning where they differ in what moves the numbers.
+ */
+final class Comparison {
+
+    /** A figure of a trial, and whether a higher value is better. */
+    private record Figure(String name, Scenario.Kind kind, boolean higherIsBetter, Function<Trial, Double> value) {
+    }
+
+    private static final List<Figure> FIGURES = List.of(
+            new Figure("msg/s at 100 x 64 B", Scenario.Kind.CLOSED, true, t -> t.load() == null ? null : t.throughput()),
+            new Figure("p99 us at 100 x 64 B", Scenario.Kind.CLOSED, false, t -> t.latency("p99")),
+            new Figure("server CPU us/msg", Scenario.Kind.CLOSED, false,
+                    t -> t.serverStats() == null ? null : t.serverStats().cpuMicrosPerMessage()),
+            new Figure("open-loop p99 us (corrected)", Scenario.Kind.OPEN, false, t -> t.latency("p99")),
+            new Figure("RSS per idle conn KiB", Scenario.Kind.SCALE, false,
+                    t -> t.scale() == null ? null : t.scale().rssPerIdleConnectionKiB()),
+            new Figure("threads with idle", Scenario.Kind.SCALE, false,
+                    t -> t.scale() == null ? null : (double) t.scale().threadsWithIdle()));
+
+    /** One line of the comparison; {@code aLow..aHigh} is the range over rounds (equal to the value with one round). */
+    record Row(String server, String figure, double a, double b, double aLow, double aHigh, double bLow, double bHigh,
+               int aRounds, int bRounds, boolean higherIsBetter) {
+
+        double ratio() {
+            return b / a;
+        }
+
+        /** Both sides have rounds and their ranges overlap: the difference is inside the noise. */
+        boolean insideNoise() {
+            return aRounds > 1 && bRounds > 1 && aLow <= bHigh && bLow <= aHigh;
+        }
+
+        String verdict() {
+            if (aRounds < 2 || bRounds < 2) {
+                return "noise unknown (1 round)";
+            }
+            if (insideNoise()) {
+                return "~ inside the noise";
+            }
+            boolean better = higherIsBetter ? b > a : b < a;
+            return better ? "better" : "**worse**";
+        }
+    }
+
+    private final BenchRun a;
+    private final BenchRun b;
+
+    Comparison(BenchRun a, BenchRun b) {
+        this.a = a;
+        this.b = b;
+    }
+
+    List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        List<String> servers = new ArrayList<>();
+        a.servers().forEach(s -> servers.add(s.name()));
+        b.servers().stream().map(BenchRun.ServerEntry::name).filter(n -> !servers.contains(n)).forEach(servers::add);
+        for (String server : servers) {
+            for (Figure f : FIGURES) {
+                List<Double> va = values(a, server, f);
+                List<Double> vb = values(b, server, f);
+                if (va.isEmpty() || vb.isEmpty()) {
+                    continue;
+                }
+                rows.add(new Row(server, f.name(), median(va), median(vb), min(va), max(va), min(vb), max(vb),
+                        va.size(), vb.size(), f.higherIsBetter()));
+            }
+        }
+        return rows;
+    }
+
+    /** The reference point's rounds for closed-loop figures; the one trial of the scenario otherwise. */
+    private static List<Double> values(BenchRun run, String server, Figure f) {
+        List<Trial> trials = f.kind() == Scenario.Kind.CLOSED ? run.referenceRounds(server)
+                : run.trial(f.kind(), server).filter(Trial::measured).stream().toList();
+        return trials.stream().map(f.value()).filter(Objects::nonNull).filter(v -> v > 0).toList();
+    }
+
+    /** Where the two environments differ in something that moves the numbers. */
+    List<String> warnings() {
+        Environment ea = a.environment();
+        Environment eb = b.environment();
+        List<String> w = new ArrayList<>();
+        if (ea.cores() != eb.cores()) {
+            w.add("cores differ: " + ea.cores() + " vs " + eb.cores());
+        }
+        if (!ea.pinningText().equals(eb.pinningText())) {
+            w.add("pinning differs: " + ea.pinningText() + " vs " + eb.pinningText());
+        }
+        if (!Objects.equals(ea.jdk(), eb.jdk())) {
+            w.add("JDK differs: " + ea.jdk() + " vs " + eb.jdk());
+        }
+        if (!Objects.equals(ea.kernel(), eb.kernel())) {
+            w.add("kernel differs: " + ea.kernel() + " vs " + eb.kernel());
+        }
+        if (!Objects.equals(a.run().profile(), b.run().profile())) {
+            w.add("profile differs: " + a.run().profile() + " vs " + b.run().profile() + " (different durations and rounds)");
+        }
+        return w;
+    }
+
+    String markdown() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("### echo-lab compare: A = %s, B = %s%n%n", a.run().id(), b.run().id()));
+        for (String w : warnings()) {
+            s.append("> **Warning:** ").append(w).append('\n');
+        }
+        if (!warnings().isEmpty()) {
+            s.append('\n');
+        }
+        s.append("| | A | B |\n|---|---|---|\n");
+        env(s, "run", r -> r.run().id() + " (" + r.run().command() + ")");
+        env(s, "CPU", r -> r.environment().cpuModel());
+        env(s, "cores", r -> String.valueOf(r.environment().cores()));
+        env(s, "pinning", r -> r.environment().pinningText());
+        env(s, "JDK", r -> r.environment().jdk());
+        env(s, "kernel", r -> r.environment().kernel());
+        env(s, "commit", r -> String.valueOf(r.environment().gitCommit()) + (Boolean.TRUE.equals(r.environment().gitDirty()) ? " (dirty)" : ""));
+        env(s, "started", r -> r.run().startedAt());
+        s.append("\nB/A is B's value over A's. Closed-loop figures are the median of the reference point's interleaved "
+                + "rounds, with the range over them; where the two ranges overlap, the difference is inside the noise "
+                + "of these runs. Figures measured once have no range: their noise is unknown.\n\n");
+        s.append("| server | figure | A | B | B/A | A range | B range | |\n|---|---|---:|---:|---:|---:|---:|---|\n");
+        for (Row r : rows()) {
+            s.append(String.format("| %s | %s | %s | %s | %.2fx | %s | %s | %s |%n", r.server(), r.figure(), num(r.a()), num(r.b()),
+                    r.ratio(), range(r.aLow(), r.aHigh(), r.aRounds()), range(r.bLow(), r.bHigh(), r.bRounds()), r.verdict()));
+        }
+        return s.toString();
+    }
+
+    private void env(StringBuilder s, String label, Function<BenchRun, String> value) {
+        s.append("| ").append(label).append(" | ").append(value.apply(a)).append(" | ").append(value.apply(b)).append(" |\n");
+    }
+
+    /** B/A per server, one series per figure, with the 1.0 line as the eye's reference. */
+    CategoryChart chart() {
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(560)
+                .title("B / A: " + b.run().id() + " over " + a.run().id())
+                .xAxisTitle("server").yAxisTitle("ratio B / A (log scale: 1 = no change, 0.5 and 2 equally far)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        List<Row> rows = rows();
+        List<String> servers = rows.stream().map(Row::server).distinct().toList();
+        for (Figure f : FIGURES) {
+            List<Double> ratios = new ArrayList<>();
+            for (String server : servers) {
+                Optional<Row> row = rows.stream().filter(r -> r.server().equals(server) && r.figure().equals(f.name())).findFirst();
+                ratios.add(row.map(Row::ratio).orElse(0.0));
+            }
+            if (ratios.stream().anyMatch(v -> v > 0)) {
+                chart.addSeries(f.name(), servers, ratios);
+            }
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            chart.addSeries("no figure in common", List.of("none"), List.of(0.0));
+        }
+        return chart;
+    }
+
+    private static String num(double v) {
+        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
+    }
+
+    private static String range(double low, double high, int rounds) {
+        return rounds < 2 ? "" : num(low) + "-" + num(high);
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = v.stream().sorted().toList();
+        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    }
+
+    private static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    private static double max(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+}

@@ -1,0 +1,45 @@
+package echolab.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import echolab.bench.results.BenchRun;
+import echolab.bench.results.Charts;
+import echolab.bench.results.ResultsFile;
+import echolab.bench.results.SummaryMarkdown;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./echolab report RUN_DIR}: summary.md and the charts again, from results.json alone. */
+@Command(name = "report", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = false,
+        description = {"Re-render a bench run's summary.md and charts (PNG, SVG) from its results.json, e.g. after",
+            "a chart changed, or for an older run. Nothing is measured."},
+        footer = {"", "Example: ./echolab report results/2026-11-23T1300-default",
+            "Exit status: 0 written, 2 the folder is not a bench run of this schema version."})
+public final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A folder written by ./echolab bench.")
+    Path dir;
+
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Override
+    public Integer call() throws IOException {
+        BenchRun run;
+        try {
+            run = ResultsFile.read(dir);
+        } catch (ResultsFile.NotARun e) {
+            System.err.println("report: " + e.getMessage());
+            return 2;
+        }
+        Path folder = Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent();
+        Files.writeString(folder.resolve("summary.md"), SummaryMarkdown.render(run));
+        Charts.draw(folder, run);
+        System.out.print(SummaryMarkdown.mainTable(run));
+        System.err.println("report: wrote summary.md and the charts in " + folder);
+        return 0;
+    }
+}

@@ -1,0 +1,92 @@
+package echolab.bench.results;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A bench run as results.json holds it (schema {@value #SCHEMA}, version {@value #SCHEMA_VERSION};
+ * results/README.md documents it and results/bench-results.schema.json checks it). Everything a report
+ * shows is derived from this record, so a report can be rebuilt from the file alone.
+ */
+public record BenchRun(String schema, int schemaVersion, RunInfo run, Environment environment, Settings settings,
+                       List<ServerEntry> servers, List<Scenario> scenarios) {
+
+    public static final String SCHEMA = "echo-lab/bench-results";
+    public static final int SCHEMA_VERSION = 2;
+
+    /** @param command how to reproduce the run, e.g. {@code ./echolab bench --profile default} */
+    public record RunInfo(String id, String profile, String command, String startedAt, String finishedAt, boolean complete) {
+    }
+
+    /** What the profile asked for; {@code openLoopRate} is fixed during the run (the same for every server). */
+    public record Settings(List<Integer> connections, List<Integer> sizes, double warmupSeconds, double durationSeconds,
+                           int rounds, int openLoopConnections, double openLoopDurationSeconds, Double openLoopRate,
+                           int idleConnections) {
+    }
+
+    /**
+     * @param oneAtATime the server serves one connection at a time by design (sync-echo): its starved connections are its model
+     * @param skipped why the server was not measured (e.g. no C compiler for the native peer); null when it was
+     */
+    public record ServerEntry(String name, String kind, boolean oneAtATime, List<String> command, String skipped) {
+
+        /** The name as charts and tables label it. */
+        public String label() {
+            if (oneAtATime) {
+                return name + " (serves one connection; the rest starve)";
+            }
+            return "reference".equals(kind) ? name + " (reference)" : name;
+        }
+    }
+
+    // ---- views derived from the record, for the writers -------------------------------------------
+
+    public Optional<Scenario> scenario(Scenario.Kind kind) {
+        return scenarios.stream().filter(s -> s.kind() == kind).findFirst();
+    }
+
+    public Optional<Scenario> reference() {
+        return scenarios.stream().filter(Scenario::isReference).findFirst();
+    }
+
+    /** The trials of {@code server} in a scenario, in round order. */
+    public static List<Trial> trialsOf(Optional<Scenario> scenario, String server) {
+        List<Trial> out = new ArrayList<>();
+        scenario.ifPresent(s -> s.trials().stream().filter(t -> t.server().equals(server)).forEach(out::add));
+        return out;
+    }
+
+    /** The first trial of {@code server} in the first scenario of {@code kind}. */
+    public Optional<Trial> trial(Scenario.Kind kind, String server) {
+        return trialsOf(scenario(kind), server).stream().findFirst();
+    }
+
+    /** Every measured round of the reference point for {@code server}. */
+    public List<Trial> referenceRounds(String server) {
+        return trialsOf(reference(), server).stream().filter(Trial::measured).toList();
+    }
+
+    /** The round with the median throughput at the reference point: its figures go in the main table. */
+    public Optional<Trial> medianReference(String server) {
+        List<Trial> rounds = new ArrayList<>(referenceRounds(server));
+        if (rounds.isEmpty()) {
+            return trialsOf(reference(), server).stream().findFirst();
+        }
+        rounds.sort(Comparator.comparingDouble(Trial::throughput));
+        return Optional.of(rounds.get((rounds.size() - 1) / 2));
+    }
+
+    /** The median reference throughput of {@code server} when it was measured without fault, else null. */
+    public Double referenceThroughput(String server) {
+        return medianReference(server).filter(t -> t.status() == Trial.Status.OK).map(Trial::throughput).orElse(null);
+    }
+
+    /** Half the closed-loop throughput of the slowest concurrent server at the reference point; 0 when none. */
+    public double derivedOpenLoopRate() {
+        return servers.stream().filter(s -> !s.oneAtATime())
+                .map(s -> referenceThroughput(s.name())).filter(t -> t != null && t > 0)
+                .mapToDouble(Double::doubleValue).min().stream().map(t -> Math.floor(t / 2)).findFirst().orElse(0);
+    }
+}

@@ -1,0 +1,36 @@
+package echolab.bench.results;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One load shape, measured on every server: a closed-loop point of the sweep, the open loop at the
+ * run's fixed rate, idle connections held (scale), or the generator's own capacity. Its trials are the
+ * measurements, one per server and round.
+ */
+public record Scenario(String id, Kind kind, int connections, int size, Double rate, List<Trial> trials) {
+
+    /** The reference point of the side-by-side tables: 100 connections of 64-byte messages, closed loop. */
+    public static final int REFERENCE_CONNECTIONS = 100;
+    public static final int REFERENCE_SIZE = 64;
+
+    public enum Kind {
+        @JsonProperty("closed") CLOSED,
+        @JsonProperty("open") OPEN,
+        @JsonProperty("scale") SCALE,
+        @JsonProperty("capacity") CAPACITY;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    public static String id(Kind kind, int connections, int size) {
+        return kind.label() + "-c" + connections + "-s" + size;
+    }
+
+    public boolean isReference() {
+        return kind == Kind.CLOSED && connections == REFERENCE_CONNECTIONS && size == REFERENCE_SIZE;
+    }
+}

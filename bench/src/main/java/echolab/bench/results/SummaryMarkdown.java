@@ -1,0 +1,233 @@
+package echolab.bench.results;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import echolab.bench.load.LoadReport;
+import echolab.bench.results.BenchRun.ServerEntry;
+import echolab.bench.results.Scenario.Kind;
+import echolab.bench.results.Trial.Status;
+
+import static echolab.bench.results.Format.micros;
+import static echolab.bench.results.Format.number;
+
+/** summary.md, and the main table printed at the end of a run: rendered from a {@link BenchRun} alone. */
+public final class SummaryMarkdown {
+
+    private SummaryMarkdown() {
+    }
+
+    /** The side-by-side table at the reference point, with the open-loop and scale figures. */
+    public static String mainTable(BenchRun r) {
+        StringBuilder s = new StringBuilder();
+        Double netty = r.referenceThroughput("netty");
+        Double nativ = r.referenceThroughput("native");
+        s.append(String.format("Main table: closed loop at %d connections x %d B (median of %d interleaved rounds); "
+                        + "open loop at %s msg/s; %d idle connections%n%n", Scenario.REFERENCE_CONNECTIONS,
+                Scenario.REFERENCE_SIZE, r.settings().rounds(), rateText(r), r.settings().idleConnections()));
+        s.append("| server | kind | msg/s | range over rounds | vs Netty | vs native | p50 | p99 | open-loop p99 (corrected) "
+                + "| server CPU us/msg | RSS per idle conn | threads with idle | note |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (ServerEntry server : r.servers()) {
+            Optional<Trial> ref = r.medianReference(server.name());
+            Optional<Trial> open = r.trial(Kind.OPEN, server.name());
+            Optional<Trial> scale = r.trial(Kind.SCALE, server.name());
+            if (ref.isEmpty() && open.isEmpty() && scale.isEmpty()) {
+                s.append(String.format("| %s | %s | | | | | | | | | | | %s |%n", server.name(), server.kind(),
+                        server.skipped() == null ? "not measured" : "skipped: " + server.skipped()));
+                continue;
+            }
+            double tput = ref.map(Trial::throughput).orElse(0.0);
+            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    server.name(), server.kind(), ref.isPresent() ? String.format("%,.0f", tput) : "", spread(r, server.name()),
+                    Format.ratio(tput, netty), Format.ratio(tput, nativ),
+                    micros(ref.map(t -> t.latency("p50")).orElse(null)), micros(ref.map(t -> t.latency("p99")).orElse(null)),
+                    micros(open.map(t -> t.latency("p99")).orElse(null)),
+                    number(ref.map(Trial::serverStats).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null), "%.1f"),
+                    number(scale.map(Trial::scale).map(Trial.ScaleStats::rssPerIdleConnectionKiB).orElse(null), "%.1f KiB"),
+                    number(scale.map(Trial::scale).map(Trial.ScaleStats::threadsWithIdle).orElse(null), "%.0f"),
+                    note(ref, open, scale)));
+        }
+        return s.toString();
+    }
+
+    /** The whole summary.md. */
+    public static String render(BenchRun r) {
+        StringBuilder s = new StringBuilder();
+        s.append("# echo-lab bench: ").append(r.run().id()).append("\n\n");
+        s.append(String.format("Profile `%s`; %s.%n%n", r.run().profile(), r.environment().oneLine()));
+        if (!r.run().complete()) {
+            s.append("**This run did not finish**: the tables hold what it measured before it stopped.\n\n");
+        }
+        s.append(mainTable(r)).append('\n');
+        s.append("Latencies in microseconds unless marked ms. `vs` columns: throughput ratio to the reference peer. ");
+        s.append("Server CPU and RSS come from /proc of the server process; RSS per idle connection is ");
+        s.append("(RSS holding the idle connections - RSS before) / connections.\n\n");
+        s.append("![throughput](throughput.png) ![p99](p99.png)\n\n![spectrum](spectrum.png) ![rss](rss-per-connection.png)\n\n");
+        sweep(s, r);
+        rounds(s, r);
+        openLoop(s, r);
+        scale(s, r);
+        capacity(s, r);
+        failures(s, r);
+        s.append("\nReproduce: `").append(r.run().command()).append("`\n");
+        return s.toString();
+    }
+
+    private static void sweep(StringBuilder s, BenchRun r) {
+        s.append("## Closed-loop sweep\n\n");
+        s.append("Before each measurement every connection sends one message and waits for its echo (the ramp-up, at most "
+                + "5 s, or until no new connection is answered for 0.5 s). *Never answered*: connections not echoed once "
+                + "in the whole run (waiting in the backlog, or accepted and never served); *not in window*: answered in "
+                + "the ramp-up but not once in the measured window; *accepted*: connections the server held open during "
+                + "the window, from its descriptors.\n\n");
+        s.append("| server | connections | size | msg/s | MiB/s | p50 | p90 | p99 | p99.9 | max | errors | ramp-up s "
+                + "| never answered | not in window | accepted | server CPU us/msg | peak RSS KiB | peak threads | status |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Scenario scenario : r.scenarios()) {
+            if (scenario.kind() != Kind.CLOSED) {
+                continue;
+            }
+            for (Trial t : scenario.trials()) {
+                if (t.round() != 1) {
+                    continue;
+                }
+                LoadReport l = t.load();
+                Trial.ServerStats st = t.serverStats();
+                s.append(String.format("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        t.server(), scenario.connections(), scenario.size(),
+                        l == null ? "" : String.format("%,.0f", l.messagesPerSecond()),
+                        l == null ? "" : String.format("%.2f", l.mibPerSecond()),
+                        micros(t.latency("p50")), micros(t.latency("p90")), micros(t.latency("p99")),
+                        micros(t.latency("p999")), micros(t.latency("max")),
+                        l == null ? "" : l.errors().total(), l == null ? "" : String.format("%.2f", l.rampUpSeconds()),
+                        l == null ? "" : l.starvedConnections(), l == null ? "" : l.starvedInWindow(),
+                        st == null ? "" : number(st.acceptedConnections(), "%.0f"),
+                        st == null ? "" : number(st.cpuMicrosPerMessage(), "%.1f"),
+                        st == null ? "" : st.peakRssKiB(), st == null ? "" : st.peakThreads(), statusText(t)));
+            }
+        }
+    }
+
+    private static void rounds(StringBuilder s, BenchRun r) {
+        int rounds = r.settings().rounds();
+        if (rounds < 2) {
+            return;
+        }
+        s.append(String.format("%n## The reference point in %d rounds (100 x 64 B, closed loop, msg/s)%n%n", rounds));
+        s.append("Each round measures every server back to back in a rotating order; the main table takes the median.\n\n");
+        s.append("| server |");
+        for (int i = 1; i <= rounds; i++) {
+            s.append(" round ").append(i).append(" |");
+        }
+        s.append("\n|---|").append("---:|".repeat(rounds)).append('\n');
+        for (ServerEntry server : r.servers()) {
+            s.append("| ").append(server.name()).append(" |");
+            List<Trial> trials = r.referenceRounds(server.name());
+            for (int i = 1; i <= rounds; i++) {
+                int round = i;
+                s.append(' ').append(trials.stream().filter(t -> t.round() == round).findFirst()
+                        .map(t -> String.format("%,.0f", t.throughput())).orElse("")).append(" |");
+            }
+            s.append('\n');
+        }
+    }
+
+    private static void openLoop(StringBuilder s, BenchRun r) {
+        s.append(String.format("%n## Open loop at %s msg/s, %d connections, 64 B%n%n", rateText(r), r.settings().openLoopConnections()));
+        s.append("Corrected latency counts from each message's planned send time; uncorrected from the actual send.\n\n");
+        s.append("| server | target msg/s | achieved msg/s | p50 | p90 | p99 | p99.9 | max | uncorrected p99 | uncorrected max | status |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Trial t : r.scenario(Kind.OPEN).map(Scenario::trials).orElse(List.of())) {
+            LoadReport l = t.load();
+            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t.server(),
+                    l == null ? "" : number(l.targetRate(), "%,.0f"), l == null ? "" : number(l.achievedRate(), "%,.0f"),
+                    micros(t.latency("p50")), micros(t.latency("p90")), micros(t.latency("p99")),
+                    micros(t.latency("p999")), micros(t.latency("max")),
+                    micros(t.uncorrectedLatency("p99")), micros(t.uncorrectedLatency("max")), statusText(t)));
+        }
+    }
+
+    private static void scale(StringBuilder s, BenchRun r) {
+        s.append(String.format("%n## Connection scale: %d idle connections plus one active%n%n", r.settings().idleConnections()));
+        s.append("| server | idle opened | accepted by server | RSS before KiB | RSS with idle KiB | KiB per idle conn "
+                + "| threads before | threads with idle | active p50 | active p99 | status |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Trial t : r.scenario(Kind.SCALE).map(Scenario::trials).orElse(List.of())) {
+            Trial.ScaleStats c = t.scale();
+            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t.server(),
+                    c == null ? "" : c.idleOpened(), c == null ? "" : c.idleAcceptedByServer(),
+                    c == null ? "" : c.rssBaselineKiB(), c == null ? "" : c.rssWithIdleKiB(),
+                    c == null ? "" : number(c.rssPerIdleConnectionKiB(), "%.2f"),
+                    c == null ? "" : c.threadsBaseline(), c == null ? "" : c.threadsWithIdle(),
+                    micros(t.latency("p50")), micros(t.latency("p99")), statusText(t)));
+        }
+    }
+
+    private static void capacity(StringBuilder s, BenchRun r) {
+        r.scenario(Kind.CAPACITY).flatMap(c -> c.trials().stream().findFirst()).map(Trial::capacity).ifPresent(c ->
+                s.append(String.format("%n## The generator's own capacity%n%nAgainst the native epoll server, %d connections "
+                                + "x %d B, closed loop, each client on the generator's core: echo-lab's generator %,.0f msg/s, "
+                                + "a minimal native epoll client %,.0f msg/s (ratio %.2f).%n", Scenario.REFERENCE_CONNECTIONS,
+                        Scenario.REFERENCE_SIZE, c.generatorMessagesPerSecond(), c.nativeClientMessagesPerSecond(),
+                        c.generatorToNativeClient())));
+    }
+
+    private static void failures(StringBuilder s, BenchRun r) {
+        List<String> lines = new ArrayList<>();
+        for (ServerEntry server : r.servers()) {
+            if (server.skipped() != null) {
+                lines.add("- " + server.name() + ": skipped: " + server.skipped());
+            }
+        }
+        for (Scenario scenario : r.scenarios()) {
+            for (Trial t : scenario.trials()) {
+                if (t.status() == Status.FAILED) {
+                    lines.add(String.format("- %s %s c=%d: failed: %s", t.server(), scenario.kind().label(),
+                            scenario.connections(), t.error()));
+                }
+            }
+        }
+        if (!lines.isEmpty()) {
+            s.append("\n## Failed or skipped\n\n").append(String.join("\n", lines)).append('\n');
+        }
+    }
+
+    private static String spread(BenchRun r, String server) {
+        List<Trial> rounds = r.referenceRounds(server);
+        if (rounds.size() < 2) {
+            return "";
+        }
+        return String.format("%,.0f-%,.0f", rounds.stream().mapToDouble(Trial::throughput).min().orElse(0),
+                rounds.stream().mapToDouble(Trial::throughput).max().orElse(0));
+    }
+
+    private static String statusText(Trial t) {
+        return t.status().label() + (t.generatorBound() ? ", generator-bound" : "");
+    }
+
+    private static String note(Optional<Trial> ref, Optional<Trial> open, Optional<Trial> scale) {
+        List<String> notes = new ArrayList<>();
+        for (Optional<Trial> o : List.of(ref, open, scale)) {
+            if (o.isEmpty()) {
+                continue;
+            }
+            Trial t = o.get();
+            String kind = t == ref.orElse(null) ? "closed" : t == open.orElse(null) ? "open" : "scale";
+            if (t.status() == Status.STARVED && t.load() != null) {
+                notes.add(kind + ": " + t.load().starvedConnections() + " of " + t.load().connectionsRequested() + " starved");
+            } else if (t.status() == Status.FAILED) {
+                notes.add(kind + " failed");
+            }
+            if (t.generatorBound() && t == ref.orElse(null)) {
+                notes.add("generator-bound");
+            }
+        }
+        return String.join("; ", notes);
+    }
+
+    private static String rateText(BenchRun r) {
+        return r.settings().openLoopRate() == null ? "(not run)" : String.format("%,.0f", r.settings().openLoopRate());
+    }
+}
