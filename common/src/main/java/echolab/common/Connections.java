@@ -6,25 +6,36 @@ import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The bookkeeping a server does beside echoing: which connections are open (so that a stop can close
- * them), how many were served, how many bytes were echoed, and the one-line report of a failed connection.
+ * them), how many were served, how many bytes were echoed, and the reports of what failed. A fault
+ * that repeats (out of descriptors, a storm of resets) is logged once and then counted: at most one
+ * line a second per kind, the next saying how many more there were.
  *
  * <p>Thread-safe: the blocking servers call it from many threads at once.
  */
 public final class Connections {
 
+    /** How long an accept loop stops accepting after a failure, e.g. while out of file descriptors. */
+    public static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
+
     private final String serverName;
-    private final PrintStream log;
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private final LongAdder served = new LongAdder();
     private final LongAdder bytesEchoed = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final RateLimitedLog connectionLog;
+    private final RateLimitedLog acceptLog;
+    private final RateLimitedLog refusedLog;
+    private int active;                                    // opened and not yet closed; guarded by this
     private volatile boolean stopping;
 
     public Connections(String serverName) {
@@ -33,21 +44,31 @@ public final class Connections {
 
     public Connections(String serverName, PrintStream log) {
         this.serverName = serverName;
-        this.log = log;
+        this.connectionLog = new RateLimitedLog(log, serverName + ": ");
+        this.acceptLog = new RateLimitedLog(log, serverName + ": accept failed: ");
+        this.refusedLog = new RateLimitedLog(log, serverName + ": connection refused: ");
     }
 
     /** A connection was accepted. If the server is already stopping, the connection is closed at once. */
     public void opened(Closeable connection) {
         served.increment();
         open.add(connection);
+        synchronized (this) {
+            active++;
+        }
         if (stopping) {
             closeQuietly(connection);
         }
     }
 
-    /** A connection ended, whatever the reason. */
+    /** A connection ended, whatever the reason: its last byte has been counted. */
     public void closed(Closeable connection) {
-        open.remove(connection);
+        if (open.remove(connection)) {
+            synchronized (this) {
+                active--;
+                notifyAll();
+            }
+        }
     }
 
     /** {@code n} more bytes were written back to a client. */
@@ -72,25 +93,50 @@ public final class Connections {
         }
     }
 
-    /** One line to the log for a connection that failed; silent for failures caused by {@link #stopping()}. */
+    /** A connection failed: reported (at most a line a second, then a count); silent once {@link #stopping()}. */
     public void failed(Closeable connection, Exception e) {
         failed.increment();
         if (!stopping) {
-            log.println(serverName + ": " + describe(connection) + ": " + message(e));
+            connectionLog.report(describe(connection) + ": " + message(e));
         }
     }
 
-    /** Accepting failed (e.g. out of file descriptors): one line, then a short pause so the loop cannot spin. */
+    /**
+     * Accepting failed (e.g. out of file descriptors): reported, and the calling accept loop waits
+     * {@link #ACCEPT_PAUSE} before it tries again, so it cannot spin. For a blocking accept loop, whose
+     * thread has nothing else to do; an event loop uses {@link #acceptFailedRetryAt}.
+     */
     public void acceptFailed(Exception e) {
-        if (stopping) {
-            return;
+        long retryAt = acceptFailedRetryAt(e);
+        long wait;
+        while (!stopping && (wait = retryAt - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
-        acceptFailures.increment();
-        log.println(serverName + ": accept failed: " + message(e));
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
+    }
+
+    /** Accepting failed: reported; returns the {@link System#nanoTime()} before which not to accept again. */
+    public long acceptFailedRetryAt(Exception e) {
+        if (!stopping) {
+            acceptFailures.increment();
+            acceptLog.report(message(e));
+        }
+        return System.nanoTime() + ACCEPT_PAUSE.toNanos();
+    }
+
+    /**
+     * An accepted connection could not be served (no thread could be started for it: out of threads or
+     * memory): it is closed at once, reported, and the server goes on accepting.
+     */
+    public void refused(Closeable connection, Throwable why) {
+        refused.increment();
+        closeQuietly(connection);
+        if (!stopping) {
+            refusedLog.report(describe(connection) + ": " + message(why));
         }
     }
 
@@ -111,6 +157,16 @@ public final class Connections {
         }
     }
 
+    /** Waits, at most {@code limit}, until every opened connection has been {@link #closed}; true if all were. */
+    public synchronized boolean awaitAllClosed(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long wait;
+        while (active > 0 && (wait = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, wait);
+        }
+        return active == 0;
+    }
+
     public long served() {
         return served.sum();
     }
@@ -127,6 +183,10 @@ public final class Connections {
         return acceptFailures.sum();
     }
 
+    public long refusedCount() {
+        return refused.sum();
+    }
+
     public int openCount() {
         return open.size();
     }
@@ -134,8 +194,18 @@ public final class Connections {
     /** The one-line summary printed when a server stops. */
     public String summary() {
         long served = served();
-        return serverName + ": stopped; " + served + (served == 1 ? " connection" : " connections")
-                + " served, " + bytesEchoed() + " bytes echoed";
+        StringBuilder s = new StringBuilder(serverName + ": stopped; " + served + (served == 1 ? " connection" : " connections")
+                + " served, " + bytesEchoed() + " bytes echoed");
+        if (failedCount() > 0) {
+            s.append(", ").append(failedCount()).append(" failed");
+        }
+        if (acceptFailures() > 0) {
+            s.append(", ").append(acceptFailures()).append(" accept failures");
+        }
+        if (refusedCount() > 0) {
+            s.append(", ").append(refusedCount()).append(" refused (no thread)");
+        }
+        return s.toString();
     }
 
     private void closeQuietly(Closeable connection) {
@@ -164,7 +234,7 @@ public final class Connections {
         return "connection";
     }
 
-    private static String message(Exception e) {
+    private static String message(Throwable e) {
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;
     }

@@ -6,6 +6,8 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.net.Inet6Address;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,7 @@ import picocli.CommandLine.TypeConversionException;
 public final class ServerCommand implements Callable<Integer> {
 
     public static final int DEFAULT_PORT = 7007;
-    private static final long STOP_WAIT_MILLIS = 800;
+    private static final Duration STOP_WAIT = Duration.ofMillis(800);
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}). Use 0.0.0.0 for all interfaces.")
@@ -104,11 +106,16 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** SIGINT/SIGTERM: close the server, give its loop a moment to finish, print the summary. */
+    /**
+     * SIGINT/SIGTERM: close the server, give its loop and the connections still finishing a moment
+     * (bounded) so that their last writes are counted, print the summary.
+     */
     private static void stop(EchoServer server, Connections connections, CountDownLatch served) {
         try {
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             server.close();
-            served.await(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            served.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            connections.awaitAllClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (IOException e) {
             System.err.println("error while stopping: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -130,14 +137,47 @@ public final class ServerCommand implements Callable<Integer> {
             allocated = t.getTotalThreadAllocatedBytes();
         }
         return String.format("{\"echo-lab\":\"stop-summary\",\"served\":%d,\"bytesEchoed\":%d,\"failed\":%d,"
-                        + "\"acceptFailures\":%d,\"bytesAllocated\":%d,\"threadsStarted\":%d}",
+                        + "\"acceptFailures\":%d,\"refused\":%d,\"bytesAllocated\":%d,\"threadsStarted\":%d}",
                 connections.served(), connections.bytesEchoed(), connections.failedCount(), connections.acceptFailures(),
-                allocated, threads);
+                connections.refusedCount(), allocated, threads);
     }
 
-    private static String hostString(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
+    /** "127.0.0.1", or an IPv6 address in its usual compressed form in brackets: "[::1]" (RFC 5952). */
+    static String hostString(InetSocketAddress address) {
+        if (!(address.getAddress() instanceof Inet6Address v6)) {
+            return address.getAddress().getHostAddress();
+        }
+        byte[] b = v6.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;                                  // a single zero group is not shortened
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                s.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (s.length() > 1 && s.charAt(s.length() - 1) != ':') {
+                s.append(':');
+            }
+            s.append(Integer.toHexString(groups[i]));
+        }
+        return s.append(']').toString();
     }
 
     /** Ports are 0 to 65535; anything else is a usage error (exit 2), not a stack trace. */

@@ -38,6 +38,11 @@ public abstract class EchoCliContract {
     /** The Maven module, which is also the jar's name. */
     protected abstract String module();
 
+    /** False for a server that handles one connection at a time (sync-echo). */
+    protected boolean servesConcurrently() {
+        return true;
+    }
+
     @Test
     void servesOnAFreePortAndStopsPromptlyOnSigtermWithAClientConnected() throws Exception {
         Process server = start("--port", "0");
@@ -136,11 +141,131 @@ public abstract class EchoCliContract {
         }
     }
 
+    @Test
+    void listensOnIpv6LoopbackAndPrintsTheAddressCompressed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ipv6Loopback(), "no IPv6 loopback on this machine");
+        Process server = start("--host", "::1", "--port", "0");
+        try {
+            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), UTF_8)).readLine();
+            Matcher m = Pattern.compile("listening on \\[::1]:(\\d+)").matcher(String.valueOf(line));
+            assertTrue(m.matches(), "first line was: " + line);
+            try (TestClient client = TestClient.connect(new InetSocketAddress("::1", Integer.parseInt(m.group(1))))) {
+                assertArrayEquals("six".getBytes(UTF_8), client.roundTrip("six".getBytes(UTF_8)));
+            }
+        } finally {
+            server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Out of file descriptors: under a real limit (prlimit), a flood of clients makes accept fail with
+     * EMFILE for as long as it lasts. A connection established before the flood keeps its latency (its
+     * median round trip during the flood, as a ratio to the one before, measured in this run), the log
+     * says it once a second with a count, the server does not spin, and it accepts again once
+     * descriptors are free.
+     */
+    @Test
+    void outOfFileDescriptorsTheServerPausesAcceptingLogsOnceASecondAndRecovers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(servesConcurrently(),
+                "serves one connection at a time: it holds one client descriptor and never runs out");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "no prlimit");
+        int limit = 128;
+        Process server = startWith(List.of("prlimit", "--nofile=" + limit + ":" + limit, "--"), List.of(), "--port", "0");
+        List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<TestClient> flood = new ArrayList<>();
+        try {
+            int port = awaitListening(server);
+            Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), UTF_8))) {
+                    err.lines().forEach(stderr::add);
+                } catch (IOException ignored) {
+                    // the server is gone
+                }
+            });
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+            try (TestClient established = TestClient.connect(address)) {
+                long before = medianRoundTripNanos(established, 300);
+                for (int i = 0; i < limit + 50; i++) {
+                    flood.add(TestClient.connect(address));       // the kernel completes them; the server cannot accept them all
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (stderr.stream().noneMatch(l -> l.contains("accept failed")) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(stderr.stream().anyMatch(l -> l.contains("accept failed: Too many open files")),
+                        "accept never failed under a limit of " + limit + " descriptors: " + stderr);
+                long cpuBefore = cpuTicks(server.pid());
+                int linesBefore = stderr.size();
+                long windowStart = System.nanoTime();
+                long during = medianRoundTripNanos(established, 300);
+                Thread.sleep(Math.max(0, 3_000 - (System.nanoTime() - windowStart) / 1_000_000));
+                double seconds = (System.nanoTime() - windowStart) / 1e9;
+                double cpuSeconds = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
+                List<String> window = List.copyOf(stderr.subList(linesBefore, stderr.size()));
+                System.out.printf("%s out of descriptors: median round trip %d us before, %d us during the flood; "
+                                + "%d log lines in %.1f s; %.2f CPU-s%n", module(), before / 1000, during / 1000,
+                        window.size(), seconds, cpuSeconds);
+                assertTrue(during < 20 * before, "an established connection slowed from " + before / 1000 + " us to "
+                        + during / 1000 + " us per round trip while accept was failing");
+                assertTrue(window.size() <= seconds + 2, window.size() + " log lines in " + seconds + " s: " + window);
+                assertTrue(window.stream().anyMatch(l -> l.matches(".*accept failed: Too many open files \\(\\d+ more in the last second\\)")),
+                        "no line with a count: " + window);
+                assertTrue(cpuSeconds < 0.5 * seconds, "the server spun: " + cpuSeconds + " CPU-s in " + seconds + " s");
+            }
+            for (TestClient c : flood) {
+                c.close();
+            }
+            flood.clear();
+            try (TestClient after = TestClient.connect(address)) {
+                assertArrayEquals(new byte[] {7, 0, 0, 7}, after.roundTrip(new byte[] {7, 0, 0, 7}),
+                        "the server did not accept again once descriptors were free");
+            }
+            assertNoStackTrace(String.join("\n", stderr));
+        } finally {
+            for (TestClient c : flood) {
+                c.close();
+            }
+            server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
+    protected static long medianRoundTripNanos(TestClient client, int count) throws IOException {
+        long[] times = new long[count];
+        byte[] message = {1, 2, 3, 4, 5, 6, 7, 8};
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            client.roundTrip(message);
+            times[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(times);
+        return times[count / 2];
+    }
+
+    protected static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private static boolean ipv6Loopback() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return probe.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return startWith(List.of(), List.of(), args);
+    }
+
+    /** Starts the jar after {@code prefix} (e.g. prlimit), with {@code jvmFlags}. */
+    protected Process startWith(List<String> prefix, List<String> jvmFlags, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmFlags);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
@@ -153,7 +278,7 @@ public abstract class EchoCliContract {
         return jar;
     }
 
-    private static int awaitListening(Process server) throws IOException {
+    protected static int awaitListening(Process server) throws IOException {
         BufferedReader stdout = new BufferedReader(new InputStreamReader(server.getInputStream(), UTF_8));
         String line = stdout.readLine();
         if (line == null) {
@@ -179,7 +304,7 @@ public abstract class EchoCliContract {
                 new String(process.getErrorStream().readAllBytes(), UTF_8));
     }
 
-    private static void assertNoStackTrace(String output) {
+    protected static void assertNoStackTrace(String output) {
         assertFalse(output.contains("\tat ") || output.contains("Exception"), "stack trace in: " + output);
     }
 

@@ -125,15 +125,24 @@ public abstract class EchoContract {
 
     // ---- half-close and bulk ------------------------------------------------------------------
 
+    /**
+     * The client writes 2 MiB and half-closes while much of the echo is still to come; it reads all the
+     * while (slowly, so the echo lags), so nothing depends on how much the kernel buffers. Everything
+     * must come back, then EOF.
+     */
     @Test
     void halfCloseWithDataPendingGetsEverythingThenEof() throws Exception {
         byte[] sent = TestClient.randomBytes(2 * MiB, 862);
-        try (TestClient client = TestClient.connect(address)) {
-            CompletableFuture<Void> written = client.writeAsync(sent);
-            written.get(20, TimeUnit.SECONDS);     // the write returns once the kernel holds it all...
-            client.shutdownOutput();                // ...and most of it is still unechoed: half-close now
-            assertArrayEquals(sent, client.readExactly(sent.length));
+        try (TestClient client = TestClient.connect(address, 64 * 1024)) {
+            AtomicLong received = new AtomicLong();
+            CompletableFuture<byte[]> echo = CompletableFuture.supplyAsync(() -> client.readSlowly(sent.length, received));
+            client.write(sent);
+            long pendingAtHalfClose = sent.length - received.get();
+            client.shutdownOutput();
+            assertTrue(pendingAtHalfClose > 0, "no echo was pending at the half-close: the test proved nothing");
+            assertArrayEquals(sent, echo.get(30, TimeUnit.SECONDS));
             assertEquals(-1, client.read(new byte[1]), "expected EOF after the echo of a half-closed stream");
+            System.out.printf("half-close: %d KiB of the echo still pending when the client half-closed%n", pendingAtHalfClose / 1024);
         }
     }
 
@@ -232,6 +241,29 @@ public abstract class EchoContract {
             } catch (IOException resetIsFineToo) {
                 // A reset is an acceptable way for a stopping server to drop a connection.
             }
+        }
+    }
+
+    /** Stopping waits for the connections still finishing, so the summary counts their last writes. */
+    @Test
+    void afterAStopEveryConnectionIsClosedAndEveryEchoedByteCounted() throws Exception {
+        byte[] sent = TestClient.randomBytes(256 * 1024, 4);
+        try (TestClient client = TestClient.connect(address)) {
+            assertArrayEquals(sent, client.roundTrip(sent));
+            server.close();
+            assertTrue(connections.awaitAllClosed(java.time.Duration.ofSeconds(5)), "a connection was still open 5 s after close()");
+            assertEquals(sent.length, connections.bytesEchoed());
+        }
+    }
+
+    /** A server that was opened but never served still gives its port back when closed. */
+    @Test
+    void closingAServerThatNeverServedReleasesItsPort() throws Exception {
+        EchoServer idle = factory().open(new InetSocketAddress("127.0.0.1", 0), new Connections("never-served"));
+        int port = idle.address().getPort();
+        idle.close();
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.bind(new InetSocketAddress("127.0.0.1", port));   // fails if close() left the listener open
         }
     }
 

@@ -74,6 +74,32 @@ public final class TestClient implements AutoCloseable {
         return data;
     }
 
+    /**
+     * Reads exactly {@code n} bytes a little at a time, pausing between reads so that an echo lags
+     * behind what was sent; {@code progress} follows how much has arrived. Fails on EOF or timeout.
+     */
+    public byte[] readSlowly(int n, java.util.concurrent.atomic.AtomicLong progress) {
+        byte[] data = new byte[n];
+        int done = 0;
+        try {
+            while (done < n) {
+                int r = in.read(data, done, Math.min(16 * 1024, n - done));
+                if (r == -1) {
+                    throw new EOFException("EOF after " + done + " of " + n + " bytes");
+                }
+                done += r;
+                progress.set(done);
+                Thread.sleep(1);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return data;
+    }
+
     /** One read call: -1 at EOF. */
     public int read(byte[] buffer) throws IOException {
         return in.read(buffer);

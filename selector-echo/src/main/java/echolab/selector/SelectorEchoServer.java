@@ -43,12 +43,15 @@ public final class SelectorEchoServer implements EchoServer {
     private final ServerSocketChannel listener = ServerSocketChannel.open();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(BUFFER_SIZE);  // one thread: one buffer
     private final Connections connections;
+    private final Acceptor acceptor;
     private volatile boolean stopping;
+    private volatile boolean serving;
 
     public SelectorEchoServer(InetSocketAddress address, Connections connections) throws IOException {
         this.connections = connections;
         listener.bind(address, BACKLOG);
-        new Acceptor();
+        acceptor = new Acceptor();
+        acceptor.updateInterest();
     }
 
     @Override
@@ -57,14 +60,18 @@ public final class SelectorEchoServer implements EchoServer {
     }
 
     // ==== 2. Wait for work and dispatch ====
-    // The loop: wait until some channels are ready, run each one's callbacks, wait again.
+    // The loop: wait until some channels are ready, run each one's callbacks, wait again. While the
+    // acceptor pauses (below), the wait ends when the pause does, and the acceptor is asked again.
     @Override
     public void serve() throws IOException {
+        serving = true;
         try {
             while (!stopping) {
-                selector.select(key -> ((Dispatcher) key.attachment()).dispatch());
+                selector.select(key -> ((Dispatcher) key.attachment()).dispatch(), acceptor.millisPaused());
+                acceptor.updateInterest();
             }
         } finally {
+            serving = false;
             closeEverything();
         }
     }
@@ -75,10 +82,9 @@ public final class SelectorEchoServer implements EchoServer {
     private abstract class Dispatcher {
         final SelectionKey key;
 
-        Dispatcher(SelectableChannel channel) throws IOException {
+        Dispatcher(SelectableChannel channel) throws IOException {   // the creator then calls updateInterest()
             channel.configureBlocking(false);
             key = channel.register(selector, 0, this);
-            updateInterest();
         }
 
         boolean readable() { return true; }
@@ -108,16 +114,29 @@ public final class SelectorEchoServer implements EchoServer {
         }
     }
 
+    // The acceptor "reads" new clients. When accept fails (out of file descriptors, say), sleeping
+    // would stall every connection, so it stops accepting for a moment instead: readable() is false
+    // until resumeAt, and the loop's wait ends then. Netty does the same.
     private final class Acceptor extends Dispatcher {
+        private long resumeAt = System.nanoTime();
+
         Acceptor() throws IOException {
             super(listener);
+        }
+
+        @Override
+        boolean readable() { return millisPaused() == 0; }
+
+        long millisPaused() {                    // 0: not paused (and, to select(), wait as long as it takes)
+            long nanos = resumeAt - System.nanoTime();
+            return nanos <= 0 ? 0 : Math.max(1, nanos / 1_000_000);
         }
 
         @Override
         void handleAccept() throws IOException {
             SocketChannel channel = listener.accept();
             if (channel != null) {               // null: the client gave up before we got to it
-                new Connection(channel);
+                new Connection(channel).updateInterest();
             }
         }
 
@@ -126,7 +145,7 @@ public final class SelectorEchoServer implements EchoServer {
 
         @Override
         void handleError(Exception e) {
-            connections.acceptFailed(e);         // e.g. out of file descriptors: keep listening
+            resumeAt = connections.acceptFailedRetryAt(e);
         }
     }
 
@@ -196,17 +215,26 @@ public final class SelectorEchoServer implements EchoServer {
 
     // ==== 5. Stop ====
     // Only the loop's thread touches channels, so close() raises a flag and wakes the selector;
-    // the loop sees it, leaves, and closes every connection, the listener and the selector.
+    // the loop sees it, leaves, and closes every channel as asyncore's close_all() does. If no loop
+    // is running (serve() never ran, or has ended), close() does that itself.
     @Override
-    public void close() {
+    public void close() throws IOException {
+        connections.stopping();
         stopping = true;
         selector.wakeup();
+        if (!serving) {
+            closeEverything();
+        }
     }
 
-    private void closeEverything() throws IOException {
-        connections.closeAll();
-        listener.close();
-        selector.close();
+    private synchronized void closeEverything() throws IOException {
+        if (selector.isOpen()) {
+            for (SelectionKey key : selector.keys()) {
+                ((Dispatcher) key.attachment()).handleClose();
+            }
+            listener.close();
+            selector.close();
+        }
     }
 }
 

@@ -48,7 +48,7 @@ public final class SyncEchoServer implements EchoServer {
                 Socket connection = listener.accept();
                 serveOne(connection);
             } catch (IOException e) {
-                connections.acceptFailed(e);
+                connections.acceptFailed(e);     // e.g. out of file descriptors: wait a moment, go on
             }
         }
     }

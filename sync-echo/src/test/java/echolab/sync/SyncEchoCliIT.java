@@ -8,4 +8,9 @@ class SyncEchoCliIT extends EchoCliContract {
     protected String module() {
         return "sync-echo";
     }
+
+    @Override
+    protected boolean servesConcurrently() {
+        return false;
+    }
 }

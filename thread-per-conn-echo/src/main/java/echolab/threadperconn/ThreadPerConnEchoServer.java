@@ -41,15 +41,22 @@ public final class ThreadPerConnEchoServer implements EchoServer {
 
     // ==== 2. Wait for work and dispatch ====
     // accept() blocks until a client arrives; we hand the connection to a new thread of its own
-    // and go straight back to accept(). Each thread runs section 3 and blocks as it likes.
+    // and go straight back to accept(). Each thread runs section 3 and blocks as it likes. When no
+    // thread can be had (out of memory, or the process's thread limit), that one connection is
+    // refused and the loop goes on: a loop that died here would leave a server that listens and
+    // never accepts, kept alive by its threads.
     @Override
     public void serve() {
         while (!listener.isClosed()) {
             try {
                 Socket connection = listener.accept();
-                Thread.ofPlatform().start(() -> serveOne(connection));   // a new OS thread
+                try {
+                    Thread.ofPlatform().start(() -> serveOne(connection));   // a new OS thread
+                } catch (OutOfMemoryError e) {
+                    connections.refused(connection, e);
+                }
             } catch (IOException e) {
-                connections.acceptFailed(e);
+                connections.acceptFailed(e);     // e.g. out of file descriptors: wait a moment, go on
             }
         }
     }

@@ -1,0 +1,66 @@
+package echolab.bench.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
+
+import echolab.bench.jmh.Bench01_RoundTrip;
+import echolab.bench.jmh.Bench02_Throughput;
+import echolab.bench.jmh.Bench03_Allocation;
+
+/**
+ * The catalogue is the one list of servers: what has to repeat it elsewhere (JMH's @Param values, which
+ * must be constants, and the launcher script's list for `serve`) is checked against it here.
+ */
+class ServerCatalogueTest {
+
+    private static final List<String> TEACHING = ServerCatalogue.names(ServerCatalogue.teaching());
+
+    private static List<String> serverParam(Class<?> benchmark) throws NoSuchFieldException {
+        Field field = benchmark.getDeclaredField("server");
+        return Arrays.asList(field.getAnnotation(Param.class).value());
+    }
+
+    @Test
+    void theJmhSuiteBenchmarksTheCatalogueTeachingServers() throws Exception {
+        assertEquals(TEACHING, serverParam(Bench01_RoundTrip.class));
+        assertEquals(TEACHING, serverParam(Bench03_Allocation.class));
+        List<String> throughput = serverParam(Bench02_Throughput.Server.class);
+        assertTrue(TEACHING.containsAll(throughput), throughput.toString());
+        assertEquals(TEACHING.stream().filter(n -> !ServerCatalogue.named(n, ServerCatalogue.ALL).oneAtATime()).toList(), throughput,
+                "Bench02 runs four client threads: every server that serves concurrently, and only those");
+    }
+
+    @Test
+    void theLauncherScriptServesTheCatalogueTeachingServers() throws IOException {
+        Matcher m = Pattern.compile("(?m)^SERVERS=\"([^\"]*)\"").matcher(Files.readString(Path.of("..", "echolab")));
+        assertTrue(m.find(), "no SERVERS= line in ./echolab");
+        assertEquals(TEACHING, List.of(m.group(1).split(" ")));
+    }
+
+    @Test
+    void everyTeachingServerCanBeOpenedInProcessAndEveryEntryHasWhatItsKindNeeds() {
+        for (ServerCatalogue.Entry e : ServerCatalogue.ALL) {
+            if (e.kind() == ServerCatalogue.Kind.TEACHING) {
+                assertNotNull(e.factory(), e.name());
+                assertEquals(e.name() + "-echo", e.module());
+                assertTrue(e.isJvm(), e.name());
+            } else {
+                assertEquals(null, e.factory(), e.name());
+            }
+        }
+        assertEquals(6, ServerCatalogue.ALL.stream().map(ServerCatalogue.Entry::name).distinct().count(), "names are unique");
+    }
+}
