@@ -61,27 +61,9 @@ final class ClosedLoop implements Schedule {
     }
 
     @Override
-    public long nextDue() {
-        return Long.MAX_VALUE;
-    }
-
-    @Override
-    public void sendDue(long now) {
-    }
-
-    @Override
     public void abandon(Connection c, long now, boolean timedOut) {
         if (timedOut) {
             accounting.unansweredMessages += c.inFlight();
         }
-    }
-
-    @Override
-    public boolean draining(long now) {
-        return false;
-    }
-
-    @Override
-    public void finish() {
     }
 }

@@ -39,10 +39,6 @@ public record LoadConfig(String host, int port, int connections, int size, int p
         return rate > 0;
     }
 
-    public LoadConfig withHost(String v) {
-        return new LoadConfig(v, port, connections, size, pipeline, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, threads);
-    }
-
     public LoadConfig withPort(int v) {
         return new LoadConfig(host, v, connections, size, pipeline, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, threads);
     }
@@ -53,10 +49,6 @@ public record LoadConfig(String host, int port, int connections, int size, int p
 
     public LoadConfig withSize(int v) {
         return new LoadConfig(host, port, connections, v, pipeline, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, threads);
-    }
-
-    public LoadConfig withPipeline(int v) {
-        return new LoadConfig(host, port, connections, size, v, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, threads);
     }
 
     public LoadConfig withRampUp(Duration v) {
@@ -79,11 +71,4 @@ public record LoadConfig(String host, int port, int connections, int size, int p
         return new LoadConfig(host, port, connections, size, pipeline, rampUp, warmup, duration, rate, v, responseTimeout, threads);
     }
 
-    public LoadConfig withResponseTimeout(Duration v) {
-        return new LoadConfig(host, port, connections, size, pipeline, rampUp, warmup, duration, rate, connectTimeout, v, threads);
-    }
-
-    public LoadConfig withThreads(int v) {
-        return new LoadConfig(host, port, connections, size, pipeline, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, v);
-    }
 }

@@ -77,10 +77,6 @@ final class OpenLoop implements Schedule {
     }
 
     @Override
-    public void writable(Connection c, long now) {
-    }
-
-    @Override
     public long nextDue() {
         return nextDue;
     }

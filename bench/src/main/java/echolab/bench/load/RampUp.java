@@ -52,34 +52,4 @@ final class RampUp implements Schedule {
             lastFirstAnswerNanos = now;
         }
     }
-
-    @Override
-    public void afterRead(Connection c, long now) {
-    }
-
-    @Override
-    public void writable(Connection c, long now) {
-    }
-
-    @Override
-    public long nextDue() {
-        return Long.MAX_VALUE;
-    }
-
-    @Override
-    public void sendDue(long now) {
-    }
-
-    @Override
-    public void abandon(Connection c, long now, boolean timedOut) {
-    }
-
-    @Override
-    public boolean draining(long now) {
-        return false;
-    }
-
-    @Override
-    public void finish() {
-    }
 }

@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * When an event loop sends, and which answers it counts: {@link RampUp} before the warm-up,
  * then {@link ClosedLoop} or {@link OpenLoop}. The loop does the I/O and byte checking; a schedule
- * decides the rest, so neither has a "which mode am I in?" branch.
+ * decides the rest, so neither has a "which mode am I in?" branch. What a schedule does not need to
+ * do is a no-op by default.
  */
 interface Schedule {
 
@@ -16,23 +17,32 @@ interface Schedule {
     void answered(Connection c, long message, long now);
 
     /** After a read: send what is now allowed. */
-    void afterRead(Connection c, long now) throws IOException;
+    default void afterRead(Connection c, long now) throws IOException {
+    }
 
     /** The kernel took the pending bytes of {@code c}. */
-    void writable(Connection c, long now) throws IOException;
+    default void writable(Connection c, long now) throws IOException {
+    }
 
     /** When a message is next due by the clock on any connection; {@code Long.MAX_VALUE} when none is. */
-    long nextDue();
+    default long nextDue() {
+        return Long.MAX_VALUE;
+    }
 
     /** Starts every message due by {@code now}. */
-    void sendDue(long now);
+    default void sendDue(long now) {
+    }
 
     /** The loop gives up on {@code c}: it timed out, or the run ended with it open. */
-    void abandon(Connection c, long now, boolean timedOut);
+    default void abandon(Connection c, long now, boolean timedOut) {
+    }
 
     /** Whether the loop should go on after the measured window (waiting, bounded, for late echoes). */
-    boolean draining(long now);
+    default boolean draining(long now) {
+        return false;
+    }
 
     /** The run is over: final figures. */
-    void finish();
+    default void finish() {
+    }
 }
