@@ -171,17 +171,10 @@ public abstract class EchoCliContract {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "no prlimit");
         int limit = 128;
         Process server = startWith(List.of("prlimit", "--nofile=" + limit + ":" + limit, "--"), List.of(), "--port", "0");
-        List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
         List<TestClient> flood = new ArrayList<>();
         try {
             int port = awaitListening(server);
-            Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), UTF_8))) {
-                    err.lines().forEach(stderr::add);
-                } catch (IOException ignored) {
-                    // the server is gone
-                }
-            });
+            List<String> stderr = collectStderr(server);
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
             try (TestClient established = TestClient.connect(address)) {
                 long before = medianRoundTripNanos(established, 300);
@@ -230,6 +223,19 @@ public abstract class EchoCliContract {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** The server's stderr lines as they come, read on a thread of their own. */
+    protected static List<String> collectStderr(Process server) {
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), UTF_8))) {
+                err.lines().forEach(lines::add);
+            } catch (IOException ignored) {
+                // the server is gone
+            }
+        });
+        return lines;
+    }
 
     protected static long medianRoundTripNanos(TestClient client, int count) throws IOException {
         long[] times = new long[count];

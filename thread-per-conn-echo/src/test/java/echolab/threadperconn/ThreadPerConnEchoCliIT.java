@@ -4,14 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,17 +36,10 @@ class ThreadPerConnEchoCliIT extends EchoCliContract {
         Process server = startWith(List.of("prlimit", "--as=" + 1600L * 1024 * 1024, "--"),
                 List.of("-Xmx64m", "-Xss1m", "-XX:ReservedCodeCacheSize=32m", "-XX:CompressedClassSpaceSize=64m", "-XX:+UseSerialGC"),
                 "--port", "0");
-        List<String> stderr = Collections.synchronizedList(new ArrayList<>());
         List<TestClient> clients = new ArrayList<>();
         try {
             int port = awaitListening(server);
-            Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), UTF_8))) {
-                    err.lines().forEach(stderr::add);
-                } catch (IOException ignored) {
-                    // the server is gone
-                }
-            });
+            List<String> stderr = collectStderr(server);
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (stderr.stream().noneMatch(l -> l.contains("connection refused")) && clients.size() < 3_000
