@@ -106,8 +106,8 @@ public final class SelectorEchoServer implements EchoServer {
             }
         }
 
-        // asyncore asks every channel before each poll. Only a callback can change the answers,
-        // so asking the one that just ran is the same, and stays cheap beside 10,000 idle ones.
+        // asyncore asks every channel before each poll. Only a callback (and, for the acceptor, the
+        // clock) can change the answers, so asking the one that just ran is the same, and cheap.
         final void updateInterest() {
             int readOp = key.channel().validOps() & (OP_ACCEPT | OP_READ);  // a listener "reads" clients
             key.interestOps((readable() ? readOp : 0) | (writable() ? OP_WRITE : 0));
@@ -127,9 +127,8 @@ public final class SelectorEchoServer implements EchoServer {
         @Override
         boolean readable() { return millisPaused() == 0; }
 
-        long millisPaused() {                    // 0: not paused (and, to select(), wait as long as it takes)
-            long nanos = resumeAt - System.nanoTime();
-            return nanos <= 0 ? 0 : Math.max(1, nanos / 1_000_000);
+        long millisPaused() {                    // 0: accepting (to select(): wait as long as it takes)
+            return Math.max(0, (resumeAt - System.nanoTime() + 999_999) / 1_000_000);   // rounded up
         }
 
         @Override
@@ -222,16 +221,12 @@ public final class SelectorEchoServer implements EchoServer {
         connections.stopping();
         stopping = true;
         selector.wakeup();
-        if (!serving) {
-            closeEverything();
-        }
+        if (!serving) closeEverything();
     }
 
     private synchronized void closeEverything() throws IOException {
-        if (selector.isOpen()) {
-            for (SelectionKey key : selector.keys()) {
-                ((Dispatcher) key.attachment()).handleClose();
-            }
+        if (selector.isOpen()) {                 // once, whoever gets here first
+            selector.keys().forEach(key -> ((Dispatcher) key.attachment()).handleClose());
             listener.close();
             selector.close();
         }
