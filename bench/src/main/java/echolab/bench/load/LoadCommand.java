@@ -15,12 +15,11 @@ import picocli.CommandLine.Option;
 
 /** {@code ./echolab load}: drive one echo server and report what it measured. */
 @Command(name = "load", sortOptions = false, usageHelpAutoWidth = true,
-        description = {
-            "Drive an echo server and measure it: throughput, latency percentiles (HdrHistogram), errors.",
-            "Closed loop by default (send, wait for the whole echo, send again); --rate R makes it open loop,",
-            "with latency measured from each message's planned send time (coordinated omission corrected).",
-            "Every echoed byte is checked against what was sent. Before the warm-up each connection is echoed once",
-            "(the ramp-up, bounded by --ramp-up), so measuring starts with every connection served."},
+        description = "Drive an echo server and measure it: throughput, latency percentiles (HdrHistogram), errors. "
+            + "Closed loop by default (send, wait for the whole echo, send again); --rate R makes it open loop, "
+            + "with latency measured from each message's planned send time (coordinated omission corrected). "
+            + "Every echoed byte is checked against what was sent. Before the warm-up each connection is echoed "
+            + "once (the ramp-up, bounded by --ramp-up), so measuring starts with every connection served.",
         footer = {"", "Example: ./echolab load --port 7007 --connections 100 --size 64 --duration 10s",
             "Exit status: 0 no errors, 1 errors or connections that could not be opened, 2 bad usage."})
 public final class LoadCommand implements Callable<Integer> {

@@ -15,11 +15,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./echolab compare RUN_A RUN_B}: two bench runs side by side, with ratios, noise and environments. */
 @Command(name = "compare", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Compare two bench runs (before/after a JDK upgrade, two machines, two commits): per server",
-            "and figure, A, B and B/A, with the range over the reference point's rounds and a mark where the",
-            "difference is inside that noise; the two environments side by side, with a warning where they",
-            "differ in cores, pinning, JDK, kernel or profile; and a chart of the ratios (compare.png, .svg)."},
-        footer = {"", "Example: ./echolab compare results/2026-11-23T1300-quick results/2026-11-23T1400-quick",
+        description = "Compare two bench runs (before/after a JDK upgrade, two machines, two commits): per server "
+            + "and figure, A, B and B/A, with the range over the reference point's rounds and a mark where the "
+            + "difference is inside that noise; the two environments side by side, with a warning where they "
+            + "differ in cores, pinning, JDK, kernel or profile; and a chart of the ratios (compare.png, .svg).",
+        footer = {"", "Example: ./echolab compare results/A-quick results/B-quick",
             "Exit status: 0 compared, 2 a folder is not a bench run or the schema versions cannot be compared."})
 public final class CompareCommand implements Callable<Integer> {
 

@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./echolab report RUN_DIR}: summary.md and the charts again, from results.json alone. */
 @Command(name = "report", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = false,
-        description = {"Re-render a bench run's summary.md and charts (PNG, SVG) from its results.json, e.g. after",
-            "a chart changed, or for an older run. Nothing is measured."},
+        description = "Re-render a bench run's summary.md and charts (PNG, SVG) from its results.json, e.g. after "
+            + "a chart changed, or for an older run. Nothing is measured.",
         footer = {"", "Example: ./echolab report results/2026-11-23T1300-default",
             "Exit status: 0 written, 2 the folder is not a bench run of this schema version."})
 public final class ReportCommand implements Callable<Integer> {
