@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
-# How good is ./echolab check? Runs the gate N times against a candidate with an injected 25% slowdown
-# (power: it should FAIL every time) and M times against an unchanged candidate (A/A: it should not FAIL),
-# and prints the tally. Run from a clean checkout: the candidate is the working tree, the base is HEAD.
-#   bench/check-power.sh [N] [M] [extra check options...]     (defaults: 10 20)
+# How good is ./echolab check? Runs the gate against candidates whose answer is known, and tallies:
+#   SLOW10 runs with an injected +10% CPU per echo      (power: each should FAIL)
+#   SLOW25 runs with an injected +25%                    (power: each should FAIL)
+#   SYSCALL runs with one more write system call per echo (power: each should FAIL, on its counter)
+#   AA runs against an unchanged candidate               (false alarms: none should FAIL; NOISY is counted)
+# The injections are test-only and outside the teaching files (echolab.common.Connections). Run it from a
+# clean checkout: the candidate is the working tree, the base is HEAD.
+#   bench/check-power.sh [SLOW10] [SLOW25] [SYSCALL] [AA] [extra check options...]   (defaults: 10 10 10 20,
+#   selector only; e.g. 'bench/check-power.sh 0 0 0 5 --servers sync,thread-per-conn,selector,virtual-thread')
 set -uo pipefail
 cd "$(dirname "$0")/.."
-N="${1:-10}"; M="${2:-20}"; shift $(( $# > 2 ? 2 : $# ))
+SLOW10="${1:-10}"; SLOW25="${2:-10}"; SYSCALL="${3:-10}"; AA="${4:-20}"; shift $(( $# > 4 ? 4 : $# ))
 if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   echo "check-power: the working tree differs from HEAD; commit or stash first (A/A needs them equal)" >&2
   exit 2
 fi
 OUT="${CHECK_POWER_OUT:-$(mktemp -d)}"
-ARGS=(--base HEAD --servers selector "$@")            # otherwise the defaults: 6 to 18 rounds of 1 s runs
-slow_fail=0; aa_fail=0
-for i in $(seq 1 "$N"); do
-  ./echolab check "${ARGS[@]}" --seed "$i" --inject-slowdown 25 --json "$OUT/slow-$i.json" > "$OUT/slow-$i.md" 2> "$OUT/slow-$i.log"
-  rc=$?; [[ $rc -eq 1 ]] && slow_fail=$((slow_fail + 1))
-  echo "injected 25% slowdown, run $i: exit $rc ($(grep -c '| \*\*FAIL\*\* |' "$OUT/slow-$i.md") FAIL rows)"
+ARGS=(--base HEAD --servers selector "$@")          # later --servers wins; otherwise the defaults: 6 to 18 rounds
+declare -A FAILED=() NOISY=() RUNS=()
+run() {   # run KIND SEED [injection...]
+  local kind="$1" seed="$2"; shift 2
+  local start end rc
+  start=$(date +%s)
+  ./echolab check "${ARGS[@]}" --seed "$seed" "$@" --json "$OUT/$kind-$seed.json" > "$OUT/$kind-$seed.md" 2> "$OUT/$kind-$seed.log"
+  rc=$?; end=$(date +%s)
+  RUNS[$kind]=$(( ${RUNS[$kind]:-0} + 1 ))
+  [[ $rc -eq 1 ]] && FAILED[$kind]=$(( ${FAILED[$kind]:-0} + 1 ))
+  [[ $rc -eq 3 ]] && NOISY[$kind]=$(( ${NOISY[$kind]:-0} + 1 ))
+  echo "$kind run $seed: exit $rc in $(( end - start ))s; $(grep -m1 -o '\*\*Gate: [A-Z]*\*\*[^.]*' "$OUT/$kind-$seed.md" | head -c 300)"
+}
+for i in $(seq 1 "$SLOW10"); do run slow10 "$i" --inject-slowdown 10; done
+for i in $(seq 1 "$SLOW25"); do run slow25 "$((100 + i))" --inject-slowdown 25; done
+for i in $(seq 1 "$SYSCALL"); do run syscall "$((200 + i))" --inject-syscall; done
+for i in $(seq 1 "$AA"); do run aa "$((1000 + i))"; done
+for kind in slow10 slow25 syscall aa; do
+  [[ -n "${RUNS[$kind]:-}" ]] && echo "$kind: FAIL in ${FAILED[$kind]:-0} of ${RUNS[$kind]} runs, NOISY in ${NOISY[$kind]:-0}"
 done
-for i in $(seq 1 "$M"); do
-  ./echolab check "${ARGS[@]}" --seed "$((1000 + i))" --json "$OUT/aa-$i.json" > "$OUT/aa-$i.md" 2> "$OUT/aa-$i.log"
-  rc=$?; [[ $rc -eq 1 ]] && aa_fail=$((aa_fail + 1))
-  echo "A/A, run $i: exit $rc ($(grep -c '| \*\*FAIL\*\* |' "$OUT/aa-$i.md") FAIL rows)"
-done
-echo "power: caught the injected 25% slowdown in $slow_fail of $N runs"
-echo "false alarms: failed an unchanged candidate in $aa_fail of $M runs"
-echo "details: $OUT"
+echo "details (each run's table, JSON and log): $OUT"

@@ -1,6 +1,9 @@
 package echolab.bench;
 
+import echolab.bench.alloc.AllocCommand;
 import echolab.bench.check.CheckCommand;
+import echolab.bench.course.CourseCommand;
+import echolab.bench.exercise.ExerciseCommand;
 import echolab.bench.load.LoadCommand;
 import echolab.bench.peers.NettyEchoServer;
 import echolab.bench.report.CompareCommand;
@@ -9,10 +12,11 @@ import echolab.bench.run.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar bench.jar <load|bench|report|compare|check|netty-echo>}: what the ./echolab commands run. */
+/** {@code java -jar bench.jar <load|bench|report|compare|check|alloc|...|netty-echo>}: what the ./echolab commands run. */
 @Command(name = "echolab", mixinStandardHelpOptions = false,
         description = "echo-lab's measuring tools.",
         subcommands = {LoadCommand.class, BenchCommand.class, ReportCommand.class, CompareCommand.class, CheckCommand.class,
+            AllocCommand.class, CourseCommand.class, ExerciseCommand.class, EnvironmentCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,8 +1,10 @@
 package echolab.common;
 
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
@@ -77,6 +79,9 @@ public final class Connections {
         if (INJECTED_SPIN_NANOS > 0) {
             spin();
         }
+        if (INJECTED_WRITE != null) {
+            extraWrite();
+        }
     }
 
     /**
@@ -86,10 +91,29 @@ public final class Connections {
      */
     private static final long INJECTED_SPIN_NANOS = Long.getLong("echolab.inject.spinNanos", 0);
 
+    /** Test-only: {@code -Decholab.inject.extraWrite=true} makes one more write system call per echo (to /dev/null). */
+    private static final FileOutputStream INJECTED_WRITE = Boolean.getBoolean("echolab.inject.extraWrite") ? devNull() : null;
+
     private static void spin() {
         long until = System.nanoTime() + INJECTED_SPIN_NANOS;
         while (System.nanoTime() < until) {
             Thread.onSpinWait();
+        }
+    }
+
+    private static void extraWrite() {
+        try {
+            INJECTED_WRITE.write(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static FileOutputStream devNull() {
+        try {
+            return new FileOutputStream("/dev/null");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -213,8 +213,14 @@ public abstract class EchoContract {
         }
     }
 
+    /**
+     * Fifty clients vanish mid-echo with a reset. Each costs the server one failed connection, which it
+     * must close: afterwards it still serves, its books show nothing open, and this process holds no more
+     * file descriptors than before (a server that swallows the error without closing leaks one each).
+     */
     @Test
     void fiftyConnectionsResetMidStreamDoNotStopTheServer() throws Exception {
+        long descriptorsBefore = openDescriptors();
         byte[] chunk = TestClient.randomBytes(64 * 1024, 50);
         for (int i = 0; i < 50; i++) {
             TestClient client = TestClient.connect(address);
@@ -226,6 +232,60 @@ public abstract class EchoContract {
             assertArrayEquals(new byte[] {9, 8, 7}, survivor.roundTrip(new byte[] {9, 8, 7}));
         }
         waitFor(() -> connections.openCount() == 0, 10_000, "reset connections were never closed by the server");
+        waitFor(() -> openDescriptors() <= descriptorsBefore + 2, 10_000, () -> "the server leaked descriptors: "
+                + descriptorsBefore + " open before fifty reset connections, " + openDescriptors() + " after they were gone");
+    }
+
+    /**
+     * Ten connections that have each had an echo and then sit idle cost the server no CPU. A server that
+     * asks for events it has no use for (OP_WRITE on every channel, a channel at end of stream left
+     * readable) is woken again and again and spins a core. Measured as the CPU time of this JVM's threads
+     * (the test's own excepted) over a second, against the second.
+     */
+    @Test
+    void idleConnectionsCostNoCpu() throws Exception {
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                TestClient client = TestClient.connect(address);
+                clients.add(client);
+                if (i == 0 || servesConcurrently()) {
+                    assertArrayEquals(new byte[] {(byte) i}, client.roundTrip(new byte[] {(byte) i}));
+                }
+            }
+            Thread.sleep(200);
+            long cpuBefore = otherThreadsCpuNanos();
+            long wallBefore = System.nanoTime();
+            Thread.sleep(1_000);
+            double share = (otherThreadsCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+            assertTrue(share < 0.2, String.format("the server used %.0f%% of a core while ten connections sat idle", 100 * share));
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    /** A connection is counted as served when it is accepted, not when it ends. */
+    @Test
+    void aConnectionIsCountedWhenItIsAcceptedNotWhenItEnds() throws Exception {
+        int n = servesConcurrently() ? 3 : 1;
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                TestClient client = TestClient.connect(address);
+                clients.add(client);
+                assertArrayEquals(new byte[] {(byte) (40 + i)}, client.roundTrip(new byte[] {(byte) (40 + i)}));
+            }
+            assertEquals(n, connections.served(), "connections served while " + n + " are connected and answered");
+            assertEquals(n, connections.openCount(), "connections the server holds open");
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+        waitFor(() -> connections.openCount() == 0, 10_000, "closed clients were never closed by the server");
+        assertEquals(n, connections.served(), "closing counted a connection again");
     }
 
     @Test
@@ -318,6 +378,46 @@ public abstract class EchoContract {
         }
     }
 
+    /**
+     * Sixteen clients stream two MiB each at the same time, each reading its own echo as it goes: every
+     * connection gets its own bytes back, in order. A server whose connections share state (one buffer
+     * for all, say) mixes them up here, where the small exchanges above may never overlap.
+     */
+    @Test
+    void sixteenConnectionsStreamingAtOnceKeepTheirBytesApart() throws Exception {
+        assumeTrue(servesConcurrently(), "serves one connection at a time");
+        List<TestClient> clients = new ArrayList<>();
+        List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                TestClient client = TestClient.connect(address);
+                clients.add(client);
+                byte[] data = TestClient.randomBytes(2 * MiB, 1_600 + i);
+                sent.add(data);
+            }
+            for (int i = 0; i < 16; i++) {
+                TestClient client = clients.get(i);
+                int length = sent.get(i).length;
+                echoes.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return client.readExactly(length);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, runnable -> Thread.ofPlatform().daemon().start(runnable)));
+                client.writeAsync(sent.get(i));
+            }
+            for (int i = 0; i < 16; i++) {
+                assertArrayEquals(sent.get(i), echoes.get(i).get(30, TimeUnit.SECONDS), "connection " + i + " got other bytes back");
+            }
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
     @Test
     void secondClientIsServedWhileTheFirstStaysConnected() throws Exception {
         assumeTrue(servesConcurrently(), "serves one connection at a time");
@@ -362,13 +462,36 @@ public abstract class EchoContract {
     }
 
     private static void waitFor(BooleanSupplier condition, long maxMillis, String failure) throws InterruptedException {
+        waitFor(condition, maxMillis, () -> failure);
+    }
+
+    private static void waitFor(BooleanSupplier condition, long maxMillis, java.util.function.Supplier<String> failure)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure);
+                throw new AssertionError(failure.get());
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Descriptors this process has open (/proc/self/fd); -1 where /proc is not there. */
+    private static long openDescriptors() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    /** CPU time of every Java thread of this JVM but the calling one (virtual threads count through their carriers). */
+    private static long otherThreadsCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().threadId();
+        long sum = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long t = id == self ? -1 : threads.getThreadCpuTime(id);
+            sum += Math.max(0, t);
+        }
+        return sum;
     }
 
     private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 public final class TestClient implements AutoCloseable {
 
     public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-    public static final int READ_TIMEOUT_MILLIS = 15_000;
+    /** 15 s; the exercises, which run the suite against servers known to be broken, set it shorter. */
+    public static final int READ_TIMEOUT_MILLIS = Integer.getInteger("echolab.test.readTimeoutMillis", 15_000);
 
     public final Socket socket;
     private final InputStream in;

@@ -34,7 +34,8 @@ class ThreadPerConnEchoCliIT extends EchoCliContract {
     void outOfThreadsTheConnectionIsRefusedAndTheServerGoesOnAccepting() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "no prlimit");
         Process server = startWith(List.of("prlimit", "--as=" + 1600L * 1024 * 1024, "--"),
-                List.of("-Xmx64m", "-Xss1m", "-XX:ReservedCodeCacheSize=32m", "-XX:CompressedClassSpaceSize=64m", "-XX:+UseSerialGC"),
+                List.of("-Xmx64m", "-Xss1m", "-XX:ReservedCodeCacheSize=32m", "-XX:CompressedClassSpaceSize=64m", "-XX:+UseSerialGC",
+                        "-XX:ErrorFile=target/hs_err_pid%p.log"),   // if the JVM itself runs out, its report stays in target/
                 "--port", "0");
         List<TestClient> clients = new ArrayList<>();
         try {

@@ -28,14 +28,19 @@ import picocli.CommandLine.Option;
             "",
             "Builds the base in a git worktree (.check/<sha>), then runs base and candidate servers in fresh "
                 + "JVMs, interleaved in a seeded random order, round after round. Metrics per server, all "
-                + "oriented so that higher is worse: time per message (closed loop), p50 and p99 at a fixed "
-                + "open-loop rate, server CPU per message, bytes allocated per message, threads started.",
+                + "oriented so that higher is worse: time and server CPU per message (the primary metrics); read "
+                + "and write system calls and bytes per message, context switches per message, bytes allocated "
+                + "per message and threads started (counters that barely move with the machine's noise); "
+                + "open-loop p50 and p99 at a fixed rate (reported, not judged).",
             "",
-            "Per metric: the mean paired log-ratio candidate/base with a 99%% bootstrap interval. FAIL: the "
-                + "interval lies wholly above +10%% and the estimate is at least +15%%. PASS: wholly below "
-                + "+10%%. Otherwise INCONCLUSIVE, and rounds are added up to --max-rounds. Only FAIL fails "
-                + "the gate."},
-        footer = {"", "Exit status: 0 pass or inconclusive, 1 a metric failed, 2 bad usage or a build that failed."})
+            "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 95%% "
+                + "interval, and the MDE (the smallest slowdown these rounds would fail 9 times in 10). FAIL: "
+                + "the interval lies wholly above +2%% and the estimate is at least +5%%, and still so after 4 "
+                + "confirming rounds. PASS: wholly below +10%%, and for time and CPU an MDE of at most 10%%. A "
+                + "metric gets rounds until it is settled or the cap cannot settle it; NOISY when time or CPU "
+                + "could not have failed a 10%% regression."},
+        footer = {"", "Exit status: 0 pass; 1 a confirmed regression (FAIL); 2 bad usage, or a build or child process that "
+                + "failed or hung; 3 NOISY: the run could not have seen a 10% regression (more rounds, a quieter runner, pinning)."})
 public final class CheckCommand implements Callable<Integer> {
 
     static final int MIN_ROUNDS = 5;
@@ -55,8 +60,8 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Servers to compare (default: ${DEFAULT-VALUE}).")
     List<String> servers;
 
-    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "1s", converter = Durations.class,
-            description = "Measured time of each closed- and open-loop run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "2s", converter = Durations.class,
+            description = "Closed-loop time measured per version and round, in four alternating windows (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "862", description = "Seed of the run order and the bootstrap (default: ${DEFAULT-VALUE}).")
@@ -72,6 +77,10 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Test only: make the candidate's servers spend PERCENT more CPU per echo.")
     double injectSlowdown;
 
+    @Option(names = "--inject-syscall", hidden = true,
+            description = "Test only: make the candidate's servers do one more write system call per echo.")
+    boolean injectSyscall;
+
     @Option(names = "--no-pin", description = "Do not pin servers and generator to separate cores.")
     boolean noPin;
 
@@ -85,7 +94,7 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         root = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
         int cap = maxRounds != null ? maxRounds : 3 * rounds;
-        if (rounds < MIN_ROUNDS || cap < rounds) {   // a bootstrap over fewer pairs is only their min and max
+        if (rounds < MIN_ROUNDS || cap < rounds) {   // fewer pairs, once trimmed, leave too little to judge by
             System.err.println("check: --rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
             return 2;
         }
@@ -112,7 +121,7 @@ public final class CheckCommand implements Callable<Integer> {
             System.err.printf("check: base %s (%s) vs working tree; servers %s; %d to %d rounds; seed %d%n",
                     baseRev, baseSha.substring(0, 12), servers, rounds, cap, seed);
             Launcher launcher = new Launcher(Launcher.currentJava(), pinning, null);
-            Measurer measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown);
+            Measurer measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown, injectSyscall);
             outcome = new Gate(measurer, ServerCatalogue.names(entries), rounds, cap, seed, System.err).run();
         } catch (IOException e) {
             System.err.println("check: " + e.getMessage());
@@ -126,8 +135,8 @@ public final class CheckCommand implements Callable<Integer> {
         if (json != null) {
             String status = Machine.git(root, "status", "--porcelain", "--untracked-files=no");
             GateReport.writeJson(json, baseRev, baseSha, Machine.git(root, "rev-parse", "HEAD"), status != null && !status.isBlank(),
-                    seed, injectSlowdown, outcome, Machine.describe(root, pinning));
+                    seed, new GateReport.Injected(injectSlowdown, injectSyscall), outcome, Machine.describe(root, pinning));
         }
-        return outcome.failed() ? 1 : 0;
+        return outcome.verdict().exitCode();
     }
 }

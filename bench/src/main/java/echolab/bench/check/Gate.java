@@ -17,22 +17,65 @@ import echolab.bench.results.Format;
 
 /**
  * The gate's procedure: rounds in which every server still in question is measured as base and as
- * candidate, in a seeded random order; after each round, the paired log-ratios of every metric and
- * their verdicts. After the first {@code rounds}, only servers with an inconclusive metric go on,
- * up to {@code cap} rounds.
+ * candidate, the servers in a seeded random order; after each round, the paired log-ratios of every
+ * metric. The open loop, which only reports, is measured in the first {@value #OPEN_LOOP_ROUNDS} rounds.
+ *
+ * <p>A metric that steers (see {@link Metric.Role}) wants more rounds until it is settled: its interval
+ * lies wholly below the threshold (and, for time and CPU, its MDE is at most the threshold, so the pass
+ * could have been a fail), or it has failed and the failure was confirmed. It stops wanting rounds when
+ * the cap is out of reach for it: if its estimate and spread stayed as they are, the cap could neither
+ * pass nor fail it (futility). A server gets rounds while one of its metrics wants them.
+ *
+ * <p>A metric that fails is not believed at once: after a look at the data each round, a chance crossing
+ * is likely somewhere. The server gets {@value #CONFIRM_ROUNDS} more rounds (beyond the cap if need be)
+ * and the metric fails only if it still fails over all its rounds. A confirmed FAIL decides the server:
+ * it gets no more rounds, and its other metrics are reported as they stand.
  */
 final class Gate {
 
-    /** Per server and metric: the (base, candidate) pairs, the verdict, and why a metric could not be judged. */
-    record Outcome(int rounds, Map<String, Map<Metric, List<double[]>>> pairs,
-                   Map<String, Map<Metric, PairedRatio.Result>> results, Map<String, Map<Metric, String>> notApplicable) {
+    static final int CONFIRM_ROUNDS = 4;
+    /** The open loop only reports; it is measured in this many first rounds. */
+    static final int OPEN_LOOP_ROUNDS = 3;
 
-        boolean failed() {
-            return results.values().stream().flatMap(m -> m.values().stream()).anyMatch(r -> r.verdict() == Verdict.FAIL);
+    /** What the gate says about one metric of one server. */
+    enum Status { PASS, FAIL, INCONCLUSIVE, NOISY, REPORTED }
+
+    /** One metric's statistic and status; {@code confirmedAt} is the round whose data confirmed a FAIL (else 0). */
+    record Judgement(PairedRatio.Result result, Status status, int failedFirstAt, int confirmedAt) {
+    }
+
+    /** The gate's answer; exit codes are documented in CheckCommand. */
+    enum GateVerdict { PASS, FAIL, NOISY;
+
+        int exitCode() {
+            return this == FAIL ? 1 : this == NOISY ? 3 : 0;
+        }
+    }
+
+    /** Per server and metric: the (base, candidate) pairs, the judgement, and why a metric could not be judged. */
+    record Outcome(int rounds, Map<String, Map<Metric, List<double[]>>> pairs, Map<String, Map<Metric, Judgement>> judgements,
+                   Map<String, Map<Metric, String>> notApplicable) {
+
+        GateVerdict verdict() {
+            if (count(Status.FAIL) > 0) {
+                return GateVerdict.FAIL;
+            }
+            return count(Status.NOISY) > 0 ? GateVerdict.NOISY : GateVerdict.PASS;
         }
 
-        long inconclusive() {
-            return results.values().stream().flatMap(m -> m.values().stream()).filter(r -> r.verdict() == Verdict.INCONCLUSIVE).count();
+        boolean failed() {
+            return verdict() == GateVerdict.FAIL;
+        }
+
+        long count(Status status) {
+            return judgements.values().stream().flatMap(m -> m.values().stream()).filter(j -> j.status() == status).count();
+        }
+
+        /** The largest MDE of the primary metrics: "no regression larger than this" when the gate passes. */
+        double largestPrimaryMde() {
+            return judgements.values().stream().flatMap(m -> m.entrySet().stream())
+                    .filter(e -> e.getKey().role == Metric.Role.PRIMARY)
+                    .mapToDouble(e -> e.getValue().result().mde()).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
         }
     }
 
@@ -52,73 +95,141 @@ final class Gate {
         this.log = log;
     }
 
+    /** Where one metric stands during the rounds. */
+    private static final class Track {
+        int failedFirstAt;       // the round of the first screening FAIL
+        int confirmingSince;     // the round whose FAIL is being confirmed; 0 when none
+        int confirmedAt;
+    }
+
     Outcome run() throws IOException, InterruptedException {
         for (String server : servers) {
             measurer.prepare(server);
         }
         Map<String, Map<Metric, List<double[]>>> pairs = new LinkedHashMap<>();
         Map<String, Map<Metric, String>> notApplicable = new LinkedHashMap<>();
+        Map<String, Map<Metric, Track>> tracks = new LinkedHashMap<>();
+        Map<String, Map<Metric, PairedRatio.Result>> results = new LinkedHashMap<>();
         servers.forEach(s -> {
             pairs.put(s, new EnumMap<>(Metric.class));
             notApplicable.put(s, new EnumMap<>(Metric.class));
+            tracks.put(s, new EnumMap<>(Metric.class));
+            results.put(s, new EnumMap<>(Metric.class));
         });
         SplittableRandom order = new SplittableRandom(seed);
-        Map<String, Map<Metric, PairedRatio.Result>> results = Map.of();
         List<String> active = servers;
         long started = System.nanoTime();
         int round = 0;
-        while (true) {
+        while (!active.isEmpty()) {
             round++;
-            List<Object[]> jobs = new ArrayList<>();
-            for (String server : active) {
-                jobs.add(new Object[] {server, Side.BASE});
-                jobs.add(new Object[] {server, Side.CANDIDATE});
-            }
-            Collections.shuffle(jobs, new Random(order.nextLong()));
+            Random random = new Random(order.nextLong());
+            List<String> shuffled = new ArrayList<>(active);
+            Collections.shuffle(shuffled, random);
             Map<String, Sample[]> measured = new LinkedHashMap<>();
-            for (Object[] job : jobs) {
-                Side side = (Side) job[1];
-                measured.computeIfAbsent((String) job[0], k -> new Sample[2])[side.ordinal()] = measurer.measure((String) job[0], side);
+            for (String server : shuffled) {
+                measured.put(server, measurer.measureRound(server, random, round <= OPEN_LOOP_ROUNDS));
             }
-            measured.forEach((server, samples) -> {
-                for (Metric metric : Metric.values()) {
-                    Double b = samples[0].values().get(metric);
-                    Double c = samples[1].values().get(metric);
-                    if (b != null && c != null) {
-                        pairs.get(server).computeIfAbsent(metric, k -> new ArrayList<>()).add(new double[] {b, c});
-                    } else {
-                        String why = samples[0].missing().getOrDefault(metric, samples[1].missing().get(metric));
-                        notApplicable.get(server).putIfAbsent(metric, why != null ? why : "not measured");
+            List<String> next = new ArrayList<>();
+            for (Map.Entry<String, Sample[]> e : measured.entrySet()) {
+                String server = e.getKey();
+                record(e.getValue(), pairs.get(server), notApplicable.get(server));
+                int n = pairs.get(server).values().stream().mapToInt(List::size).max().orElse(0);
+                Map<Metric, PairedRatio.Result> now = analyse(pairs.get(server), notApplicable.get(server));
+                results.put(server, now);
+                boolean more = n < rounds;
+                for (Map.Entry<Metric, PairedRatio.Result> m : now.entrySet()) {
+                    if (m.getKey().role.steers()) {
+                        more |= wantsMore(m.getKey(), m.getValue(), tracks.get(server).computeIfAbsent(m.getKey(), k -> new Track()), n);
                     }
                 }
-            });
-            results = analyse(pairs, notApplicable);
-            Map<String, Map<Metric, PairedRatio.Result>> now = results;
-            List<String> open = servers.stream().filter(s -> now.get(s).values().stream()
-                    .anyMatch(r -> r.verdict() == Verdict.INCONCLUSIVE)).toList();
-            boolean more = round < rounds || (!open.isEmpty() && round < cap);
-            active = round < rounds ? servers : open;
+                boolean failed = tracks.get(server).values().stream().anyMatch(t -> t.confirmedAt > 0);
+                if (more && !failed) {                              // a confirmed FAIL decides this server: no more rounds
+                    next.add(server);
+                }
+            }
+            active = next;
             log.printf("check: round %d done (%s elapsed)%s%n", round, Format.seconds((System.nanoTime() - started) / 1e9),
-                    more && round >= rounds ? "; inconclusive, one more round for " + String.join(", ", active) : "");
-            if (!more) {
-                return new Outcome(round, pairs, results, notApplicable);
+                    active.isEmpty() ? "" : round < rounds ? "" : "; more rounds for " + String.join(", ", active));
+        }
+        return new Outcome(round, pairs, judge(results, tracks), notApplicable);
+    }
+
+    private static void record(Sample[] samples, Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
+        for (Metric metric : Metric.values()) {
+            Double b = samples[Side.BASE.ordinal()].values().get(metric);
+            Double c = samples[Side.CANDIDATE.ordinal()].values().get(metric);
+            if (b != null && c != null) {
+                pairs.computeIfAbsent(metric, k -> new ArrayList<>()).add(new double[] {b, c});
+            } else {
+                String why = samples[0].missing().getOrDefault(metric, samples[1].missing().get(metric));
+                if (why != null || metric.role.steers()) {               // a reported metric may sit a round out
+                    notApplicable.putIfAbsent(metric, why != null ? why : "not measured");
+                }
             }
         }
     }
 
-    private Map<String, Map<Metric, PairedRatio.Result>> analyse(Map<String, Map<Metric, List<double[]>>> pairs,
-                                                                Map<String, Map<Metric, String>> notApplicable) {
-        Map<String, Map<Metric, PairedRatio.Result>> results = new LinkedHashMap<>();
-        pairs.forEach((server, byMetric) -> {
-            Map<Metric, PairedRatio.Result> out = new EnumMap<>(Metric.class);
-            byMetric.forEach((metric, p) -> {
-                if (!notApplicable.get(server).containsKey(metric)) {   // a metric missing in any round is not judged
-                    double[] logs = p.stream().mapToDouble(x -> metric.logRatio(x[0], x[1])).toArray();
-                    out.put(metric, PairedRatio.analyse(logs, seed ^ (server + metric.key).hashCode()));
-                }
-            });
-            results.put(server, out);
+    /** Updates the metric's confirmation state after round n; true while it wants another round. */
+    private boolean wantsMore(Metric metric, PairedRatio.Result r, Track t, int n) {
+        if (t.confirmedAt > 0) {
+            return false;
+        }
+        if (t.confirmingSince > 0) {
+            if (n < t.confirmingSince + CONFIRM_ROUNDS) {
+                return true;
+            }
+            if (r.verdict() == Verdict.FAIL) {
+                t.confirmedAt = n;
+                return false;
+            }
+            t.confirmingSince = 0;                           // not confirmed: back to the ordinary rounds
+        } else if (r.verdict() == Verdict.FAIL && n >= rounds && n <= cap) {   // at most cap + CONFIRM_ROUNDS in all
+            t.confirmingSince = n;
+            t.failedFirstAt = t.failedFirstAt == 0 ? n : t.failedFirstAt;
+            log.printf("check: %s failed after %d rounds; confirming with %d more%n", metric.key, n, CONFIRM_ROUNDS);
+            return true;
+        }
+        if (n >= cap || settled(metric, r)) {
+            return false;
+        }
+        return PairedRatio.capCanDecide(r, cap, metric.role == Metric.Role.PRIMARY);   // else more rounds are futile
+    }
+
+    private static boolean settled(Metric metric, PairedRatio.Result r) {
+        return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= PairedRatio.THRESHOLD);
+    }
+
+    private static Map<Metric, PairedRatio.Result> analyse(Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
+        Map<Metric, PairedRatio.Result> out = new EnumMap<>(Metric.class);
+        pairs.forEach((metric, p) -> {
+            if (!notApplicable.containsKey(metric)) {               // a metric missing in any round is not judged
+                out.put(metric, PairedRatio.analyse(p.stream().mapToDouble(x -> metric.logRatio(x[0], x[1])).toArray()));
+            }
         });
-        return results;
+        return out;
+    }
+
+    private static Map<String, Map<Metric, Judgement>> judge(Map<String, Map<Metric, PairedRatio.Result>> results,
+                                                             Map<String, Map<Metric, Track>> tracks) {
+        Map<String, Map<Metric, Judgement>> out = new LinkedHashMap<>();
+        results.forEach((server, byMetric) -> {
+            Map<Metric, Judgement> j = new EnumMap<>(Metric.class);
+            byMetric.forEach((metric, r) -> {
+                Track t = tracks.get(server).getOrDefault(metric, new Track());
+                Status status;
+                if (!metric.role.steers()) {
+                    status = Status.REPORTED;
+                } else if (t.confirmedAt > 0) {
+                    status = Status.FAIL;
+                } else if (metric.role == Metric.Role.PRIMARY && !(r.mde() <= PairedRatio.THRESHOLD)) {
+                    status = Status.NOISY;
+                } else {
+                    status = r.verdict() == Verdict.PASS ? Status.PASS : Status.INCONCLUSIVE;
+                }
+                j.put(metric, new Judgement(r, status, t.failedFirstAt, t.confirmedAt));
+            });
+            out.put(server, j);
+        });
+        return out;
     }
 }

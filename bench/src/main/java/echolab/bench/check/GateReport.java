@@ -10,11 +10,15 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import echolab.bench.check.PairedRatio.Verdict;
+import echolab.bench.check.Gate.GateVerdict;
+import echolab.bench.check.Gate.Judgement;
+import echolab.bench.check.Gate.Status;
 import echolab.bench.results.Environment;
 
 /** The gate's outcome for people (a Markdown table) and for machines (JSON, schema echo-lab/check). */
 final class GateReport {
+
+    static final int JSON_SCHEMA_VERSION = 2;
 
     private GateReport() {
     }
@@ -22,61 +26,127 @@ final class GateReport {
     static String table(String baseRev, String baseSha, Gate.Outcome o) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("%n### echo-lab check: working tree vs %s (%s)%n%n", baseRev, baseSha.substring(0, 12)));
-        s.append("Higher is worse for every metric. Base, candidate: medians over the rounds. Change: the mean paired "
-                + "log-ratio as a percentage; interval: 99% bootstrap.\n\n");
-        s.append("| server | metric | base | candidate | change | 99% interval | rounds | verdict |\n");
-        s.append("|---|---|---:|---:|---:|---|---:|---|\n");
-        o.results().forEach((server, byMetric) -> byMetric.forEach((metric, r) -> {
+        s.append(headline(o)).append("\n\n");
+        s.append("| server | metric | base | candidate | change | 95% interval | rounds | MDE | verdict |\n");
+        s.append("|---|---|---:|---:|---:|---|---:|---:|---|\n");
+        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
             List<double[]> p = o.pairs().get(server).get(metric);
-            s.append(String.format("| %s | %s | %s | %s | %+.1f%% | %+.1f%% to %+.1f%% | %d | %s |%n", server, metric.key,
+            PairedRatio.Result r = j.result();
+            s.append(String.format("| %s | %s | %s | %s | %+.1f%% | %+.1f%% to %+.1f%% | %d | %s | %s |%n", server, metric.key,
                     fmt(median(p, 0)), fmt(median(p, 1)), 100 * r.change(), 100 * r.low(), 100 * r.high(), r.rounds(),
-                    r.verdict() == Verdict.FAIL ? "**FAIL**" : r.verdict().name()));
+                    metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(j)));
         }));
         o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) ->
-                s.append(String.format("| %s | %s | | | | | | n/a: %s |%n", server, metric.key, why))));
-        long open = o.inconclusive();
-        s.append(String.format("%nGate: %s%s%n", o.failed() ? "**FAIL**" : "pass", open == 0 ? ""
-                : String.format(" (%d inconclusive: their intervals reach above +10%%; a higher --rounds narrows them)", open)));
+                s.append(String.format("| %s | %s | | | | | | | n/a: %s |%n", server, metric.key, why))));
+        s.append(String.format("%nHigher is worse for every metric. Base, candidate: medians over the rounds. Change: the 20%% "
+                + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 95%% interval. MDE: the smallest "
+                + "slowdown these rounds would fail 9 times in 10. FAIL: interval wholly above +%d%%, change at least +%d%%, "
+                + "still so after %d confirming rounds. PASS: interval wholly below +%d%% (for time and CPU, also MDE at most "
+                + "+%d%%). Open-loop percentiles are reported, not judged.%n", PairedRatio.FAIL_ABOVE_PERCENT,
+                PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS, PairedRatio.THRESHOLD_PERCENT, PairedRatio.THRESHOLD_PERCENT));
         return s.toString();
     }
 
+    /** The gate's verdict in one sentence, with what to do when it is NOISY. */
+    static String headline(Gate.Outcome o) {
+        GateVerdict v = o.verdict();
+        if (v == GateVerdict.FAIL) {
+            List<String> failed = where(o, Status.FAIL);
+            return "**Gate: FAIL**: a regression, confirmed, in " + String.join(", ", failed) + ".";
+        }
+        if (v == GateVerdict.NOISY) {
+            return String.format("**Gate: NOISY**: this run could not have failed a %d%% regression in %s (MDE above %d%%). "
+                    + "It proves nothing either way: rerun with more rounds (e.g. --rounds 10 --max-rounds 30), on a quieter "
+                    + "runner, and pinned (not --no-pin).", PairedRatio.THRESHOLD_PERCENT, String.join(", ", where(o, Status.NOISY)),
+                    PairedRatio.THRESHOLD_PERCENT);
+        }
+        long open = o.count(Status.INCONCLUSIVE);
+        return String.format("**Gate: PASS**: no regression larger than %.1f%% in time or CPU per message (the largest MDE of "
+                + "the primary metrics) after %d rounds%s.", 100 * o.largestPrimaryMde(), o.rounds(),
+                open == 0 ? "" : "; " + open + " counter" + (open == 1 ? " is" : "s are") + " inconclusive: " + String.join(", ",
+                        where(o, Status.INCONCLUSIVE)));
+    }
+
+    private static List<String> where(Gate.Outcome o, Status status) {
+        List<String> out = new ArrayList<>();
+        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
+            if (j.status() == status) {
+                out.add(server + " " + metric.key + (status == Status.NOISY ? String.format(" (MDE %.0f%%)", 100 * j.result().mde())
+                        : status == Status.FAIL ? String.format(" (%+.1f%%)", 100 * j.result().change()) : ""));
+            }
+        }));
+        return out;
+    }
+
+    private static String verdictCell(Judgement j) {
+        return switch (j.status()) {
+            case FAIL -> "**FAIL** (from round " + j.failedFirstAt() + ", confirmed at " + j.confirmedAt() + ")";
+            case NOISY -> "**NOISY**";
+            case REPORTED -> "reported";
+            default -> j.status().name();
+        };
+    }
+
     static void writeJson(Path file, String baseRev, String baseSha, String candidateCommit, boolean candidateDirty, long seed,
-                          double injectSlowdown, Gate.Outcome o, Environment environment) throws IOException {
+                          Injected injected, Gate.Outcome o, Environment environment) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("schema", "echo-lab/check");
-        out.put("schemaVersion", 1);
+        out.put("schemaVersion", JSON_SCHEMA_VERSION);
+        out.put("verdict", o.verdict().name());
+        out.put("exitCode", o.verdict().exitCode());
+        out.put("largestPrimaryMde", o.largestPrimaryMde());
         out.put("base", Map.of("revision", baseRev, "commit", baseSha));
         out.put("candidate", Map.of("commit", String.valueOf(candidateCommit), "dirty", candidateDirty));
         out.put("seed", seed);
         out.put("rounds", o.rounds());
-        out.put("injectedSlowdownPercent", injectSlowdown);
-        out.put("thresholds", Map.of("threshold", PairedRatio.THRESHOLD, "failEstimate", PairedRatio.FAIL_ESTIMATE,
-                "confidence", PairedRatio.CONFIDENCE, "resamples", PairedRatio.RESAMPLES));
+        out.put("injected", injected);
+        Map<String, Object> rules = new LinkedHashMap<>();
+        rules.put("estimator", "20% trimmed mean of paired log-ratios, Yuen interval");
+        rules.put("confidence", PairedRatio.CONFIDENCE);
+        rules.put("thresholdPercent", PairedRatio.THRESHOLD_PERCENT);
+        rules.put("failAbovePercent", PairedRatio.FAIL_ABOVE_PERCENT);
+        rules.put("failEstimatePercent", PairedRatio.FAIL_ESTIMATE_PERCENT);
+        rules.put("confirmRounds", Gate.CONFIRM_ROUNDS);
+        rules.put("mdePower", PairedRatio.POWER);
+        out.put("rules", rules);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Status status : Status.values()) {
+            counts.put(status.name().toLowerCase(), o.count(status));
+        }
+        out.put("counts", counts);
         List<Map<String, Object>> rows = new ArrayList<>();
-        o.results().forEach((server, byMetric) -> byMetric.forEach((metric, r) -> {
+        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
             Map<String, Object> row = new LinkedHashMap<>();
+            PairedRatio.Result r = j.result();
             row.put("server", server);
             row.put("metric", metric.key);
+            row.put("role", metric.role.name().toLowerCase());
             row.put("pairs", o.pairs().get(server).get(metric));
             row.put("change", r.change());
             row.put("low", r.low());
             row.put("high", r.high());
-            row.put("verdict", r.verdict().name());
+            row.put("mde", r.mde());
+            row.put("status", j.status().name());
+            row.put("failedFirstAt", j.failedFirstAt() == 0 ? null : j.failedFirstAt());
+            row.put("confirmedAt", j.confirmedAt() == 0 ? null : j.confirmedAt());
             rows.add(row);
         }));
         o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("server", server);
             row.put("metric", metric.key);
-            row.put("verdict", "N/A");
+            row.put("role", metric.role.name().toLowerCase());
+            row.put("status", "N/A");
             row.put("reason", why);
             rows.add(row);
         }));
         out.put("results", rows);
-        out.put("verdict", o.failed() ? "FAIL" : "PASS");                    // the gate: PASS also when some are inconclusive
-        out.put("inconclusive", o.inconclusive());
         out.put("environment", environment);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), out);
+    }
+
+    /** What a test-only injection put into the candidate. */
+    record Injected(double slowdownPercent, boolean extraWriteCall) {
     }
 
     private static double median(List<double[]> pairs, int side) {
@@ -85,6 +155,7 @@ final class GateReport {
     }
 
     private static String fmt(double v) {
-        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
+        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : Math.abs(v) >= 0.1 || v == 0 ? String.format("%.2f", v)
+                : String.format("%.4f", v);
     }
 }

@@ -1,26 +1,51 @@
 package echolab.bench.check;
 
 /**
- * What the gate compares, each oriented so that higher is worse. Counts that may be zero (bytes
- * allocated, threads started) are compared as (candidate + 1) / (base + 1).
+ * What the gate compares, each oriented so that higher is worse, and the part each plays.
+ *
+ * <p>Time and CPU per message are what a user feels; they move with the machine's noise, so they set
+ * whether a run could have seen a regression at all (NOISY when not). The kernel's and the JVM's
+ * counters barely move from run to run, so they catch what they can see in a round or two:
+ * a system call or a context switch more per echo, an allocation, a thread. The open-loop percentiles
+ * at a fixed rate are reported but do not steer the rounds: over 1 s runs on a shared machine their
+ * paired ratios swing by a factor of two and more, and no affordable number of rounds settles them.
  */
 enum Metric {
-    US_PER_MESSAGE("usPerMessage", false),
-    OPEN_P50_US("openP50Us", false),
-    OPEN_P99_US("openP99Us", false),
-    CPU_US_PER_MESSAGE("cpuUsPerMessage", false),
-    ALLOC_BYTES_PER_MESSAGE("allocBytesPerMessage", true),
-    THREADS_STARTED("threadsStarted", true);
+    US_PER_MESSAGE("usPerMessage", "time per message (closed loop), µs", Role.PRIMARY, 0),
+    CPU_US_PER_MESSAGE("cpuUsPerMessage", "server CPU per message, µs", Role.PRIMARY, 0),
+    READ_CALLS_PER_MESSAGE("readCallsPerMessage", "read system calls per message", Role.COUNTER, 0.01),
+    WRITE_CALLS_PER_MESSAGE("writeCallsPerMessage", "write system calls per message", Role.COUNTER, 0.01),
+    BYTES_READ_PER_MESSAGE("bytesReadPerMessage", "bytes read per message", Role.COUNTER, 1),
+    BYTES_WRITTEN_PER_MESSAGE("bytesWrittenPerMessage", "bytes written per message", Role.COUNTER, 1),
+    VOLUNTARY_SWITCHES_PER_MESSAGE("voluntarySwitchesPerMessage", "voluntary context switches per message", Role.COUNTER, 0.01),
+    INVOLUNTARY_SWITCHES_PER_MESSAGE("involuntarySwitchesPerMessage", "involuntary context switches per message", Role.COUNTER, 0.01),
+    ALLOC_BYTES_PER_MESSAGE("allocBytesPerMessage", "bytes allocated per message (whole run)", Role.COUNTER, 1),
+    THREADS_STARTED("threadsStarted", "threads started (whole run)", Role.COUNTER, 1),
+    OPEN_P50_US("openP50Us", "open-loop p50 at a fixed rate, µs", Role.REPORTED, 0),
+    OPEN_P99_US("openP99Us", "open-loop p99 at a fixed rate, µs", Role.REPORTED, 0);
+
+    /** PRIMARY and COUNTER metrics steer the rounds and can fail the gate; REPORTED ones are shown only. */
+    enum Role { PRIMARY, COUNTER, REPORTED;
+
+        boolean steers() {
+            return this != REPORTED;
+        }
+    }
 
     final String key;
-    final boolean count;
+    final String description;
+    final Role role;
+    /** Added to both sides of the ratio, so that a count that may be zero (or nearly) compares sensibly. */
+    final double offset;
 
-    Metric(String key, boolean count) {
+    Metric(String key, String description, Role role, double offset) {
         this.key = key;
-        this.count = count;
+        this.description = description;
+        this.role = role;
+        this.offset = offset;
     }
 
     double logRatio(double base, double candidate) {
-        return count ? PairedRatio.logRatioOfCounts(base, candidate) : PairedRatio.logRatio(base, candidate);
+        return PairedRatio.logRatio(base, candidate, offset);
     }
 }

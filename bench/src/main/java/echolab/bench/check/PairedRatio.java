@@ -1,79 +1,132 @@
 package echolab.bench.check;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
+
+import org.apache.commons.statistics.distribution.TDistribution;
 
 /**
- * The gate's statistic. Each round measures base and candidate back to back, so each round gives one
- * paired log-ratio ln(candidate / base); machine drift between rounds cancels within a pair. The
- * estimate is the mean log-ratio, with a percentile bootstrap confidence interval over the rounds.
- * Seeded: the same numbers and seed give the same interval, so a rerun gives the same verdict.
+ * The gate's statistic. Each round measures base and candidate back to back, in a random order, so each
+ * round gives one paired log-ratio ln(candidate / base); machine drift between rounds cancels within a
+ * pair. On a shared machine most pairs scatter by a few percent and a few are hit by a disturbance
+ * (another tenant, a compile on the other core) that moves one side by 30% or more. The mean would
+ * follow those; the estimate is the 20% trimmed mean, with Yuen's confidence interval (a t interval on
+ * the winsorized spread), which keeps its coverage when a fifth of the pairs are wild.
  *
  * <p>Metrics are oriented so that higher means worse; a change is reported as exp(x) - 1.
+ *
+ * <ul>
+ *   <li>FAIL: the interval lies wholly above +{@value #FAIL_ABOVE_PERCENT}% and the estimate is at least
+ *       +{@value #FAIL_ESTIMATE_PERCENT}% (the gate then confirms it with more rounds before it believes it).
+ *   <li>PASS: the interval lies wholly below +{@value #THRESHOLD_PERCENT}%.
+ *   <li>INCONCLUSIVE otherwise.
+ * </ul>
+ *
+ * <p>The minimum detectable effect (MDE) is the smallest true slowdown that this spread and this number
+ * of rounds would FAIL nine times in ten. A PASS means "no regression larger than the MDE".
  */
 public final class PairedRatio {
 
     public enum Verdict { PASS, INCONCLUSIVE, FAIL }
 
-    /** FAIL needs the whole interval above +10% and the estimate at least +15%; PASS the whole interval below +10%. */
-    public static final double THRESHOLD = 0.10;
-    public static final double FAIL_ESTIMATE = 0.15;
-    public static final double CONFIDENCE = 0.99;
-    public static final int RESAMPLES = 10_000;
+    /** The regression the gate is built to catch: PASS needs the interval wholly below it. */
+    public static final int THRESHOLD_PERCENT = 10;
+    public static final int FAIL_ABOVE_PERCENT = 2;
+    public static final int FAIL_ESTIMATE_PERCENT = 5;
+    public static final double THRESHOLD = THRESHOLD_PERCENT / 100.0;
+    /**
+     * Two-sided: each end of the interval is wrong at most 2.5% of the time. A FAIL is further confirmed
+     * by more rounds before the gate believes it (see Gate), which is what keeps false alarms rare.
+     */
+    public static final double CONFIDENCE = 0.95;
+    /** The MDE is the slowdown failed with this probability. */
+    public static final double POWER = 0.90;
+    public static final double TRIM = 0.20;
 
-    public record Result(int rounds, double change, double low, double high, Verdict verdict) {
+    private static final double LOG_THRESHOLD = Math.log1p(THRESHOLD);
+    private static final double LOG_FAIL_ABOVE = Math.log1p(FAIL_ABOVE_PERCENT / 100.0);
+    private static final double LOG_FAIL_ESTIMATE = Math.log1p(FAIL_ESTIMATE_PERCENT / 100.0);
+
+    /**
+     * @param change the estimate, as a fraction (+0.12 is 12% worse); low and high bound its interval
+     * @param mde the minimum detectable effect, as a fraction
+     * @param logEstimate the estimate and its standard error on the log scale, for projections
+     */
+    public record Result(int rounds, double change, double low, double high, double mde, Verdict verdict,
+                         double logEstimate, double logStandardError) {
     }
 
     private PairedRatio() {
     }
 
-    /** ln(candidate / base); for counts that may be zero (allocation, threads) use {@link #logRatioOfCounts}. */
-    public static double logRatio(double base, double candidate) {
-        return Math.log(candidate / base);
+    /** ln(candidate / base), with {@code offset} added to both (0 for times; 1 for counts that may be zero). */
+    public static double logRatio(double base, double candidate, double offset) {
+        return Math.log((candidate + offset) / (base + offset));
     }
 
-    public static double logRatioOfCounts(double base, double candidate) {
-        return Math.log((candidate + 1) / (base + 1));
-    }
-
-    public static Result analyse(double[] logRatios, long seed) {
+    public static Result analyse(double[] logRatios) {
         int n = logRatios.length;
-        if (n == 0) {
-            return new Result(0, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE);
+        if (n < 3) {
+            return new Result(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE, Double.NaN, Double.NaN);
         }
-        double point = mean(logRatios);
-        double[] means = new double[RESAMPLES];
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int b = 0; b < RESAMPLES; b++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += logRatios[random.nextInt(n)];
-            }
-            means[b] = sum / n;
+        double[] x = logRatios.clone();
+        Arrays.sort(x);
+        int g = trimmed(n);
+        int h = n - 2 * g;
+        double sum = 0;
+        for (int i = g; i < n - g; i++) {
+            sum += x[i];
         }
-        Arrays.sort(means);
-        double tail = (1 - CONFIDENCE) / 2;
-        double low = means[(int) Math.floor(tail * (RESAMPLES - 1))];
-        double high = means[(int) Math.ceil((1 - tail) * (RESAMPLES - 1))];
-        return new Result(n, Math.expm1(point), Math.expm1(low), Math.expm1(high), verdict(point, low, high));
+        double estimate = sum / h;
+        double[] w = x.clone();                               // winsorized: the trimmed ends set to the nearest kept value
+        Arrays.fill(w, 0, g, x[g]);
+        Arrays.fill(w, n - g, n, x[n - g - 1]);
+        double mean = Arrays.stream(w).average().orElse(0);
+        double squares = Arrays.stream(w).map(v -> (v - mean) * (v - mean)).sum();
+        double se = Math.sqrt(squares / (h * (double) (h - 1)));   // Yuen: (n-1) s_w^2 / (h (h-1)), s_w^2 = squares / (n-1)
+        double q = quantile(h - 1, 1 - (1 - CONFIDENCE) / 2);
+        double low = estimate - q * se;
+        double high = estimate + q * se;
+        return new Result(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n), verdict(estimate, low, high),
+                estimate, se);
     }
 
-    static Verdict verdict(double point, double low, double high) {
-        double threshold = Math.log1p(THRESHOLD);
-        if (low > threshold && point >= Math.log1p(FAIL_ESTIMATE)) {
+    /** The smallest true change (a fraction) that FAILs with probability {@link #POWER}, given a standard error over n rounds. */
+    public static double mde(double logStandardError, int n) {
+        int df = n - 2 * trimmed(n) - 1;
+        double q = quantile(df, 1 - (1 - CONFIDENCE) / 2);
+        double z = quantile(df, POWER);
+        return Math.expm1(Math.max(LOG_FAIL_ABOVE + (q + z) * logStandardError, LOG_FAIL_ESTIMATE + z * logStandardError));
+    }
+
+    /**
+     * Whether {@code cap} rounds could decide the metric if its estimate and spread stayed as they are:
+     * FAIL it, or PASS it (with, when {@code needMde}, an MDE at most the threshold). When not, more rounds
+     * are futile.
+     */
+    public static boolean capCanDecide(Result r, int cap, boolean needMde) {
+        int n = Math.max(cap, r.rounds());
+        double se = r.logStandardError() * Math.sqrt(r.rounds() / (double) n);
+        double q = quantile(n - 2 * trimmed(n) - 1, 1 - (1 - CONFIDENCE) / 2);
+        boolean fail = r.logEstimate() - q * se > LOG_FAIL_ABOVE && r.logEstimate() >= LOG_FAIL_ESTIMATE;
+        boolean pass = r.logEstimate() + q * se < LOG_THRESHOLD && (!needMde || mde(se, n) <= THRESHOLD);
+        return fail || pass;
+    }
+
+    static Verdict verdict(double estimate, double low, double high) {
+        if (low > LOG_FAIL_ABOVE && estimate >= LOG_FAIL_ESTIMATE) {
             return Verdict.FAIL;
         }
-        if (high < threshold) {
+        if (high < LOG_THRESHOLD) {
             return Verdict.PASS;
         }
         return Verdict.INCONCLUSIVE;
     }
 
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return sum / values.length;
+    private static int trimmed(int n) {
+        return (int) Math.floor(TRIM * n);
+    }
+
+    private static double quantile(int degreesOfFreedom, double p) {
+        return TDistribution.of(Math.max(1, degreesOfFreedom)).inverseCumulativeProbability(p);
     }
 }

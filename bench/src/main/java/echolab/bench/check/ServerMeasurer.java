@@ -4,89 +4,151 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Measurement;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
+import echolab.bench.results.Trial;
 
 /**
- * The real {@link Measurer}: each sample is a fresh server JVM (base or candidate tree), a closed-loop
- * run, an open-loop run at the server's fixed rate, and the server's own stop summary.
+ * The real {@link Measurer}. A round starts a fresh JVM of the base and one of the candidate, side by
+ * side on the server cores, warms both, then measures them in {@value #WINDOWS} alternating pairs of
+ * short closed-loop windows, each pair in a random order: a burst of noise on this shared machine (a
+ * neighbour, a compile) lands on both versions within a second of each other and cancels in their
+ * ratio, which it does not when the two are measured seconds apart. Then, while it reports, the open
+ * loop at the server's fixed rate; then both stop, and their stop summaries give allocation and threads.
  */
 final class ServerMeasurer implements Measurer {
+
+    static final int WINDOWS = 4;
+    static final Duration WARMUP = Duration.ofMillis(500);
+    static final Duration WINDOW_WARMUP = Duration.ofMillis(100);
 
     private final Launcher launcher;
     private final Path baseTree;
     private final Path candidateTree;
-    private final Duration duration;
+    private final Duration window;
     private final double injectSlowdownPercent;
+    private final boolean injectSyscall;
     private final Map<String, Double> openRates = new HashMap<>();
     private final Map<String, List<String>> candidateFlags = new HashMap<>();
 
-    ServerMeasurer(Launcher launcher, Path baseTree, Path candidateTree, Duration duration, double injectSlowdownPercent) {
+    /** @param duration measured time per version and round, split into the alternating windows */
+    ServerMeasurer(Launcher launcher, Path baseTree, Path candidateTree, Duration duration, double injectSlowdownPercent,
+                   boolean injectSyscall) {
         this.launcher = launcher;
         this.baseTree = baseTree;
         this.candidateTree = candidateTree;
-        this.duration = duration;
+        this.window = duration.dividedBy(WINDOWS);
         this.injectSlowdownPercent = injectSlowdownPercent;
+        this.injectSyscall = injectSyscall;
     }
 
-    /** The first run of a fresh JVM still compiles; a second one calibrates the rate (and the test-only injection). */
+    private LoadConfig closedLoop(ServerCatalogue.Entry entry) {
+        return LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64).withWarmup(WINDOW_WARMUP)
+                .withDuration(window);
+    }
+
+    /** One warmed base JVM, three windows: the open-loop rate (half its throughput) and the test-only injection. */
     @Override
     public void prepare(String server) throws IOException, InterruptedException {
-        run(server, baseTree, List.of(), 0);
-        Sample probe = run(server, baseTree, List.of(), 0);
-        openRates.put(server, Math.max(100, Math.floor(probe.throughput() / 2)));
+        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.teaching());
+        Totals probe = new Totals();
+        try (ServerProcess p = launcher.start(entry, baseTree, List.of())) {
+            checked("base " + server, Measurement.of(p, closedLoop(entry).withWarmup(WARMUP)));
+            for (int i = 0; i < 3; i++) {
+                probe.add(checked("base " + server, Measurement.of(p, closedLoop(entry))));
+            }
+        }
+        openRates.put(server, Math.max(100, Math.floor(probe.messages / probe.seconds / 2)));
         List<String> flags = new ArrayList<>();
         if (injectSlowdownPercent > 0) {
-            // One run's CPU per message moves by 15% here; the median of three pins the injected share.
-            double[] cpu = {probe.values().get(Metric.CPU_US_PER_MESSAGE),
-                    run(server, baseTree, List.of(), 0).values().get(Metric.CPU_US_PER_MESSAGE),
-                    run(server, baseTree, List.of(), 0).values().get(Metric.CPU_US_PER_MESSAGE)};
-            Arrays.sort(cpu);
-            long spin = Math.round(cpu[1] * 1000 * injectSlowdownPercent / 100);
+            long spin = Math.round(probe.cpuSeconds * 1e9 / probe.messages * injectSlowdownPercent / 100);
             flags.add("-Decholab.inject.spinNanos=" + spin);
             System.err.printf("check: injecting %.0f%% into the candidate's %s: %d ns of CPU per echo%n", injectSlowdownPercent, server, spin);
+        }
+        if (injectSyscall) {
+            flags.add("-Decholab.inject.extraWrite=true");
+            System.err.printf("check: injecting one more write system call per echo into the candidate's %s%n", server);
         }
         candidateFlags.put(server, flags);
     }
 
     @Override
-    public Sample measure(String server, Side side) throws IOException, InterruptedException {
-        return side == Side.BASE ? run(server, baseTree, List.of(), openRates.get(server))
-                : run(server, candidateTree, candidateFlags.get(server), openRates.get(server));
+    public Sample[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException {
+        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.teaching());
+        LoadConfig closed = closedLoop(entry);
+        Side[] sides = order.nextBoolean() ? new Side[] {Side.BASE, Side.CANDIDATE} : new Side[] {Side.CANDIDATE, Side.BASE};
+        ServerProcess[] process = new ServerProcess[2];
+        Totals[] totals = {new Totals(), new Totals()};
+        Measurement[] open = new Measurement[2];
+        ServerProcess.Stopped[] stopped = new ServerProcess.Stopped[2];
+        try {
+            for (Side s : sides) {
+                process[s.ordinal()] = launcher.start(entry, s == Side.BASE ? baseTree : candidateTree,
+                        s == Side.BASE ? List.of() : candidateFlags.get(server));
+            }
+            for (Side s : sides) {
+                checked(label(s, server), Measurement.of(process[s.ordinal()], closed.withWarmup(WARMUP)));
+            }
+            for (int i = 0; i < WINDOWS; i++) {
+                boolean baseFirst = order.nextBoolean();
+                for (Side s : baseFirst ? new Side[] {Side.BASE, Side.CANDIDATE} : new Side[] {Side.CANDIDATE, Side.BASE}) {
+                    totals[s.ordinal()].add(checked(label(s, server), Measurement.of(process[s.ordinal()], closed)));
+                }
+            }
+            if (openLoop) {
+                for (Side s : sides) {
+                    open[s.ordinal()] = Measurement.of(process[s.ordinal()], closed.withWarmup(Duration.ofMillis(300))
+                            .withDuration(window.multipliedBy(2)).withRate(openRates.get(server)));
+                }
+            }
+            for (Side s : sides) {
+                stopped[s.ordinal()] = process[s.ordinal()].stop();
+            }
+        } finally {
+            for (ServerProcess p : process) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
+        Sample[] samples = new Sample[2];
+        for (Side s : Side.values()) {
+            samples[s.ordinal()] = sample(label(s, server), totals[s.ordinal()], open[s.ordinal()], stopped[s.ordinal()]);
+        }
+        return samples;
     }
 
-    private Sample run(String server, Path tree, List<String> flags, double openRate) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.teaching());
-        LoadConfig load = LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64)
-                .withWarmup(Duration.ofSeconds(1)).withDuration(duration);
-        Measurement closed;
-        Measurement open = null;
-        ServerProcess.Stopped stopped;
-        String label = (tree.equals(baseTree) ? "base " : "candidate ") + server;
-        try (ServerProcess process = launcher.start(entry, tree, flags)) {
-            closed = Measurement.of(process, load);
-            if (openRate > 0) {
-                open = Measurement.of(process, load.withWarmup(Duration.ofMillis(300)).withRate(openRate));
-            }
-            stopped = process.stop();
+    private static String label(Side side, String server) {
+        return (side == Side.BASE ? "base " : "candidate ") + server;
+    }
+
+    private static Measurement checked(String label, Measurement m) throws IOException {
+        if (!m.load().ok() || m.load().report().messages() == 0) {
+            throw new IOException(label + ": a closed-loop run failed: " + m.load().report().errors().first());
         }
-        if (!closed.load().ok() || closed.load().report().messages() == 0) {
-            throw new IOException(label + ": the closed-loop run failed: " + closed.load().report().errors().first());
-        }
+        return m;
+    }
+
+    private static Sample sample(String label, Totals t, Measurement open, ServerProcess.Stopped stopped) {
         Map<Metric, Double> values = new EnumMap<>(Metric.class);
         Map<Metric, String> missing = new EnumMap<>(Metric.class);
-        long messages = closed.load().report().messages();
-        values.put(Metric.US_PER_MESSAGE, 1e6 / closed.load().report().messagesPerSecond());
-        values.put(Metric.CPU_US_PER_MESSAGE, closed.server().cpuSeconds() * 1e6 / messages);
+        values.put(Metric.US_PER_MESSAGE, t.seconds * 1e6 / t.messages);
+        values.put(Metric.CPU_US_PER_MESSAGE, t.cpuSeconds * 1e6 / t.messages);
+        put(values, missing, Metric.READ_CALLS_PER_MESSAGE, t.perMessage(0), label);
+        put(values, missing, Metric.WRITE_CALLS_PER_MESSAGE, t.perMessage(1), label);
+        put(values, missing, Metric.BYTES_READ_PER_MESSAGE, t.perMessage(2), label);
+        put(values, missing, Metric.BYTES_WRITTEN_PER_MESSAGE, t.perMessage(3), label);
+        put(values, missing, Metric.VOLUNTARY_SWITCHES_PER_MESSAGE, t.perMessage(4), label);
+        put(values, missing, Metric.INVOLUNTARY_SWITCHES_PER_MESSAGE, t.perMessage(5), label);
         if (open != null) {
             values.put(Metric.OPEN_P50_US, open.load().report().latencyMicros().p50());
             values.put(Metric.OPEN_P99_US, open.load().report().latencyMicros().p99());
@@ -100,5 +162,43 @@ final class ServerMeasurer implements Measurer {
             missing.put(Metric.THREADS_STARTED, label + ": " + stopped.problem());
         }
         return new Sample(values, missing);
+    }
+
+    private static void put(Map<Metric, Double> values, Map<Metric, String> missing, Metric metric, Double value, String label) {
+        if (value != null) {
+            values.put(metric, value);
+        } else {
+            missing.put(metric, label + ": /proc did not tell (" + metric.description + ")");
+        }
+    }
+
+    /** The windows of one version in one round, added up: per-message figures are totals over total messages. */
+    private static final class Totals {
+        long messages;
+        double seconds;
+        double cpuSeconds;
+        final double[] kernel = new double[6];     // read calls, write calls, bytes read, bytes written, switches
+        final boolean[] unknown = new boolean[6];
+
+        void add(Measurement m) {
+            long n = m.load().report().messages();
+            messages += n;
+            seconds += m.load().report().seconds();
+            cpuSeconds += m.server().cpuSeconds();
+            Trial.KernelCounts k = m.server().perMessage();
+            Double[] v = k == null ? new Double[6] : new Double[] {k.readCalls(), k.writeCalls(), k.bytesRead(), k.bytesWritten(),
+                    k.voluntarySwitches(), k.involuntarySwitches()};
+            for (int i = 0; i < kernel.length; i++) {
+                if (v[i] == null) {
+                    unknown[i] = true;
+                } else {
+                    kernel[i] += v[i] * n;
+                }
+            }
+        }
+
+        Double perMessage(int i) {
+            return !unknown[i] && messages > 0 ? kernel[i] / messages : null;
+        }
     }
 }

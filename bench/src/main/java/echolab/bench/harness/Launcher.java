@@ -1,5 +1,6 @@
 package echolab.bench.harness;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,5 +52,17 @@ public record Launcher(String java, Pinning pinning, Path nativeServer) {
 
     public ServerProcess start(Entry server, Path tree, List<String> extraFlags) throws IOException, InterruptedException {
         return ServerProcess.start(server.name(), pinning.server(command(server, tree, extraFlags)), START_TIMEOUT);
+    }
+
+    /** Starts a teaching server's main from a class path (e.g. an exercise's broken copy ahead of the jar), pinned. */
+    public ServerProcess start(Entry server, List<Path> classpath, String label) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(ServerCatalogue.JVM_FLAGS);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+        command.add(server.mainClass());
+        command.addAll(List.of("--port", "0"));
+        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT);
     }
 }

@@ -21,7 +21,19 @@ public record Measurement(LoadResult load, Trial.ServerStats server, boolean ser
         long messages = load.report().messages();
         int held = server.heldConnections(w.peakOpenFiles());
         Trial.ServerStats stats = new Trial.ServerStats(w.peakRssKiB(), w.peakThreads(), w.cpuSeconds(),
-                messages > 0 ? w.cpuSeconds() * 1e6 / messages : null, held < 0 ? null : held);
+                messages > 0 ? w.cpuSeconds() * 1e6 / messages : null, held < 0 ? null : held, perMessage(w, messages));
         return new Measurement(load, stats, server.alive());
+    }
+
+    private static Trial.KernelCounts perMessage(ServerProcess.Window w, long messages) {
+        if (messages == 0) {
+            return null;
+        }
+        ServerProcess.Io io = w.io();
+        ServerProcess.Switches sw = w.switches();
+        return new Trial.KernelCounts(io == null ? null : io.readCalls() / (double) messages,
+                io == null ? null : io.writeCalls() / (double) messages, io == null ? null : io.bytesRead() / (double) messages,
+                io == null ? null : io.bytesWritten() / (double) messages, sw == null ? null : sw.voluntary() / (double) messages,
+                sw == null ? null : sw.involuntary() / (double) messages);
     }
 }

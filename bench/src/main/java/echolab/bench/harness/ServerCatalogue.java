@@ -29,9 +29,10 @@ public final class ServerCatalogue {
      * @param args arguments after {@code -jar JAR} (the Netty peer is a subcommand of bench.jar)
      * @param oneAtATime serves one connection at a time by design: its starved connections are its model
      * @param factory how to open it in this JVM (teaching servers only; null for the peers)
+     * @param type the teaching file's class (teaching servers only; null for the peers)
      */
     public record Entry(String name, Kind kind, String module, String jar, List<String> args, boolean oneAtATime,
-                        EchoServer.Factory factory) {
+                        EchoServer.Factory factory, Class<? extends EchoServer> type) {
 
         public boolean isJvm() {
             return jar != null;
@@ -40,25 +41,35 @@ public final class ServerCatalogue {
         public Path jarIn(Path tree) {
             return tree.resolve(jar);
         }
+
+        /** The teaching file, relative to a checkout: e.g. sync-echo/src/main/java/echolab/sync/SyncEchoServer.java. */
+        public String source() {
+            return module + "/src/main/java/" + type.getName().replace('.', '/') + ".java";
+        }
+
+        /** The class whose main runs the server from its jar (the module's {@code Main}, next to the teaching file). */
+        public String mainClass() {
+            return type.getPackageName() + ".Main";
+        }
     }
 
     /** The same JVM flags for every JVM server, recorded in results.json. */
     public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
 
     public static final List<Entry> ALL = List.of(
-            teaching("sync", SyncEchoServer::new, true),
-            teaching("thread-per-conn", ThreadPerConnEchoServer::new, false),
-            teaching("selector", SelectorEchoServer::new, false),
-            teaching("virtual-thread", VirtualThreadEchoServer::new, false),
-            new Entry("netty", Kind.REFERENCE, "bench", "bench/target/bench.jar", List.of("netty-echo"), false, null),
-            new Entry("native", Kind.REFERENCE, null, null, List.of(), false, null));
+            teaching("sync", SyncEchoServer.class, SyncEchoServer::new, true),
+            teaching("thread-per-conn", ThreadPerConnEchoServer.class, ThreadPerConnEchoServer::new, false),
+            teaching("selector", SelectorEchoServer.class, SelectorEchoServer::new, false),
+            teaching("virtual-thread", VirtualThreadEchoServer.class, VirtualThreadEchoServer::new, false),
+            new Entry("netty", Kind.REFERENCE, "bench", "bench/target/bench.jar", List.of("netty-echo"), false, null, null),
+            new Entry("native", Kind.REFERENCE, null, null, List.of(), false, null, null));
 
     private ServerCatalogue() {
     }
 
-    private static Entry teaching(String name, EchoServer.Factory factory, boolean oneAtATime) {
+    private static Entry teaching(String name, Class<? extends EchoServer> type, EchoServer.Factory factory, boolean oneAtATime) {
         String module = name + "-echo";
-        return new Entry(name, Kind.TEACHING, module, module + "/target/" + module + ".jar", List.of(), oneAtATime, factory);
+        return new Entry(name, Kind.TEACHING, module, module + "/target/" + module + ".jar", List.of(), oneAtATime, factory, type);
     }
 
     public static List<Entry> teaching() {

@@ -3,6 +3,7 @@ package echolab.bench.jmh;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import echolab.bench.harness.InProcessServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

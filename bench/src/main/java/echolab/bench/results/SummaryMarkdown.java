@@ -67,6 +67,7 @@ public final class SummaryMarkdown {
         s.append("![throughput](throughput.png) ![p99](p99.png)\n\n![spectrum](spectrum.png) ![rss](rss-per-connection.png)\n\n");
         sweep(s, r);
         rounds(s, r);
+        kernel(s, r);
         openLoop(s, r);
         scale(s, r);
         capacity(s, r);
@@ -132,6 +133,29 @@ public final class SummaryMarkdown {
             }
             s.append('\n');
         }
+    }
+
+    /** System calls and context switches per message at the reference point, where the run recorded them. */
+    private static void kernel(StringBuilder s, BenchRun r) {
+        List<String> rows = new ArrayList<>();
+        for (ServerEntry server : r.servers()) {
+            Trial.KernelCounts k = r.medianReference(server.name()).map(Trial::serverStats).map(Trial.ServerStats::perMessage).orElse(null);
+            if (k != null) {
+                rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", server.name(), number(k.readCalls(), "%.2f"),
+                        number(k.writeCalls(), "%.2f"), number(k.bytesRead(), "%.1f"), number(k.bytesWritten(), "%.1f"),
+                        number(k.voluntarySwitches(), "%.3f"), number(k.involuntarySwitches(), "%.3f")));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;                                         // runs from before the counters were recorded
+        }
+        s.append(String.format("%n## What the kernel counted per message (100 x 64 B, the median round)%n%n"));
+        s.append("From /proc of the server process over the measured window: read and write system calls and the bytes "
+                + "through them (/proc/PID/io, all threads), context switches summed over its threads (/proc/PID/task; not "
+                + "read for a server with more than 256 threads).\n\n");
+        s.append("| server | read calls | write calls | bytes read | bytes written | voluntary switches | involuntary switches |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        rows.forEach(s::append);
     }
 
     private static void openLoop(StringBuilder s, BenchRun r) {

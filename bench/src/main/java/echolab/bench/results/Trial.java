@@ -34,9 +34,20 @@ public record Trial(String server, int round, Status status, String error, LoadR
      *
      * @param acceptedConnections connections the server held open during the window beyond those it had before
      *                            (open descriptors); null where it could not be read
+     * @param perMessage what the kernel counted for the server per message echoed in the window; null where
+     *                   nothing was echoed (and in runs measured before it was recorded)
      */
     public record ServerStats(long peakRssKiB, int peakThreads, double cpuSeconds, Double cpuMicrosPerMessage,
-                              Integer acceptedConnections) {
+                              Integer acceptedConnections, KernelCounts perMessage) {
+    }
+
+    /**
+     * Per message: read and write system calls and the bytes through them (/proc/PID/io, all threads), and
+     * context switches summed over the server's threads (/proc/PID/task). Each null when it could not be
+     * read (switches are not read from a server with more than 256 threads).
+     */
+    public record KernelCounts(Double readCalls, Double writeCalls, Double bytesRead, Double bytesWritten,
+                               Double voluntarySwitches, Double involuntarySwitches) {
     }
 
     public record ScaleStats(int idleRequested, int idleOpened, int idleAcceptedByServer, long rssBaselineKiB,

@@ -10,31 +10,47 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.Test;
 
-import echolab.bench.check.PairedRatio.Verdict;
+import echolab.bench.check.Gate.GateVerdict;
+import echolab.bench.check.Gate.Status;
+import echolab.bench.check.Measurer.Side;
 
-/** The gate's procedure with a fake measurer (no servers): the round loop, narrowing, verdicts, n/a. */
+/**
+ * The gate's procedure with a fake measurer (no servers): the round loop, narrowing to the servers with
+ * an open question, early stopping, confirmation of a FAIL, NOISY, n/a, and the exit codes.
+ */
 class GateTest {
 
     /**
-     * Every metric is 100 times a per-server factor for the candidate, with multiplicative noise;
+     * Every metric is 100 for the base; the candidate is {@code factor} times that for the metrics given.
+     * Noise is multiplicative, uniform, of the given width per server (primary metrics) or 1% (the rest);
      * servers named in {@code noSummary} never report the counts that come from a stop summary.
      */
     private static final class FakeMeasurer implements Measurer {
-        final Map<String, Double> slowdown;
-        final Map<String, Double> noise;
-        final List<String> noSummary;
+        final Map<String, Map<Metric, Double>> slowdown = new HashMap<>();
+        final Map<String, Double> primaryNoise = new HashMap<>();
+        final Map<Metric, Double> metricNoise = new EnumMap<>(Metric.class);
+        List<String> noSummary = List.of();
+        IntPredicate slowInCall = call -> true;            // which candidate measurements (1, 2, ...) are slowed
         final Map<String, Integer> prepared = new HashMap<>();
         final Map<String, Integer> measured = new HashMap<>();
+        final Map<String, Integer> candidateCalls = new HashMap<>();
+        final Map<String, Integer> openLoops = new HashMap<>();
         final SplittableRandom random = new SplittableRandom(7);
 
-        FakeMeasurer(Map<String, Double> slowdown, Map<String, Double> noise, List<String> noSummary) {
-            this.slowdown = slowdown;
-            this.noise = noise;
-            this.noSummary = noSummary;
+        FakeMeasurer slow(String server, Metric metric, double factor) {
+            slowdown.computeIfAbsent(server, k -> new EnumMap<>(Metric.class)).put(metric, factor);
+            return this;
+        }
+
+        FakeMeasurer noise(String server, double width) {
+            primaryNoise.put(server, width);
+            return this;
         }
 
         @Override
@@ -43,16 +59,26 @@ class GateTest {
         }
 
         @Override
-        public Sample measure(String server, Side side) {
-            measured.merge(server, 1, Integer::sum);
+        public Sample[] measureRound(String server, Random order, boolean openLoop) {
+            measured.merge(server, 2, Integer::sum);
+            if (openLoop) {
+                openLoops.merge(server, 1, Integer::sum);
+            }
+            return new Sample[] {sample(server, Side.BASE, openLoop), sample(server, Side.CANDIDATE, openLoop)};
+        }
+
+        private Sample sample(String server, Side side, boolean openLoop) {
+            int call = side == Side.CANDIDATE ? candidateCalls.merge(server, 1, Integer::sum) : 0;
             Map<Metric, Double> values = new EnumMap<>(Metric.class);
             Map<Metric, String> missing = new EnumMap<>(Metric.class);
-            double factor = side == Side.CANDIDATE ? slowdown.getOrDefault(server, 1.0) : 1.0;
             for (Metric m : Metric.values()) {
-                if (m.count && noSummary.contains(server)) {
+                double factor = side == Side.CANDIDATE && slowInCall.test(call)
+                        ? slowdown.getOrDefault(server, Map.of()).getOrDefault(m, 1.0) : 1.0;
+                double width = metricNoise.getOrDefault(m, m.role == Metric.Role.PRIMARY ? primaryNoise.getOrDefault(server, 0.01) : 0.01);
+                if ((m == Metric.ALLOC_BYTES_PER_MESSAGE || m == Metric.THREADS_STARTED) && noSummary.contains(server)) {
                     missing.put(m, side + " " + server + ": printed no stop summary");
-                } else {
-                    values.put(m, 100 * factor * (1 + noise.getOrDefault(server, 0.01) * (random.nextDouble() - 0.5)));
+                } else if (m.role.steers() || openLoop) {
+                    values.put(m, 100 * factor * (1 + width * (random.nextDouble() - 0.5)));
                 }
             }
             return new Sample(values, missing);
@@ -65,44 +91,102 @@ class GateTest {
 
     @Test
     void anUnchangedCandidatePassesAfterTheFirstRoundsWithoutMore() throws Exception {
-        FakeMeasurer m = new FakeMeasurer(Map.of(), Map.of(), List.of());
+        FakeMeasurer m = new FakeMeasurer();
         Gate.Outcome o = run(m, List.of("selector"), 5, 15);
         assertEquals(5, o.rounds());
         assertEquals(10, m.measured.get("selector"), "a base and a candidate per round");
         assertEquals(1, m.prepared.get("selector"));
+        assertEquals(GateVerdict.PASS, o.verdict());
+        assertEquals(0, o.verdict().exitCode());
+        o.judgements().get("selector").forEach((metric, j) ->
+                assertEquals(metric.role.steers() ? Status.PASS : Status.REPORTED, j.status(), metric.key));
+        assertEquals(Metric.values().length, o.judgements().get("selector").size());
+        assertTrue(GateReport.headline(o).startsWith("**Gate: PASS**: no regression larger than "), GateReport.headline(o));
+    }
+
+    @Test
+    void aSlowerCandidateFailsOnlyAfterItsFailureIsConfirmed() throws Exception {
+        FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.3);
+        Gate.Outcome o = run(m, List.of("selector"), 5, 15);
+        Gate.Judgement cpu = o.judgements().get("selector").get(Metric.CPU_US_PER_MESSAGE);
+        assertEquals(Status.FAIL, cpu.status());
+        assertEquals(5, cpu.failedFirstAt());
+        assertEquals(5 + Gate.CONFIRM_ROUNDS, cpu.confirmedAt());
+        assertEquals(5 + Gate.CONFIRM_ROUNDS, o.rounds());
+        assertEquals(GateVerdict.FAIL, o.verdict());
+        assertEquals(1, o.verdict().exitCode());
+        assertEquals(Status.PASS, o.judgements().get("selector").get(Metric.US_PER_MESSAGE).status());
+    }
+
+    @Test
+    void aFailureThatDoesNotHoldInTheConfirmingRoundsIsNotAFail() throws Exception {
+        FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.3);
+        m.slowInCall = call -> call <= 5;                 // slow in the first five rounds only: a disturbance
+        Gate.Outcome o = run(m, List.of("selector"), 5, 15);
+        Gate.Judgement cpu = o.judgements().get("selector").get(Metric.CPU_US_PER_MESSAGE);
+        assertEquals(5, cpu.failedFirstAt(), "the screening saw it");
+        assertEquals(0, cpu.confirmedAt());
         assertFalse(o.failed());
-        assertEquals(0, o.inconclusive());
-        o.results().get("selector").values().forEach(r -> assertEquals(Verdict.PASS, r.verdict()));
-        assertEquals(Metric.values().length, o.results().get("selector").size());
+        assertTrue(o.rounds() > 5 + Gate.CONFIRM_ROUNDS - 1);
     }
 
     @Test
-    void aSlowerCandidateFails() throws Exception {
-        Gate.Outcome o = run(new FakeMeasurer(Map.of("selector", 1.3), Map.of(), List.of()), List.of("selector"), 5, 15);
-        assertTrue(o.failed());
-        assertEquals(Verdict.FAIL, o.results().get("selector").get(Metric.CPU_US_PER_MESSAGE).verdict());
+    void anExtraSystemCallPerEchoFailsOnItsCounterInTheFirstRounds() throws Exception {
+        FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.WRITE_CALLS_PER_MESSAGE, 2.0);
+        Gate.Outcome o = run(m, List.of("selector"), 5, 15);
+        Gate.Judgement calls = o.judgements().get("selector").get(Metric.WRITE_CALLS_PER_MESSAGE);
+        assertEquals(Status.FAIL, calls.status());
+        assertEquals(5, calls.failedFirstAt());
+        assertTrue(GateReport.headline(o).contains("**Gate: FAIL**: a regression, confirmed, in selector writeCallsPerMessage (+"),
+                GateReport.headline(o));
     }
 
     @Test
-    void onlyTheServerWithAnOpenQuestionGetsMoreRoundsUpToTheCap() throws Exception {
-        // sync: +10% in heavy noise, never settles; selector: clean.
-        FakeMeasurer m = new FakeMeasurer(Map.of("sync", 1.10), Map.of("sync", 0.8), List.of());
-        Gate.Outcome o = run(m, List.of("sync", "selector"), 5, 9);
-        assertEquals(9, o.rounds());
+    void onlyTheServerWithAnOpenQuestionGetsMoreRoundsAndStopsOnceSettled() throws Exception {
+        // sync: noisy enough that 5 rounds cannot settle it, quiet enough that a few more can; selector: clean.
+        FakeMeasurer m = new FakeMeasurer().noise("sync", 0.15);
+        Gate.Outcome o = run(m, List.of("sync", "selector"), 5, 30);
         assertEquals(2 * 5, m.measured.get("selector"), "selector was settled after the first rounds");
-        assertEquals(2 * 9, m.measured.get("sync"));
-        assertTrue(o.inconclusive() > 0);
-        assertEquals(9, o.pairs().get("sync").get(Metric.US_PER_MESSAGE).size());
+        int syncRounds = m.measured.get("sync") / 2;
+        assertTrue(syncRounds > 5 && syncRounds < 30, "sync stopped early, once settled, after " + syncRounds);
+        assertEquals(syncRounds, o.rounds());
+        assertEquals(Status.PASS, o.judgements().get("sync").get(Metric.CPU_US_PER_MESSAGE).status());
+        assertTrue(o.judgements().get("sync").get(Metric.CPU_US_PER_MESSAGE).result().mde() <= PairedRatio.THRESHOLD);
         assertEquals(5, o.pairs().get("selector").get(Metric.US_PER_MESSAGE).size());
     }
 
     @Test
+    void aRunTooNoisyToSeeATenPercentRegressionIsNoisyAndStopsBeforeTheCap() throws Exception {
+        FakeMeasurer m = new FakeMeasurer().noise("selector", 1.5);
+        Gate.Outcome o = run(m, List.of("selector"), 5, 40);
+        assertEquals(GateVerdict.NOISY, o.verdict());
+        assertEquals(3, o.verdict().exitCode());
+        assertTrue(o.rounds() < 40, "futility: the cap could not settle it, so it stopped at " + o.rounds());
+        assertTrue(GateReport.headline(o).contains("**Gate: NOISY**"), GateReport.headline(o));
+        assertTrue(GateReport.table("HEAD~1", "0123456789abcdef", o).contains("| selector | cpuUsPerMessage |"));
+    }
+
+    @Test
+    void theOpenLoopPercentilesAreReportedButDoNotSteerTheRounds() throws Exception {
+        FakeMeasurer m = new FakeMeasurer();
+        m.metricNoise.put(Metric.OPEN_P99_US, 1.9);
+        m.metricNoise.put(Metric.OPEN_P50_US, 1.9);
+        Gate.Outcome o = run(m, List.of("selector"), 5, 30);
+        assertEquals(5, o.rounds());
+        assertEquals(Gate.OPEN_LOOP_ROUNDS, m.openLoops.get("selector"), "the open loop, which only reports, in the first rounds");
+        assertEquals(Status.REPORTED, o.judgements().get("selector").get(Metric.OPEN_P99_US).status());
+        assertEquals(GateVerdict.PASS, o.verdict());
+    }
+
+    @Test
     void aMetricAVersionDoesNotReportIsNotApplicableWithItsReasonNotJudged() throws Exception {
-        Gate.Outcome o = run(new FakeMeasurer(Map.of(), Map.of(), List.of("selector")), List.of("selector"), 5, 5);
-        assertFalse(o.results().get("selector").containsKey(Metric.ALLOC_BYTES_PER_MESSAGE));
-        assertFalse(o.results().get("selector").containsKey(Metric.THREADS_STARTED));
+        FakeMeasurer m = new FakeMeasurer();
+        m.noSummary = List.of("selector");
+        Gate.Outcome o = run(m, List.of("selector"), 5, 5);
+        assertFalse(o.judgements().get("selector").containsKey(Metric.ALLOC_BYTES_PER_MESSAGE));
+        assertFalse(o.judgements().get("selector").containsKey(Metric.THREADS_STARTED));
         assertTrue(o.notApplicable().get("selector").get(Metric.ALLOC_BYTES_PER_MESSAGE).contains("printed no stop summary"));
-        assertTrue(GateReport.table("HEAD~1", "0123456789abcdef", o).contains("| selector | allocBytesPerMessage | | | | | | n/a: "));
+        assertTrue(GateReport.table("HEAD~1", "0123456789abcdef", o).contains("| selector | allocBytesPerMessage | | | | | | | n/a: "));
         assertFalse(o.failed());
     }
 }

@@ -63,4 +63,13 @@ class ServerCatalogueTest {
         }
         assertEquals(6, ServerCatalogue.ALL.stream().map(ServerCatalogue.Entry::name).distinct().count(), "names are unique");
     }
+
+    @Test
+    void everyTeachingServersSourceAndMainClassAreWhereTheCatalogueSays() throws IOException {
+        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+            assertTrue(Files.isRegularFile(Path.of("..").resolve(e.source())), e.source());
+            String pom = Files.readString(Path.of("..", e.module(), "pom.xml"));
+            assertTrue(pom.contains("<mainClass>" + e.mainClass() + "</mainClass>"), e.module() + "'s jar runs " + e.mainClass());
+        }
+    }
 }

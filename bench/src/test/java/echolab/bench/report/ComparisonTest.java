@@ -25,7 +25,7 @@ class ComparisonTest {
                 msgPerSecond, msgPerSecond * 64 / 1048576, null, null, new LatencySummary(1, 500, 450, 800, 1000, 2000, 3000, 4000),
                 null, new LoadReport.Errors(0, 0, 0, 0, 0, 0, 0, null), 0.01, 100, 0, 0, 0,
                 new LoadReport.Generator(1, 0.5, 1, 2, 0, false));
-        return new Trial(server, round, Trial.Status.OK, null, load, new Trial.ServerStats(50_000, 18, 1, 7.0, 100),
+        return new Trial(server, round, Trial.Status.OK, null, load, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null),
                 null, null, null, null, null, null);
     }
 

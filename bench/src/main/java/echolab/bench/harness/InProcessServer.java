@@ -1,4 +1,4 @@
-package echolab.bench.jmh;
+package echolab.bench.harness;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,17 +7,19 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-import echolab.bench.harness.ServerCatalogue;
 import echolab.common.Connections;
 import echolab.common.EchoServer;
 
-/** Plumbing for the JMH benchmarks: one of the catalogue's teaching servers on port 0 in this JVM, and a blocking client. */
-final class InProcessServer implements AutoCloseable {
+/**
+ * One of the catalogue's teaching servers on port 0 in this JVM, and a blocking client: what the JMH
+ * benchmarks and the allocation profile measure, with no process between them and the server.
+ */
+public final class InProcessServer implements AutoCloseable {
 
     private final EchoServer server;
     private final Thread loop;
 
-    InProcessServer(String name) throws IOException {
+    public InProcessServer(String name) throws IOException {
         EchoServer.Factory factory = ServerCatalogue.named(name, ServerCatalogue.teaching()).factory();
         server = factory.open(new InetSocketAddress("127.0.0.1", 0),
                 new Connections(name, new PrintStream(OutputStream.nullOutputStream())));
@@ -30,7 +32,7 @@ final class InProcessServer implements AutoCloseable {
         });
     }
 
-    Client connect(int size) throws IOException {
+    public Client connect(int size) throws IOException {
         return new Client(server.address(), size);
     }
 
@@ -41,7 +43,7 @@ final class InProcessServer implements AutoCloseable {
     }
 
     /** One connection: sends {@code size} bytes and reads them all back, reusing one buffer. */
-    static final class Client implements AutoCloseable {
+    public static final class Client implements AutoCloseable {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
@@ -63,7 +65,7 @@ final class InProcessServer implements AutoCloseable {
         }
 
         /** One round trip; returns a byte of the echo so that JMH cannot discard the work. */
-        byte roundTrip() throws IOException {
+        public byte roundTrip() throws IOException {
             out.write(message);
             int done = 0;
             while (done < echo.length) {

@@ -1,0 +1,103 @@
+package echolab.bench.course;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import echolab.bench.harness.ChildProcess;
+import echolab.bench.results.ResultsFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./echolab course}: the course site, generated from the teaching files and the newest runs. */
+@Command(name = "course", sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Write the course: a static site, generated from the teaching files and from real runs, that works opened "
+                + "from disk with nothing fetched from anywhere.",
+            "",
+            "Pages: the four servers side by side, aligned by numbered section, with a diff of any two; a lesson per "
+                + "model with the lines that cause its cost (quoted from the files) and the figures that show it (read from "
+                + "a bench run, a JMH run and an allocation-sites run); an overview that ranks the models; the exercises. "
+                + "Every figure names its run, its machine and the command that reproduces it; a run that is missing is "
+                + "named with the command that produces it. Nothing is measured."},
+        footer = {"", "Example: ./echolab bench --profile quick && ./echolab course --open",
+            "Exit status: 0 written; 1 a lesson no longer matches the teaching files; 2 bad usage (a run that is not readable)."})
+public final class CourseCommand implements Callable<Integer> {
+
+    @Option(names = "--results", paramLabel = "DIR", description = "The bench run (default: the newest under results/).")
+    Path results;
+
+    @Option(names = "--jmh", paramLabel = "FILE", description = "The JMH JSON (default: the newest under results/jmh/).")
+    Path jmh;
+
+    @Option(names = "--alloc", paramLabel = "FILE", description = "The allocation-sites JSON (default: the newest under results/alloc/).")
+    Path alloc;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the site (default: target/course/).")
+    Path out;
+
+    @Option(names = "--open", description = "Open the side-by-side page in the desktop's browser when done.")
+    boolean open;
+
+    @Option(names = "--screenshots", paramLabel = "DIR",
+            description = "Also take screenshots of the side-by-side page and a lesson with headless Chromium, into DIR "
+                + "(results/course/ for the committed ones).")
+    Path screenshots;
+
+    @Option(names = "--root", hidden = true)
+    Path root;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+        Path checkout = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+        Path site = (out != null ? out : checkout.resolve("target").resolve("course")).toAbsolutePath().normalize();
+        long started = System.nanoTime();
+        CourseData data;
+        try {
+            data = CourseData.read(checkout, results, jmh, alloc);
+        } catch (ResultsFile.NotARun e) {
+            System.err.println("course: " + e.getMessage());
+            return 2;
+        }
+        CourseSite.Written written;
+        try {
+            written = CourseSite.write(data, site);
+        } catch (Lessons.LessonError e) {
+            System.err.println("course: " + e.getMessage());
+            return 1;
+        }
+        System.err.printf("course: wrote %d pages to %s in %.1f s%n", written.pages().size(), site, (System.nanoTime() - started) / 1e9);
+        System.err.println("course: bench run " + data.bench().map(r -> r.run().id()).orElse("none (run ./echolab bench)")
+                + "; JMH run " + data.jmh().map(JmhRun::id).orElse("none (run " + Figures.JMH_COMMAND + ")")
+                + "; allocation sites " + data.allocation().map(a -> a.id()).orElse("none (run " + Figures.ALLOC_COMMAND + ")"));
+        if (!written.missingFigures().isEmpty()) {
+            System.err.println("course: pages with a figure their runs could not give (each says which command produces it): "
+                    + String.join(", ", written.missingFigures()));
+        }
+        System.out.println(site.resolve("index.html").toUri());
+        if (screenshots != null) {
+            List<Path> shots = Screenshots.take(site, screenshots.toAbsolutePath().normalize());
+            shots.forEach(p -> System.err.println("course: screenshot " + p));
+        }
+        if (open) {
+            openInBrowser(site.resolve("index.html"));
+        }
+        return 0;
+    }
+
+    private static void openInBrowser(Path page) throws InterruptedException {
+        try {
+            ChildProcess.Result r = ChildProcess.run(List.of("xdg-open", page.toUri().toString()), null, Duration.ofSeconds(20));
+            if (!r.ok()) {
+                System.err.println("course: could not open a browser (xdg-open exit " + r.exitCode() + "); open " + page.toUri());
+            }
+        } catch (IOException e) {
+            System.err.println("course: could not open a browser (" + e.getMessage() + "); open " + page.toUri());
+        }
+    }
+}

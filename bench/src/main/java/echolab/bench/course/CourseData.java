@@ -1,0 +1,47 @@
+package echolab.bench.course;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import echolab.bench.alloc.AllocationSites;
+import echolab.bench.results.BenchRun;
+import echolab.bench.results.ResultsFile;
+import echolab.bench.teaching.TeachingFile;
+
+/**
+ * Everything a course is generated from: the four teaching files, and the runs whose figures it shows
+ * (a bench run's results.json, a JMH run's JSON, an allocation-sites run), each optional: a page whose
+ * run is missing says which command produces it.
+ *
+ * @param benchDir the bench run's folder (figures name it), or null
+ */
+public record CourseData(Path root, Map<String, TeachingFile> files, Optional<BenchRun> bench, Path benchDir,
+                         Optional<JmhRun> jmh, Optional<AllocationSites> allocation) {
+
+    /**
+     * Reads the teaching files under {@code root} and the given runs; null for a run means the newest one
+     * under results/ if there is one. A run that was named but is not readable is an error (NotARun);
+     * one that was not named and is absent is a gap the pages describe.
+     */
+    public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile) throws IOException {
+        Map<String, TeachingFile> files = new LinkedHashMap<>();
+        for (TeachingFile f : TeachingFile.readAll(root)) {
+            files.put(f.server(), f);
+        }
+        Path results = root.resolve("results");
+        Path benchDir = benchRun != null ? benchRun : ResultsFile.newest(results).orElse(null);
+        Optional<BenchRun> bench = benchDir == null ? Optional.empty() : Optional.of(ResultsFile.read(benchDir));
+        Path jmhPath = jmhFile != null ? jmhFile : JmhRun.newest(results.resolve("jmh")).orElse(null);
+        Optional<JmhRun> jmh = jmhPath == null ? Optional.empty() : Optional.of(JmhRun.read(jmhPath));
+        Path allocPath = allocationFile != null ? allocationFile : AllocationSites.newest(results.resolve("alloc")).orElse(null);
+        Optional<AllocationSites> allocation = allocPath == null ? Optional.empty() : Optional.of(AllocationSites.read(allocPath));
+        return new CourseData(root, files, bench, benchDir, jmh, allocation);
+    }
+
+    public TeachingFile file(String server) {
+        return files.get(server);
+    }
+}

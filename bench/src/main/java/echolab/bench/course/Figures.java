@@ -1,0 +1,469 @@
+package echolab.bench.course;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import echolab.bench.harness.ServerCatalogue;
+import echolab.bench.load.LoadReport;
+import echolab.bench.alloc.AllocationSites;
+import echolab.bench.results.BenchRun;
+import echolab.bench.results.Scenario;
+import echolab.bench.results.Scenario.Kind;
+import echolab.bench.results.Trial;
+import echolab.bench.teaching.TeachingFile;
+
+/**
+ * The figures the lessons show, each read from a run (never typed in): a figure is named in a lesson
+ * by its id and, for some, a server ({@code idle-memory selector}). Where a run is missing or lacks the
+ * scenario, the figure says so and names the command that produces it.
+ */
+final class Figures {
+
+    static final String BENCH_COMMAND = "./echolab bench";
+    static final String JMH_COMMAND = "./echolab jmh Bench03 -prof gc";
+    static final String ALLOC_COMMAND = "./echolab alloc";
+
+    private final CourseData data;
+    private final Path figuresDir;
+
+    Figures(CourseData data, Path figuresDir) {
+        this.data = data;
+        this.figuresDir = figuresDir;
+    }
+
+    /** The figures a lesson may name, and whether each needs a server after its id. */
+    private static final java.util.Map<String, Boolean> IDS = java.util.Map.ofEntries(
+            java.util.Map.entry("starved-connections", false), java.util.Map.entry("open-loop-unanswered", false),
+            java.util.Map.entry("idle-memory", true), java.util.Map.entry("thousand-connections", true),
+            java.util.Map.entry("state-diagram", true), java.util.Map.entry("cpu-per-message", true),
+            java.util.Map.entry("kernel-per-message", true), java.util.Map.entry("idle-buffer", true),
+            java.util.Map.entry("allocation-per-echo", true), java.util.Map.entry("allocation-sites", true),
+            java.util.Map.entry("ranking", false));
+
+    /** What is wrong with a lesson's figure block ("id" or "id server"), or null when it names a figure. */
+    static String problem(String spec) {
+        String[] words = spec.strip().split("\\s+");
+        Boolean needsServer = IDS.get(words[0]);
+        if (needsServer == null) {
+            return "no figure called '" + words[0] + "'; the figures are " + new java.util.TreeSet<>(IDS.keySet());
+        }
+        if (needsServer && (words.length < 2 || ServerCatalogue.ALL.stream().noneMatch(e -> e.name().equals(words[1])))) {
+            return "figure '" + words[0] + "' needs a server's name after it, e.g. '" + words[0] + " selector'";
+        }
+        return null;
+    }
+
+    /** The figure named {@code spec}, which {@link #problem} has accepted. */
+    Figure figure(String spec) throws IOException {
+        String[] words = spec.strip().split("\\s+");
+        String server = words.length > 1 ? words[1] : null;
+        return switch (words[0]) {
+            case "starved-connections" -> starvedConnections();
+            case "open-loop-unanswered" -> openLoopUnanswered();
+            case "idle-memory" -> idleMemory(server);
+            case "thousand-connections" -> thousandConnections(server);
+            case "state-diagram" -> stateDiagram(server);
+            case "cpu-per-message" -> cpuPerMessage(server);
+            case "kernel-per-message" -> kernelPerMessage(server);
+            case "idle-buffer" -> idleBuffer(server);
+            case "allocation-per-echo" -> allocationPerEcho(server);
+            case "allocation-sites" -> allocationSites(server);
+            case "ranking" -> Ranking.figure(data, this, figuresDir);
+            default -> throw new IllegalStateException("figure " + words[0] + " has no drawing");
+        };
+    }
+
+    // ---- sync ------------------------------------------------------------------------------------------
+
+    private Figure starvedConnections() throws IOException {
+        String title = "Connections never answered, closed loop at 100 connections";
+        if (bench().isEmpty() || bench().get().reference().isEmpty()) {
+            return missingBench("starved-connections", title, "the closed loop at 100 connections");
+        }
+        BenchRun r = bench().get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (BenchRun.ServerEntry s : teaching(r)) {
+            Optional<Trial> t = closed(r, s.name(), Scenario.REFERENCE_CONNECTIONS);
+            if (t.isEmpty() || t.get().load() == null) {
+                continue;
+            }
+            LoadReport l = t.get().load();
+            bars.add(new CourseChart.Bar(s.name(), l.starvedConnections(), s.name().equals("sync")));
+            rows.append(row(s.name(), String.valueOf(l.connectionsOpened()), String.valueOf(l.connectionsOpened() - l.starvedConnections()),
+                    String.valueOf(l.starvedConnections()), String.format("%.1f s", l.warmupSeconds() + l.seconds() + l.rampUpSeconds())));
+        }
+        StringBuilder sweep = new StringBuilder();
+        for (Scenario sc : r.scenarios()) {
+            if (sc.kind() == Kind.CLOSED && sc.size() == Scenario.REFERENCE_SIZE) {
+                BenchRun.trialsOf(Optional.of(sc), "sync").stream().filter(t -> t.round() == 1 && t.load() != null).findFirst()
+                        .ifPresent(t -> sweep.append(String.format("%s of %s", t.load().connectionsOpened() - t.load().starvedConnections(),
+                                t.load().connectionsOpened())).append("; "));
+            }
+        }
+        Trial sync = closed(r, "sync", Scenario.REFERENCE_CONNECTIONS).orElse(null);
+        String sentence = sync == null || sync.load() == null ? "" : String.format(
+                "<p class=\"headline\">sync answered <strong>%d of %d</strong> connections; the other %d waited the whole run "
+                        + "without one echo. Over the sweep (1, 10, 100, 1,000 connections, 64 B), it answered %s.</p>",
+                sync.load().connectionsOpened() - sync.load().starvedConnections(), sync.load().connectionsOpened(),
+                sync.load().starvedConnections(), sweep.toString().replaceAll("; $", ""));
+        String chart = CourseChart.bars(figuresDir, "starved-connections", "Never answered, 100 connections x 64 B, closed loop",
+                "connections", bars, false);
+        return new Figure("starved-connections", title, sentence + table(List.of("server", "connections", "answered",
+                "never answered", "run length"), rows), chart, "bar chart: connections never answered per server", benchSource(r), false);
+    }
+
+    private Figure openLoopUnanswered() throws IOException {
+        String title = "Open loop at a fixed rate: latency from the planned send time";
+        Optional<Scenario> open = bench().flatMap(r -> r.scenario(Kind.OPEN));
+        if (open.isEmpty()) {
+            return missingBench("open-loop-unanswered", title, "the open loop");
+        }
+        BenchRun r = bench().get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (BenchRun.ServerEntry s : teaching(r)) {
+            Optional<Trial> t = r.trial(Kind.OPEN, s.name()).filter(Trial::measured);
+            if (t.isEmpty()) {
+                continue;
+            }
+            LoadReport l = t.get().load();
+            bars.add(new CourseChart.Bar(s.name(), t.get().latency("p99") == null ? 0 : t.get().latency("p99") / 1000, s.name().equals("sync")));
+            rows.append(row(s.name(), String.format("%,.0f", l.achievedRate() == null ? 0 : l.achievedRate()),
+                    String.format("%,d", l.errors().unansweredMessages()), micro(t.get().latency("p50")), micro(t.get().latency("p99")),
+                    micro(t.get().uncorrectedLatency("p99"))));
+        }
+        Trial sync = r.trial(Kind.OPEN, "sync").filter(Trial::measured).orElse(null);
+        String sentence = sync == null ? "" : String.format("<p class=\"headline\">At %,.0f messages a second over %d connections, "
+                        + "<strong>%,d messages to sync were never answered</strong>; counted from when each was due, its p99 "
+                        + "is %s: the time those messages had been waiting when the run ended.</p>",
+                open.get().rate() == null ? 0 : open.get().rate(), open.get().connections(), sync.load().errors().unansweredMessages(),
+                micro(sync.latency("p99")));
+        String chart = CourseChart.bars(figuresDir, "open-loop-p99", "Open loop: p99 from the planned send time", "milliseconds (log)",
+                bars, true);
+        return new Figure("open-loop-unanswered", title, sentence + table(List.of("server", "answered msg/s", "never answered",
+                "p50 (corrected)", "p99 (corrected)", "p99 (uncorrected)"), rows), chart, "bar chart: corrected p99 per server",
+                benchSource(r), false);
+    }
+
+    // ---- thread-per-conn -------------------------------------------------------------------------------
+
+    private Figure idleMemory(String highlight) throws IOException {
+        String title = "Memory and threads per idle connection";
+        Optional<Scenario> scale = bench().flatMap(r -> r.scenario(Kind.SCALE));
+        if (scale.isEmpty()) {
+            return missingBench("idle-memory", title, "the idle-connection scenario");
+        }
+        BenchRun r = bench().get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (BenchRun.ServerEntry s : r.servers()) {
+            Optional<Trial.ScaleStats> st = r.trial(Kind.SCALE, s.name()).map(Trial::scale);
+            if (st.isEmpty() || st.get().rssPerIdleConnectionKiB() == null) {
+                continue;
+            }
+            bars.add(new CourseChart.Bar(s.name(), st.get().rssPerIdleConnectionKiB(), s.name().equals(highlight)));
+            rows.append(row(s.name(), String.format("%,d", st.get().idleAcceptedByServer()),
+                    String.format("%.1f KiB", st.get().rssPerIdleConnectionKiB()), String.format("%,d → %,d", st.get().threadsBaseline(),
+                            st.get().threadsWithIdle()), st.get().threadsPerIdleConnection() == null ? "" : String.format("%.3f",
+                            st.get().threadsPerIdleConnection())));
+        }
+        Trial.ScaleStats mine = r.trial(Kind.SCALE, highlight).map(Trial::scale).orElse(null);
+        String sentence = mine == null || mine.rssPerIdleConnectionKiB() == null ? "" : String.format(
+                "<p class=\"headline\">Holding %,d idle connections, %s grew by <strong>%.1f KiB</strong> and <strong>%.2f threads</strong> "
+                        + "per connection.</p>", mine.idleAcceptedByServer(), highlight, mine.rssPerIdleConnectionKiB(),
+                mine.threadsPerIdleConnection() == null ? 0 : mine.threadsPerIdleConnection());
+        String chart = CourseChart.bars(figuresDir, "idle-memory-" + highlight, "RSS growth per idle connection", "KiB per connection",
+                bars, false);
+        return new Figure("idle-memory-" + highlight, title, sentence + table(List.of("server", "idle connections held",
+                "RSS per connection", "threads", "threads per connection"), rows), chart,
+                "bar chart: KiB of RSS per idle connection per server", benchSource(r), false);
+    }
+
+    private Figure thousandConnections(String highlight) throws IOException {
+        String title = "A thousand busy connections";
+        Optional<Integer> most = bench().map(r -> r.settings().connections().stream().max(Integer::compare).orElse(0));
+        if (most.isEmpty() || most.get() < 1000) {
+            return missingBench("thousand-connections", title, "the closed loop at 1,000 connections");
+        }
+        BenchRun r = bench().get();
+        int c = most.get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (BenchRun.ServerEntry s : teaching(r)) {
+            Optional<Trial> t = closed(r, s.name(), c).filter(Trial::measured);
+            if (t.isEmpty()) {
+                continue;
+            }
+            LoadReport l = t.get().load();
+            bars.add(new CourseChart.Bar(s.name(), l.messagesPerSecond(), s.name().equals(highlight)));
+            rows.append(row(s.name(), String.format("%,.0f", l.messagesPerSecond()), micro(t.get().latency("p99")),
+                    String.format("%.2f s", l.rampUpSeconds()), String.format("%,d", l.answeredInRampUp()),
+                    String.format("%,d", l.starvedConnections()), String.format("%,d", t.get().serverStats().peakThreads())));
+        }
+        Trial mine = closed(r, highlight, c).filter(Trial::measured).orElse(null);
+        String sentence = mine == null ? "" : String.format("<p class=\"headline\">With %,d busy connections, %s took "
+                        + "<strong>%.2f s</strong> until each had been echoed once (%,d of %,d), then ran with <strong>%,d threads</strong> "
+                        + "at its peak; p99 %s.</p>", c, highlight, mine.load().rampUpSeconds(), mine.load().answeredInRampUp(),
+                mine.load().connectionsOpened(), mine.serverStats().peakThreads(), micro(mine.latency("p99")));
+        String chart = CourseChart.bars(figuresDir, "thousand-" + highlight, String.format("Closed loop, %,d connections x 64 B", c),
+                "messages per second", bars, false);
+        return new Figure("thousand-" + highlight, title, sentence + table(List.of("server", "msg/s", "p99", "ramp-up",
+                "answered in ramp-up", "never answered", "peak threads"), rows), chart, "bar chart: throughput at 1,000 connections",
+                benchSource(r), false);
+    }
+
+    // ---- selector --------------------------------------------------------------------------------------
+
+    private Figure stateDiagram(String server) throws IOException {
+        TeachingFile file = data.file(server);
+        List<String> pre = Html.preBlock(file.javadoc().text());
+        String title = "A connection's states, as " + file.fileName() + " describes them";
+        if (pre.isEmpty()) {
+            return new Figure("state-diagram-" + server, title, "<p>" + file.fileName() + " has no state diagram in its Javadoc.</p>",
+                    null, null, "", true);
+        }
+        String svg = StateDiagram.parse(pre).svg(title);
+        java.nio.file.Files.createDirectories(figuresDir);
+        java.nio.file.Files.writeString(figuresDir.resolve("states-" + server + ".svg"), svg);
+        return new Figure("state-diagram-" + server, title, "", "states-" + server + ".svg",
+                "state diagram: " + String.join(", ", StateDiagram.parse(pre).states()),
+                String.format("Drawn from the <code>&lt;pre&gt;</code> block of the class Javadoc, %s lines %d–%d, when this page "
+                        + "was generated.", file.fileName(), file.javadoc().firstLine(), file.javadoc().lastLine()), false);
+    }
+
+    private Figure cpuPerMessage(String highlight) throws IOException {
+        String title = "Server CPU per message, closed loop at 100 connections x 64 B";
+        if (bench().isEmpty() || bench().get().reference().isEmpty()) {
+            return missingBench("cpu-per-message", title, "the closed loop at 100 connections");
+        }
+        BenchRun r = bench().get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (BenchRun.ServerEntry s : r.servers()) {
+            Optional<Trial> t = r.medianReference(s.name()).filter(Trial::measured);
+            Double cpu = t.map(Trial::serverStats).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null);
+            if (cpu == null) {
+                continue;
+            }
+            bars.add(new CourseChart.Bar(s.name(), cpu, s.name().equals(highlight)));
+            rows.append(row(s.name(), s.kind(), String.format("%.1f µs", cpu), String.format("%,.0f", t.get().throughput())));
+        }
+        Double mine = cpuAtReference(r, highlight);
+        Double nativ = cpuAtReference(r, "native");
+        String sentence = mine == null ? "" : String.format("<p class=\"headline\">%s spent <strong>%.1f µs</strong> of CPU per echoed "
+                + "message%s.</p>", highlight, mine, nativ == null ? "" : String.format("; the native epoll server, %.1f µs: %.2f times as much",
+                nativ, mine / nativ));
+        String chart = CourseChart.bars(figuresDir, "cpu-" + highlight, "Server CPU per message (median round)", "µs per message", bars,
+                false);
+        return new Figure("cpu-" + highlight, title, sentence + table(List.of("server", "kind", "CPU per message",
+                "msg/s (that round)"), rows), chart, "bar chart: server CPU microseconds per message", benchSource(r), false);
+    }
+
+    private Figure kernelPerMessage(String highlight) throws IOException {
+        String title = "System calls and context switches per message, closed loop at 100 connections x 64 B";
+        if (bench().isEmpty() || bench().get().reference().isEmpty()) {
+            return missingBench("kernel-per-message", title, "the closed loop at 100 connections");
+        }
+        BenchRun r = bench().get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (BenchRun.ServerEntry s : r.servers()) {
+            Trial.KernelCounts k = r.medianReference(s.name()).map(Trial::serverStats).map(Trial.ServerStats::perMessage).orElse(null);
+            if (k == null) {
+                continue;
+            }
+            double switches = (k.voluntarySwitches() == null ? 0 : k.voluntarySwitches())
+                    + (k.involuntarySwitches() == null ? 0 : k.involuntarySwitches());
+            bars.add(new CourseChart.Bar(s.name(), switches, s.name().equals(highlight)));
+            rows.append(row(s.name(), fmt(k.readCalls()), fmt(k.writeCalls()), fmt(k.voluntarySwitches()), fmt(k.involuntarySwitches())));
+        }
+        if (bars.isEmpty()) {
+            return new Figure("kernel-" + highlight, title, "<p>This bench run did not record the kernel's counters per message; runs of "
+                    + "<code>./echolab bench</code> from this version of echo-lab on do.</p>", null, null, benchSource(r), true);
+        }
+        String chart = CourseChart.bars(figuresDir, "kernel-" + highlight, "Context switches per message", "switches per message", bars,
+                false);
+        return new Figure("kernel-" + highlight, title, table(List.of("server", "read calls", "write calls", "voluntary switches",
+                "involuntary switches"), rows), chart, "bar chart: context switches per message", benchSource(r), false);
+    }
+
+    // ---- virtual-thread --------------------------------------------------------------------------------
+
+    private Figure idleBuffer(String server) throws IOException {
+        TeachingFile file = data.file(server);
+        int line = file.find(1, "BUFFER_SIZE =");
+        long buffer = BufferSize.of(file.line(line));
+        Figure idle = idleMemory(server);
+        if (idle.missing()) {
+            return idle;
+        }
+        Trial.ScaleStats st = bench().get().trial(Kind.SCALE, server).map(Trial::scale).orElseThrow();
+        double kib = st.rssPerIdleConnectionKiB();
+        String sentence = String.format("<p class=\"headline\">Of the <strong>%.1f KiB</strong> per idle connection, the echo buffer "
+                        + "that section 3 allocates before its first read is <strong>%.1f KiB</strong> (<code>%s</code>, line %d): "
+                        + "%.0f%%. The rest is the parked virtual thread itself (its stack, copied to the heap when it parks) and the "
+                        + "socket's objects.</p>", kib, buffer / 1024.0, Html.escape(file.line(line).strip()), line,
+                100 * (buffer / 1024.0) / kib);
+        return new Figure("idle-buffer-" + server, "Where the memory of an idle " + server + " connection goes", sentence + idle.body(),
+                idle.chart(), idle.chartAlt(), idle.source(), false);
+    }
+
+    private Figure allocationPerEcho(String highlight) throws IOException {
+        String title = "Bytes allocated per echo (JMH, Bench03_Allocation, 64 B)";
+        if (data.jmh().isEmpty() || data.jmh().get().results().stream().noneMatch(x -> x.allocatedBytesPerOp() != null)) {
+            return new Figure("allocation-" + highlight, title, "<p>No JMH run with <code>-prof gc</code> was found under results/jmh/. "
+                    + "Produce one with <code>" + JMH_COMMAND + "</code>.</p>", null, null, "Missing: <code>" + JMH_COMMAND + "</code>", true);
+        }
+        JmhRun j = data.jmh().get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+            Optional<JmhRun.Result> res = j.find("Bench03_Allocation", "avgt", e.name(), 64);
+            if (res.isEmpty() || res.get().allocatedBytesPerOp() == null) {
+                continue;
+            }
+            bars.add(new CourseChart.Bar(e.name(), res.get().allocatedBytesPerOp(), e.name().equals(highlight)));
+            rows.append(row(e.name(), String.format("%.1f B", res.get().allocatedBytesPerOp()), String.format("%.1f ± %.1f %s",
+                    res.get().score(), res.get().error(), res.get().unit())));
+        }
+        Optional<JmhRun.Result> mine = j.find("Bench03_Allocation", "avgt", highlight, 64);
+        String sentence = mine.isEmpty() || mine.get().allocatedBytesPerOp() == null ? "" : String.format(
+                "<p class=\"headline\">Each echo through %s allocated <strong>%.0f bytes</strong> (the whole JVM, client included, "
+                        + "divided by echoes).</p>", highlight, mine.get().allocatedBytesPerOp());
+        String chart = CourseChart.bars(figuresDir, "allocation-" + highlight, "Bytes allocated per echo (JMH -prof gc)", "bytes per echo",
+                bars, false);
+        return new Figure("allocation-" + highlight, title, sentence + table(List.of("server", "allocated per echo", "round trip"), rows),
+                chart, "bar chart: bytes allocated per echo per server", jmhSource(j), false);
+    }
+
+    private Figure allocationSites(String server) throws IOException {
+        String title = "Where the bytes allocated per echo come from";
+        Optional<AllocationSites.ServerSites> sites = data.allocation().flatMap(a -> a.server(server));
+        if (sites.isEmpty()) {
+            return new Figure("allocation-sites-" + server, title, "<p>No allocation-sites run for " + server + " was found under "
+                    + "results/alloc/. Produce one with <code>" + ALLOC_COMMAND + "</code>.</p>", null, null,
+                    "Missing: <code>" + ALLOC_COMMAND + "</code>", true);
+        }
+        AllocationSites a = data.allocation().get();
+        AllocationSites.ServerSites s = sites.get();
+        List<CourseChart.Bar> bars = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        List<AllocationSites.Site> top = s.sites().stream().sorted(Comparator.comparingDouble(AllocationSites.Site::bytesPerEcho).reversed())
+                .limit(6).toList();
+        List<String> shares = new ArrayList<>();
+        for (AllocationSites.Site site : top) {
+            double share = 100 * site.bytesPerEcho() / s.bytesPerEcho();
+            bars.add(new CourseChart.Bar(site.shortClass(), share, true));
+            rows.append(String.format("<tr><td><code>%s</code></td><td><code>%s</code></td><td class=\"num\">%.1f B</td>"
+                            + "<td class=\"num\">%.0f%%</td></tr>%n", Html.escape(site.shortClass()), Html.escape(path(site)), site.bytesPerEcho(),
+                    share));
+            if (share >= 10) {
+                shares.add(String.format("<strong>%.0f%%</strong> <code>%s</code>, allocated in <code>%s</code>", share,
+                        Html.escape(site.shortClass()), Html.escape(path(site))));
+            }
+        }
+        String sentence = String.format("<p class=\"headline\">JDK Flight Recorder sampled %,d allocations over %,d echoes of the "
+                + "%s server: about %.0f bytes per echo, of which %s.</p>", s.samples(), s.echoes(), server, s.bytesPerEcho(),
+                shares.isEmpty() ? "no site holds a tenth" : String.join("; ", shares));
+        String chart = CourseChart.bars(figuresDir, "allocation-sites-" + server, "Share of the bytes allocated per echo, by class (JFR)",
+                "% of the bytes", bars, false);
+        return new Figure("allocation-sites-" + server, title, sentence + "<table><thead><tr><th>allocated</th><th>where (innermost "
+                + "first)</th><th>bytes per echo</th><th>share</th></tr></thead><tbody>\n" + rows + "</tbody></table>", chart,
+                "bar chart: share of the bytes allocated per echo by class", a.sourceHtml(), false);
+    }
+
+    /** Where a site allocates: its frame, and the first frame of another class on the way there. */
+    private static String path(AllocationSites.Site site) {
+        String frameClass = site.frame().substring(0, Math.max(0, site.frame().lastIndexOf('.')));
+        String caller = site.stack() == null ? null : site.stack().stream()
+                .filter(f -> !f.startsWith(frameClass + ".")).findFirst().orElse(null);
+        return shortName(site.frame()) + (caller == null ? "" : " ← " + shortName(caller));
+    }
+
+    private static String shortName(String frame) {
+        String[] parts = frame.split("\\.");
+        return parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : frame;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    Optional<BenchRun> bench() {
+        return data.bench();
+    }
+
+    static List<BenchRun.ServerEntry> teaching(BenchRun r) {
+        return r.servers().stream().filter(s -> "teaching".equals(s.kind())).toList();
+    }
+
+    static Optional<Trial> closed(BenchRun r, String server, int connections) {
+        return r.scenarios().stream().filter(s -> s.kind() == Kind.CLOSED && s.connections() == connections
+                        && s.size() == Scenario.REFERENCE_SIZE).findFirst()
+                .flatMap(s -> s.trials().stream().filter(t -> t.server().equals(server) && t.round() == 1).findFirst());
+    }
+
+    static Double cpuAtReference(BenchRun r, String server) {
+        return r.medianReference(server).filter(Trial::measured).map(Trial::serverStats)
+                .map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null);
+    }
+
+    /** Where a bench figure comes from: the run, its machine, the date, and the command that reproduces it. */
+    String benchSource(BenchRun r) {
+        String folder = data.benchDir() == null ? r.run().id() : data.root().toAbsolutePath().normalize()
+                .relativize(data.benchDir().toAbsolutePath().normalize()).toString();
+        return String.format("Bench run <a href=\"%s\">%s</a>, %s, on %s. Reproduce: <code>%s</code>",
+                Html.escape(relativeLink(folder)), Html.escape(r.run().id()), Html.escape(date(r.run().startedAt())),
+                Html.escape(r.environment().oneLine()), Html.escape(r.run().command()));
+    }
+
+    private String relativeLink(String folder) {
+        return "../../" + folder + "/summary.md";
+    }
+
+    String jmhSource(JmhRun j) {
+        return String.format("JMH run %s (JSON: results/jmh/%s), JDK %s%s. Reproduce: <code>%s</code>", Html.escape(j.id()),
+                Html.escape(j.file().getFileName().toString()), Html.escape(j.jdk()), Html.escape(j.environmentText()), JMH_COMMAND);
+    }
+
+    private Figure missingBench(String id, String title, String what) {
+        String command = BENCH_COMMAND + " --profile quick";
+        if (bench().isEmpty()) {
+            return new Figure(id, title, "<p>No bench run was found under results/, so this figure cannot be drawn. Produce one with "
+                    + "<code>" + BENCH_COMMAND + "</code> (about four minutes) or <code>" + command + "</code> (under one).</p>",
+                    null, null, "Missing: <code>" + BENCH_COMMAND + "</code>", true);
+        }
+        return new Figure(id, title, "<p>Bench run " + Html.escape(bench().get().run().id()) + " has no " + Html.escape(what)
+                + "; this figure needs it. <code>" + BENCH_COMMAND + "</code> (the default profile) measures it.</p>", null, null,
+                benchSource(bench().get()), true);
+    }
+
+    static String date(String isoInstant) {
+        return isoInstant == null || isoInstant.length() < 10 ? "date unknown" : isoInstant.substring(0, 10);
+    }
+
+    static String row(String... cells) {
+        StringBuilder s = new StringBuilder("<tr>");
+        for (int i = 0; i < cells.length; i++) {
+            s.append(i == 0 ? "<td>" : "<td class=\"num\">").append(Html.escape(cells[i])).append("</td>");
+        }
+        return s.append("</tr>\n").toString();
+    }
+
+    static String table(List<String> headers, CharSequence rows) {
+        StringBuilder s = new StringBuilder("<table><thead><tr>");
+        headers.forEach(h -> s.append("<th>").append(Html.escape(h)).append("</th>"));
+        return s.append("</tr></thead><tbody>\n").append(rows).append("</tbody></table>").toString();
+    }
+
+    static String micro(Double us) {
+        return us == null ? "" : us >= 10_000 ? String.format("%,.1f ms", us / 1000) : String.format("%,.0f µs", us);
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "" : String.format("%.3f", v);
+    }
+}

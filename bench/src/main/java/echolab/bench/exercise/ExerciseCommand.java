@@ -1,0 +1,207 @@
+package echolab.bench.exercise;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import echolab.bench.exercise.ContractRunner.TestResult;
+import echolab.bench.harness.Launcher;
+import echolab.bench.harness.Pinning;
+import echolab.bench.harness.ServerCatalogue;
+import echolab.bench.harness.ServerProcess;
+import echolab.bench.teaching.TeachingFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./echolab exercise list|show|run|check}: "what is wrong here?" exercises, graded by the contract suite. */
+@Command(name = "exercise", sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "\"What is wrong here?\" exercises: each is a classic mistake, made in a scratch copy of a real teaching file "
+                + "and caught by the contract suite.",
+            "",
+            "  list         the exercises: name, model, question",
+            "  show NAME    the question, where to look, a hint (--answer: the answer too)",
+            "  run NAME     build the broken server in a scratch folder, run the contract suite against it, measure the "
+                + "symptom beside the real server, print the answer",
+            "  check        run the contract suite against your own servers (the working tree) and list what passes"},
+        footer = {"", "Example: ./echolab exercise run selector-always-writable",
+            "Exit status: list, show: 0; run: 0 when the contract suite caught the mistake, 1 when not (or the run failed); "
+                + "check: 0 when every test passed, 1 otherwise; 2 bad usage (an unknown exercise: the names are listed)."})
+public final class ExerciseCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "list, show, run or check.")
+    String action;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The exercise (for show and run).")
+    String name;
+
+    @Option(names = "--answer", description = "With show: print the answer too.")
+    boolean answer;
+
+    @Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
+            description = "With check: the servers to grade (default: ${DEFAULT-VALUE}).")
+    List<String> servers;
+
+    @Option(names = "--root", hidden = true)
+    Path root;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+        Path checkout = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+        try {
+            return switch (action) {
+                case "list" -> list();
+                case "show" -> show(checkout, exercise());
+                case "run" -> run(checkout, exercise());
+                case "check" -> check(checkout);
+                default -> usage("unknown action '" + action + "'; choose list, show, run or check");
+            };
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+    }
+
+    private Exercise exercise() throws IOException {
+        if (name == null) {
+            throw new IllegalArgumentException(action + " needs an exercise's name; the exercises are: "
+                    + String.join(", ", Exercise.all().stream().map(Exercise::name).toList()));
+        }
+        return Exercise.named(name);
+    }
+
+    private static int usage(String message) {
+        System.err.println("exercise: " + message);
+        return 2;
+    }
+
+    private static int list() throws IOException {
+        List<Exercise> all = Exercise.all();
+        int width = all.stream().mapToInt(e -> e.name().length()).max().orElse(10);
+        for (Exercise e : all) {
+            System.out.printf("%-" + width + "s  %-16s %s%n", e.name(), e.server(), e.question());
+        }
+        System.out.println();
+        System.out.println("./echolab exercise show NAME for where to look and a hint; ./echolab exercise run NAME to see it break.");
+        return 0;
+    }
+
+    private int show(Path root, Exercise e) throws IOException {
+        TeachingFile file = TeachingFile.read(root, ServerCatalogue.named(e.server(), ServerCatalogue.teaching()));
+        TeachingFile.Section s = file.section(e.section());
+        System.out.printf("%s: %s%n%n", e.name(), e.title());
+        System.out.printf("What is wrong here? %s%n%n", e.question());
+        System.out.printf("Look at: %s, section %d (%s), lines %d-%d.%n", file.path(), s.number(), s.title(), s.markerLine(), s.codeTo());
+        System.out.printf("Hint: %s%n", e.hint());
+        if (answer) {
+            System.out.printf("%nAnswer: %s%n", e.answer());
+        } else {
+            System.out.printf("%nThe answer: ./echolab exercise show %s --answer, or run it: ./echolab exercise run %s%n", e.name(), e.name());
+        }
+        return 0;
+    }
+
+    private int run(Path root, Exercise e) throws IOException, InterruptedException {
+        Path benchJar = benchJar(root);
+        ServerCatalogue.Entry entry = ServerCatalogue.named(e.server(), ServerCatalogue.teaching());
+        System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), entry.source(),
+                e.section(), e.question());
+        Scratch scratch;
+        try {
+            scratch = Scratch.make(e, root, benchJar);
+        } catch (IOException ex) {
+            System.err.println("exercise: " + ex.getMessage());
+            return 1;
+        }
+        try {
+            System.out.printf("1. The broken copy, built in %s (the working tree is untouched). The change:%n", scratch.dir());
+            e.patch().stream().filter(l -> (l.startsWith("+") || l.startsWith("-")) && !l.startsWith("+++") && !l.startsWith("---"))
+                    .forEach(l -> System.out.println("     " + l));
+            System.out.println();
+            System.out.println("2. The contract suite against it (each test bounded; read timeouts " + ContractSuite.READ_TIMEOUT_MILLIS
+                    + " ms):");
+            List<TestResult> results = ContractSuite.run(e.server(), List.of(scratch.classes()), benchJar);
+            long failed = results.stream().filter(TestResult::failed).count();
+            for (TestResult r : results) {
+                if (r.failed()) {
+                    System.out.printf("     FAIL  %s: %s%n", r.test(), r.message());
+                }
+            }
+            System.out.printf("     %d passed, %d failed, %d skipped%n", results.stream().filter(TestResult::passed).count(), failed,
+                    results.stream().filter(r -> !r.failed() && !r.passed()).count());
+            System.out.println(failed > 0 ? "     Caught." : "     NOT caught: no contract test failed. That is a gap in the suite.");
+            System.out.println();
+            // Not pinned: some mistakes (threads sharing a buffer) only show with threads truly running at once.
+            System.out.printf("3. The symptom, measured: %s. The broken server and the real one, each in its own JVM:%n",
+                    e.symptom().description());
+            Launcher launcher = new Launcher(Launcher.currentJava(), new Pinning(null, null), null);
+            SymptomProbe.Reading broken;
+            SymptomProbe.Reading real;
+            try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server())) {
+                broken = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime());
+            }
+            try (ServerProcess p = launcher.start(entry, root, List.of())) {
+                real = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime());
+            }
+            printSymptom(broken, real);
+            System.out.println();
+            System.out.printf("4. The answer: %s%n", e.answer());
+            return failed > 0 ? 0 : 1;
+        } finally {
+            scratch.delete();
+        }
+    }
+
+    private static void printSymptom(SymptomProbe.Reading broken, SymptomProbe.Reading real) {
+        int width = broken.figures().stream().mapToInt(f -> f.name().length()).max().orElse(10);
+        System.out.printf("     %-" + width + "s  %-24s %s%n", "", "broken", "real");
+        for (int i = 0; i < broken.figures().size(); i++) {
+            System.out.printf("     %-" + width + "s  %-24s %s%n", broken.figures().get(i).name(), broken.figures().get(i).value(),
+                    i < real.figures().size() ? real.figures().get(i).value() : "");
+        }
+        System.out.println("     " + (!broken.healthy() && real.healthy() ? "The broken server shows the symptom; the real one does not."
+                : broken.healthy() ? "The broken server did not show the symptom in this short measurement."
+                : "Both servers showed it: the machine may be too busy to tell; run it again."));
+    }
+
+    private int check(Path root) throws IOException, InterruptedException {
+        Path benchJar = benchJar(root);
+        List<Path> ahead = new ArrayList<>();
+        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+            Path jar = e.jarIn(root);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("no " + jar + ": build it first (./echolab builds what is missing)");
+            }
+            ahead.add(jar);
+        }
+        boolean allPassed = true;
+        for (String server : servers) {
+            ServerCatalogue.named(server, ServerCatalogue.teaching());
+            List<TestResult> results = ContractSuite.run(server, ahead, benchJar);
+            long failed = results.stream().filter(TestResult::failed).count();
+            allPassed &= failed == 0;
+            System.out.printf("%s: %d passed, %d failed, %d skipped%n", server, results.stream().filter(TestResult::passed).count(),
+                    failed, results.stream().filter(r -> !r.failed() && !r.passed()).count());
+            for (TestResult r : results) {
+                System.out.printf("  %-4s  %s%s%n", r.passed() ? "pass" : r.failed() ? "FAIL" : "skip", r.test(),
+                        r.passed() || r.message() == null ? "" : ": " + r.message());
+            }
+        }
+        System.out.println(allPassed ? "Every server passes the contract." : "Some tests failed: the messages say what the server did.");
+        return allPassed ? 0 : 1;
+    }
+
+    private static Path benchJar(Path root) {
+        Path jar = root.resolve("bench").resolve("target").resolve("bench.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no " + jar + ": build it first (./echolab builds what is missing)");
+        }
+        return jar;
+    }
+}

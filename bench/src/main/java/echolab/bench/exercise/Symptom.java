@@ -1,0 +1,31 @@
+package echolab.bench.exercise;
+
+import java.util.Arrays;
+
+/** What {@code exercise run} measures, on the broken server and on the real one side by side, to show a mistake. */
+public enum Symptom {
+    IDLE_CPU("idle-cpu", "server CPU while ten connections sit idle"),
+    HALF_CLOSE("half-close", "a client that sends and half-closes: is everything echoed, is the connection closed, what CPU"),
+    BYTES_WRONG("bytes-wrong", "the load generator's byte check over many busy connections"),
+    SLOW_READER("slow-reader", "bytes echoed to a client that reads slowly"),
+    NEVER_READING("never-reading", "what the server takes from a client that writes and never reads, and its memory"),
+    DESCRIPTORS("descriptors", "the server's open descriptors after a hundred connections reset mid-stream"),
+    SERVED_COUNT("served-count", "the stop summary's count of connections served, and whether connected clients are closed");
+
+    final String key;
+    final String description;
+
+    Symptom(String key, String description) {
+        this.key = key;
+        this.description = description;
+    }
+
+    static Symptom named(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key.strip())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no symptom '" + key + "'"));
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,329 @@
+package echolab.bench.exercise;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import echolab.bench.harness.ServerProcess;
+import echolab.bench.load.LoadConfig;
+import echolab.bench.load.LoadGenerator;
+import echolab.bench.load.LoadReport;
+import echolab.common.TestClient;
+
+/**
+ * Measures one {@link Symptom} on a running server process, over loopback, in a few seconds at most:
+ * the figures a reader compares between the broken server and the real one, and whether they are what
+ * a correct server shows. Every wait is bounded.
+ */
+final class SymptomProbe {
+
+    private static final int MiB = 1024 * 1024;
+
+    /** One figure: what it is and its value, as text. */
+    record Figure(String name, String value) {
+    }
+
+    /** What was measured, and whether a correct server would show the same. */
+    record Reading(List<Figure> figures, boolean healthy) {
+    }
+
+    private SymptomProbe() {
+    }
+
+    static Reading measure(Symptom symptom, ServerProcess server, boolean oneAtATime) throws IOException, InterruptedException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        return switch (symptom) {
+            case IDLE_CPU -> idleCpu(server, address, oneAtATime);
+            case HALF_CLOSE -> halfClose(server, address);
+            case BYTES_WRONG -> bytesWrong(server, oneAtATime);
+            case SLOW_READER -> slowReader(address);
+            case NEVER_READING -> neverReading(server, address);
+            case DESCRIPTORS -> descriptors(server, address);
+            case SERVED_COUNT -> servedCount(server, address, oneAtATime);
+        };
+    }
+
+    private static Reading idleCpu(ServerProcess server, InetSocketAddress address, boolean oneAtATime)
+            throws IOException, InterruptedException {
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                TestClient c = TestClient.connect(address);
+                clients.add(c);
+                byte[] message = {(byte) i};
+                if (i == 0 || !oneAtATime) {
+                    quietly(() -> c.roundTrip(message));
+                }
+            }
+            Thread.sleep(300);
+            double share = cpuShare(server, Duration.ofSeconds(2));
+            return new Reading(List.of(new Figure("server CPU while ten connections sit idle for 2 s", percent(share) + " of a core")),
+                    share < 0.2);
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    private static Reading halfClose(ServerProcess server, InetSocketAddress address) throws IOException, InterruptedException {
+        byte[] sent = TestClient.randomBytes(256 * 1024, 862);
+        try (Socket s = new Socket()) {
+            s.setSoTimeout(3_000);
+            s.connect(address, 2_000);
+            AtomicLong received = new AtomicLong();
+            boolean[] eof = {false};
+            boolean[] same = {true};
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
+                byte[] buffer = new byte[16 * 1024];
+                try {
+                    InputStream in = s.getInputStream();
+                    int n;
+                    while ((n = in.read(buffer)) != -1) {
+                        int from = (int) received.get();
+                        for (int i = 0; i < n && from + i < sent.length; i++) {
+                            same[0] &= buffer[i] == sent[from + i];
+                        }
+                        received.addAndGet(n);
+                    }
+                    eof[0] = true;
+                } catch (IOException e) {
+                    // a timeout: no end of stream came
+                }
+            });
+            OutputStream out = s.getOutputStream();
+            out.write(sent);
+            s.shutdownOutput();
+            double share = cpuShare(server, Duration.ofSeconds(2));
+            reader.join(4_000);
+            return new Reading(List.of(
+                    new Figure("bytes echoed after the client sent 256 KiB and half-closed", received.get() + " of " + sent.length
+                            + (same[0] ? "" : " (with different bytes)")),
+                    new Figure("end of stream reached the client", eof[0] ? "yes" : "no, within 3 s"),
+                    new Figure("server CPU in the 2 s after the half-close", percent(share) + " of a core")),
+                    received.get() == sent.length && same[0] && eof[0] && share < 0.2);
+        }
+    }
+
+    /** The load generator's byte check, then streams at once (where connections that share state mix up their bytes). */
+    private static Reading bytesWrong(ServerProcess server, boolean oneAtATime) throws IOException, InterruptedException {
+        LoadReport r = LoadGenerator.run(LoadConfig.defaults().withPort(server.port()).withConnections(oneAtATime ? 1 : 32)
+                .withSize(4096).withRampUp(Duration.ofSeconds(2)).withWarmup(Duration.ofMillis(200))
+                .withDuration(Duration.ofSeconds(2))).report();
+        LoadReport.Errors e = r.errors();
+        int streams = oneAtATime ? 1 : 16;
+        int[] streamed = streams(new InetSocketAddress("127.0.0.1", server.port()), streams, MiB);
+        return new Reading(List.of(
+                new Figure("messages echoed (4 KiB, " + r.connectionsRequested() + " connections, 2 s)", String.format("%,d", r.messages())),
+                new Figure("messages that came back different", String.format("%,d", e.mismatches())),
+                new Figure("short reads, closes and resets", String.format("%,d, %,d, %,d", e.shortReads(), e.unexpectedCloses(), e.resets())),
+                new Figure("connections never answered", String.format("%,d of %,d", r.starvedConnections(), r.connectionsOpened())),
+                new Figure("streams of 1 MiB at once, echoed whole and unmixed", streamed[0] + " of " + streams),
+                new Figure("first error", e.first() == null ? "none" : e.first())),
+                e.total() == 0 && r.starvedConnections() == 0 && r.messages() > 0 && streamed[0] == streams);
+    }
+
+    /**
+     * {@code n} clients each write {@code bytes} distinct bytes and, after a moment (so that the server's
+     * writes fill the socket and wait), read their echo, all at once; {streams echoed intact}.
+     */
+    private static int[] streams(InetSocketAddress address, int n, int bytes) throws InterruptedException {
+        int[] intact = {0};
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] data = TestClient.randomBytes(bytes, 7_000 + i);
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                try (TestClient c = TestClient.connect(address)) {
+                    c.socket.setSoTimeout(5_000);
+                    c.writeAsync(data);
+                    Thread.sleep(300);
+                    if (Arrays.equals(c.readExactly(data.length), data)) {
+                        synchronized (intact) {
+                            intact[0]++;
+                        }
+                    }
+                } catch (IOException e) {
+                    // not echoed whole: not counted
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(15_000);
+        }
+        return intact;
+    }
+
+    private static Reading slowReader(InetSocketAddress address) throws IOException, InterruptedException {
+        byte[] sent = TestClient.randomBytes(16 * MiB, 3);
+        try (TestClient client = TestClient.connect(address, 64 * 1024)) {
+            client.socket.setSoTimeout(3_000);
+            client.writeAsync(sent);
+            Thread.sleep(1_000);
+            byte[] got = new byte[sent.length];
+            byte[] buffer = new byte[16 * 1024];
+            int done = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            try {
+                int n;
+                while (done < sent.length && System.nanoTime() < deadline && (n = client.read(buffer)) > 0) {
+                    System.arraycopy(buffer, 0, got, done, Math.min(n, sent.length - done));
+                    done += n;
+                    Thread.sleep(1);                              // slowly: the echo lags behind what was sent
+                }
+            } catch (SocketTimeoutException e) {
+                // nothing more came for 3 s
+            }
+            done = Math.min(done, sent.length);
+            int mismatch = Arrays.mismatch(Arrays.copyOf(got, done), Arrays.copyOf(sent, done));
+            return new Reading(List.of(
+                    new Figure("bytes echoed to a client that starts reading after 1 s", String.format("%,d of %,d", done, sent.length)),
+                    new Figure("first byte that differs", mismatch < 0 ? "none" : String.format("at %,d", mismatch))),
+                    done == sent.length && mismatch < 0);
+        }
+    }
+
+    private static Reading neverReading(ServerProcess server, InetSocketAddress address) throws IOException, InterruptedException {
+        ServerProcess.Sample before = server.sampleNow();
+        AtomicLong accepted = new AtomicLong();
+        long peakRss = before == null ? 0 : before.rssKiB();
+        try (TestClient hog = TestClient.connect(address, 64 * 1024)) {
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                byte[] chunk = TestClient.randomBytes(64 * 1024, 1);
+                try {
+                    while (accepted.get() < 256L * MiB) {
+                        hog.write(chunk);
+                        accepted.addAndGet(chunk.length);
+                    }
+                } catch (IOException expected) {
+                    // closed below while blocked
+                }
+            });
+            long last = -1;
+            long quietSince = System.nanoTime();
+            long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 1_000_000_000L) {
+                Thread.sleep(100);
+                ServerProcess.Sample s = server.sampleNow();
+                peakRss = s == null ? peakRss : Math.max(peakRss, s.rssKiB());
+                if (accepted.get() != last) {
+                    last = accepted.get();
+                    quietSince = System.nanoTime();
+                }
+            }
+            hog.reset();
+            writer.join(2_000);
+        }
+        long growth = before == null ? 0 : peakRss - before.rssKiB();
+        return new Reading(List.of(
+                new Figure("what the server took from a client that writes and never reads", String.format("%,d MiB", accepted.get() / MiB)),
+                new Figure("server RSS growth meanwhile", String.format("%,d MiB", growth / 1024))),
+                accepted.get() < 64L * MiB && growth < 64 * 1024);
+    }
+
+    private static Reading descriptors(ServerProcess server, InetSocketAddress address) throws IOException, InterruptedException {
+        int before = openFiles(server);
+        byte[] chunk = TestClient.randomBytes(64 * 1024, 50);
+        for (int i = 0; i < 100; i++) {
+            TestClient client = TestClient.connect(address);
+            client.writeAsync(chunk);
+            quietly(() -> client.readExactly(1024));
+            client.reset();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        int after = openFiles(server);
+        while (after > before + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            after = openFiles(server);
+        }
+        return new Reading(List.of(new Figure("server's open descriptors before, and after 100 connections reset mid-echo",
+                before + " → " + after)), after - before < 5);
+    }
+
+    private static Reading servedCount(ServerProcess server, InetSocketAddress address, boolean oneAtATime)
+            throws IOException, InterruptedException {
+        int n = oneAtATime ? 1 : 5;
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                TestClient c = TestClient.connect(address);
+                clients.add(c);
+                byte[] message = {(byte) i};
+                quietly(() -> c.roundTrip(message));
+            }
+            ServerProcess.Stopped stopped = server.stop();
+            int closed = 0;
+            for (TestClient c : clients) {
+                c.socket.setSoTimeout(2_000);
+                try {
+                    closed += c.read(new byte[1]) == -1 ? 1 : 0;
+                } catch (SocketTimeoutException e) {
+                    // still open two seconds after the server stopped
+                } catch (IOException e) {
+                    closed++;                                 // a reset closes it too
+                }
+            }
+            long served = stopped.summary() == null ? -1 : stopped.summary().served();
+            return new Reading(List.of(
+                    new Figure("connections served, by the stop summary, with " + n + " connected and answered",
+                            served < 0 ? "no summary (" + stopped.problem() + ")" : String.valueOf(served)),
+                    new Figure("connected clients closed by the stop", closed + " of " + n)), served == n && closed == n);
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    /** Runs an exchange with a server that may be broken: its failure is part of what is measured, not an error. */
+    private static void quietly(Action a) {
+        try {
+            a.run();
+        } catch (IOException e) {
+            // the broken server did not answer: the figures show it
+        }
+    }
+
+    private static double cpuShare(ServerProcess server, Duration over) throws InterruptedException, IOException {
+        ServerProcess.Sample a = server.sampleNow();
+        Thread.sleep(over.toMillis());
+        ServerProcess.Sample b = server.sampleNow();
+        if (a == null || b == null) {
+            throw new IOException(server.name() + " exited while it was measured" + server.lastWords());
+        }
+        return (b.cpuTicks() - a.cpuTicks()) / 100.0 / ((b.nanos() - a.nanos()) / 1e9);
+    }
+
+    private static int openFiles(ServerProcess server) throws IOException {
+        ServerProcess.Sample s = server.sampleNow();
+        if (s == null) {
+            throw new IOException(server.name() + " exited while it was measured" + server.lastWords());
+        }
+        return s.openFiles();
+    }
+
+    private static String percent(double share) {
+        return String.format("%.0f%%", 100 * share);
+    }
+
+    private static void closeAll(List<TestClient> clients) {
+        for (TestClient c : clients) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // closing a client of a broken server: nothing to report
+            }
+        }
+    }
+}

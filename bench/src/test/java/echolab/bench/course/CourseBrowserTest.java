@@ -1,0 +1,135 @@
+package echolab.bench.course;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The course in a real browser: Debian's Chromium, headless, loading the site from disk. The four section
+ * headings of each row stand at the same height (on screen and in print), Prism highlighted the code,
+ * the diff control shows the chosen pair, every chart loaded, no request left the machine, no script
+ * failed, and the side-by-side page prints on A4 landscape. Skipped, saying so, where there is no Chromium
+ * ('.ci/run' installs it).
+ */
+class CourseBrowserTest {
+
+    @TempDir
+    static Path site;
+    private static Browser browser;
+
+    @BeforeAll
+    static void generateAndStart() throws Exception {
+        Assumptions.assumeTrue(Browser.find().isPresent(), "no Chromium: install Debian's 'chromium' to run the browser test");
+        CourseSiteTest.generate(site);
+        browser = Browser.launch(Browser.find().orElseThrow(), Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private static final String HEADING_TOPS = """
+            (() => { const rows = {};
+              document.querySelectorAll('.section-heading').forEach(h => {
+                const k = h.id.split('-')[0]; (rows[k] = rows[k] || []).push(Math.round(h.getBoundingClientRect().top + window.scrollY)); });
+              return rows; })()""";
+
+    @Test
+    void theSectionsOfEveryRowStandAtTheSameHeightAndTheCodeIsHighlighted() throws Exception {
+        Browser.Page page = browser.newPage(1600, 1000);
+        page.open(site.resolve("index.html").toUri());
+        assertAligned(page.eval(HEADING_TOPS), "on screen");
+        int tokens = page.eval("document.querySelectorAll('.grid code .token').length").asInt();
+        assertTrue(tokens > 500, "Prism highlighted only " + tokens + " tokens");
+        assertEquals("SelectorEchoServer", page.eval("[...document.querySelectorAll('.grid [data-server=selector] .token.class-name')]"
+                + ".map(t => t.textContent).find(t => t === 'SelectorEchoServer')").asText(), "class names are tokens");
+        int kept = page.eval("document.querySelectorAll('.grid .line[data-n]').length").asInt();
+        assertTrue(kept > 400, "the line spans (and their numbers) did not survive highlighting: " + kept);
+        assertEquals(1, page.eval("document.querySelectorAll('[data-server=virtual-thread] .line.differs').length").asInt(),
+                "one line differs from thread-per-conn");
+        page.media("print");
+        assertAligned(page.eval(HEADING_TOPS), "in print");
+        page.media("");
+        assertLocalOnly(page);
+    }
+
+    @Test
+    void theDiffControlShowsAnyTwoFilesAsADiff() throws Exception {
+        Browser.Page page = browser.newPage(1600, 1000);
+        page.open(site.resolve("index.html").toUri());
+        assertTrue(page.eval("document.getElementById('diff').hidden").asBoolean(), "the diff starts hidden");
+        page.eval("document.getElementById('diff-a').value = 'sync'; document.getElementById('diff-b').value = 'selector';"
+                + "document.getElementById('diff-show').click(); true");
+        JsonNode shown = page.eval("[...document.querySelectorAll('.diff-pair')].filter(p => !p.hidden && p.offsetHeight > 0)"
+                + ".map(p => p.dataset.a + '/' + p.dataset.b)");
+        assertEquals("[\"sync/selector\"]", shown.toString());
+        assertTrue(page.eval("document.querySelectorAll('.diff-pair[data-a=sync][data-b=selector] .line.inserted').length").asInt() > 50,
+                "the selector's own lines are marked as inserted");
+        assertTrue(page.eval("document.querySelector('.diff-pair[data-a=sync][data-b=selector]').textContent").asText()
+                .contains("Selector.open()"));
+        page.eval("document.getElementById('diff-hide').click(); true");
+        assertTrue(page.eval("document.getElementById('diff').hidden").asBoolean(), "hidden again");
+        assertLocalOnly(page);
+    }
+
+    @Test
+    void everyLessonLoadsItsChartsAndPrintsOnItsOwn() throws Exception {
+        Browser.Page page = browser.newPage(1100, 900);
+        for (String lesson : List.of("overview", "sync", "thread-per-conn", "selector", "virtual-thread", "exercises")) {
+            page.open(site.resolve(lesson + ".html").toUri());
+            JsonNode broken = page.eval("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)");
+            assertEquals(0, broken.size(), lesson + ": charts that did not load: " + broken);
+            assertTrue(page.eval("document.querySelectorAll('nav.site a').length").asInt() >= 7, lesson + ": the navigation");
+            page.media("print");
+            assertEquals("none", page.eval("getComputedStyle(document.querySelector('nav.site')).display").asText(),
+                    lesson + ": the navigation is not printed");
+            page.media("");
+            assertLocalOnly(page);
+        }
+    }
+
+    @Test
+    void theSideBySidePagePrintsOnA4Landscape() throws Exception {
+        Browser.Page page = browser.newPage(1600, 1000);
+        page.open(site.resolve("index.html").toUri());
+        String pdf = new String(page.pdf(), StandardCharsets.ISO_8859_1);
+        Matcher box = Pattern.compile("/MediaBox\\s*\\[\\s*0\\s+0\\s+([0-9.]+)\\s+([0-9.]+)\\s*]").matcher(pdf);
+        assertTrue(box.find(), "no page size in the PDF");
+        assertEquals(842, Double.parseDouble(box.group(1)), 2, "A4 landscape is 842 x 595 points wide");
+        assertEquals(595, Double.parseDouble(box.group(2)), 2, "A4 landscape is 842 x 595 points high");
+    }
+
+    private static void assertAligned(JsonNode rows, String where) {
+        assertEquals(5, rows.size(), "five rows of sections " + where + ": " + rows);
+        rows.fields().forEachRemaining(row -> {
+            assertEquals(4, row.getValue().size(), row.getKey() + " has four headings " + where);
+            int first = row.getValue().get(0).asInt();
+            row.getValue().forEach(top -> assertEquals(first, top.asInt(), 1, "the headings of " + row.getKey() + " stand at "
+                    + row.getValue() + " " + where));
+        });
+    }
+
+    private static void assertLocalOnly(Browser.Page page) {
+        List<String> outside = page.requests().stream().filter(u -> !u.startsWith("file:") && !u.startsWith("data:")
+                && !u.equals("about:blank")).toList();
+        assertTrue(outside.isEmpty(), "requests that left the machine: " + outside);
+        assertTrue(page.consoleErrors().isEmpty(), "script errors: " + page.consoleErrors());
+    }
+}

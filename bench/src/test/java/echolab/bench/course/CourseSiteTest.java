@@ -1,0 +1,180 @@
+package echolab.bench.course;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import echolab.bench.Cli;
+import echolab.bench.harness.ServerCatalogue;
+import echolab.bench.results.ResultsFile;
+
+/**
+ * The course is generated from the files and the runs, so it cannot drift: a changed line shows up in
+ * the site, a lesson that quotes a line or names a symbol no longer in the files is refused, and bad
+ * input gets one line and exit 2. The pages themselves, in a browser: CourseBrowserTest.
+ */
+class CourseSiteTest {
+
+    static final Path ROOT = Path.of("..");
+
+    /** The committed reference runs, so that the figures are drawn from real results. */
+    static CourseData reference(Path root) throws IOException {
+        return CourseData.read(root, ResultsFile.newest(ROOT.resolve("results")).orElseThrow(),
+                JmhRun.newest(ROOT.resolve("results/jmh")).orElse(null), null);
+    }
+
+    static Path generate(Path out) throws IOException {
+        long start = System.nanoTime();
+        CourseSite.write(reference(ROOT), out);
+        System.out.printf("course: generated in %.2f s%n", (System.nanoTime() - start) / 1e9);
+        return out;
+    }
+
+    @Test
+    void theSiteHasEveryPageEverySectionOfEveryFileAndItsOwnAssets(@TempDir Path out) throws Exception {
+        generate(out);
+        for (String page : List.of("index.html", "overview.html", "sync.html", "thread-per-conn.html", "selector.html",
+                "virtual-thread.html", "exercises.html", "assets/course.css", "assets/course.js", "assets/prism/prism-core.js",
+                "assets/prism/prism-java.js", "assets/prism/prism-keep-markup.js", "assets/prism/prism.css")) {
+            assertTrue(Files.isRegularFile(out.resolve(page)), page);
+        }
+        String index = Files.readString(out.resolve("index.html"));
+        for (String server : ServerCatalogue.names(ServerCatalogue.teaching())) {
+            for (int k = 1; k <= 5; k++) {
+                assertTrue(index.contains("id=\"s" + k + "-" + server + "\""), "section " + k + " of " + server);
+            }
+        }
+        assertTrue(index.contains("Selector echo: one thread, non-blocking channels"), "the Javadoc heads the selector column");
+        assertTrue(index.contains("class=\"line differs\""), "the line where thread-per-conn and virtual-thread differ is marked");
+        assertTrue(index.contains("class=\"line shared\""), "lines shared by the blocking servers are marked");
+        assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(index + Files.readString(out.resolve("selector.html"))).find(),
+                "a page refers to something outside the site");
+        for (String page : List.of("sync.html", "thread-per-conn.html", "selector.html", "virtual-thread.html", "overview.html")) {
+            String html = Files.readString(out.resolve(page));
+            Matcher img = Pattern.compile("src=\"(figures/[^\"]+)\"").matcher(html);
+            while (img.find()) {
+                assertTrue(Files.isRegularFile(out.resolve(img.group(1))), page + " shows a chart that was not written: " + img.group(1));
+            }
+            assertTrue(html.contains("Reproduce: <code>") || html.contains("Missing: <code>"), page + " names no command");
+        }
+        String exercises = Files.readString(out.resolve("exercises.html"));
+        assertTrue(exercises.contains("<details class=\"answer\">"), "the answers are folded away");
+    }
+
+    @Test
+    void aFigureNamesItsRunItsMachineAndTheCommandThatReproducesIt(@TempDir Path out) throws Exception {
+        generate(out);
+        String selector = Files.readString(out.resolve("selector.html"));
+        var run = reference(ROOT).bench().orElseThrow();
+        assertTrue(selector.contains(run.run().id()) && selector.contains(run.run().command()), "the run and its command");
+        assertTrue(selector.contains(run.environment().cpuModel()) && selector.contains("JDK " + run.environment().jdk()), "the machine");
+        Matcher cpu = Pattern.compile("selector spent <strong>([0-9.]+) µs</strong>").matcher(selector);
+        assertTrue(cpu.find(), "the CPU per message headline");
+        assertEquals(Figures.cpuAtReference(run, "selector"), Double.parseDouble(cpu.group(1)), 0.051, "read from results.json");
+    }
+
+    @Test
+    void aChangedLineOfATeachingFileShowsInTheRegeneratedSite(@TempDir Path scratch) throws Exception {
+        Path root = copyOfTheTeachingFiles(scratch);
+        Path selector = root.resolve(ServerCatalogue.named("selector", ServerCatalogue.teaching()).source());
+        String marker = "// A line the test added to section 3, to see it in the site.";
+        Files.writeString(selector, Files.readString(selector).replace("        private ByteBuffer pendingOutput;",
+                "        " + marker + "\n        private ByteBuffer pendingOutput;"));
+        CourseSite.write(reference(root), scratch.resolve("site"));
+        String index = Files.readString(scratch.resolve("site/index.html"));
+        assertTrue(index.contains(Html.escape(marker)), "the regenerated side-by-side page does not show the changed line");
+    }
+
+    @Test
+    void aLessonThatQuotesALineOrNamesASymbolNoLongerInTheFilesIsRefused(@TempDir Path scratch) throws Exception {
+        Path root = copyOfTheTeachingFiles(scratch);
+        Path selector = root.resolve(ServerCatalogue.named("selector", ServerCatalogue.teaching()).source());
+        Files.writeString(selector, Files.readString(selector).replace("pendingOutput", "waiting"));
+        Lessons.LessonError e = assertThrows(Lessons.LessonError.class, () -> CourseSite.write(reference(root), scratch.resolve("site")));
+        assertTrue(e.getMessage().contains("lesson selector.md") && e.getMessage().contains("`pendingOutput` is in no teaching file"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("has no line containing 'boolean readable() { return pendingOutput == null; }'"), e.getMessage());
+        Cli.Outcome r = Cli.run("course", "--root", root.toString(), "--out", scratch.resolve("site2").toString(),
+                "--results", ResultsFile.newest(ROOT.resolve("results")).orElseThrow().toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().startsWith("course: lesson selector.md:"), r.err());
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitTwo(@TempDir Path scratch) throws Exception {
+        assertUsageError("is not a bench run: no results.json", "--results", scratch.resolve("missing").toString());
+        Files.createDirectories(scratch.resolve("empty"));
+        assertUsageError("is not a bench run: no results.json", "--results", scratch.resolve("empty").toString());
+        Path old = scratch.resolve("old");
+        Files.createDirectories(old);
+        ObjectNode v1 = (ObjectNode) new ObjectMapper().readTree(ResultsFile.newest(ROOT.resolve("results")).orElseThrow()
+                .resolve("results.json").toFile());
+        v1.put("schemaVersion", 1);
+        new ObjectMapper().writeValue(old.resolve("results.json").toFile(), v1);
+        assertUsageError("has schema version 1", "--results", old.toString());
+        Files.writeString(scratch.resolve("jmh.json"), "{\"not\": \"jmh\"}");
+        assertUsageError("is not JMH's JSON output", "--jmh", scratch.resolve("jmh.json").toString());
+    }
+
+    @Test
+    void aRunThatLacksAScenarioStillGivesASiteThatSaysWhatIsMissing(@TempDir Path scratch) throws Exception {
+        Path partial = scratch.resolve("partial");
+        Files.createDirectories(partial);
+        ObjectNode run = (ObjectNode) new ObjectMapper().readTree(ResultsFile.newest(ROOT.resolve("results")).orElseThrow()
+                .resolve("results.json").toFile());
+        ArrayNode kept = new ObjectMapper().createArrayNode();
+        run.withArray("scenarios").forEach(s -> {
+            if (!s.path("kind").asText().equals("scale")) {
+                kept.add(s);
+            }
+        });
+        run.set("scenarios", kept);
+        new ObjectMapper().writeValue(partial.resolve("results.json").toFile(), run);
+        Cli.Outcome r = Cli.run("course", "--root", ROOT.toString(), "--out", scratch.resolve("site").toString(),
+                "--results", partial.toString());
+        assertEquals(0, r.exit(), r.err());
+        String lesson = Files.readString(scratch.resolve("site/thread-per-conn.html"));
+        assertTrue(lesson.contains("has no the idle-connection scenario") || lesson.contains("has no idle-connection scenario"),
+                "the gap is said on the page");
+        assertTrue(lesson.contains("<code>./echolab bench</code>"), "with the command that measures it");
+    }
+
+    private static void assertUsageError(String expected, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "course";
+        all[1] = "--root";
+        all[2] = ROOT.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        Cli.Outcome r = Cli.run(all);
+        assertEquals(2, r.exit(), r.err());
+        String err = r.err().strip();
+        assertTrue(err.contains(expected), err);
+        assertEquals(1, err.lines().count(), "one line: " + err);
+    }
+
+    /** The four teaching files (and nothing else) under a new root, as a checkout would have them. */
+    static Path copyOfTheTeachingFiles(Path scratch) throws IOException {
+        Path root = scratch.resolve("checkout");
+        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+            Path to = root.resolve(e.source());
+            Files.createDirectories(to.getParent());
+            Files.copy(ROOT.resolve(e.source()), to);
+        }
+        return root;
+    }
+}
