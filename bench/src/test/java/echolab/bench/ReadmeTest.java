@@ -32,6 +32,15 @@ class ReadmeTest {
     }
 
     @Test
+    void everyExerciseIsInTheReadmesTable() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        for (echolab.bench.exercise.Exercise e : echolab.bench.exercise.Exercise.all()) {
+            assertTrue(readme.contains("| `" + e.name() + "` | " + e.server() + ", " + e.section() + " | " + e.title() + " |"),
+                    "the README's table of exercises lacks " + e.name());
+        }
+    }
+
+    @Test
     void theReferenceResultsAreTheNewestCommittedRunsMainTable() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
         Path newest = ResultsFile.newest(ROOT.resolve("results")).orElseThrow();

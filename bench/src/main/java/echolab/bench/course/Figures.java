@@ -358,10 +358,11 @@ final class Figures {
         List<String> shares = new ArrayList<>();
         for (AllocationSites.Site site : top) {
             double share = 100 * site.bytesPerEcho() / s.bytesPerEcho();
-            bars.add(new CourseChart.Bar(site.shortClass(), share, true));
-            rows.append(String.format("<tr><td><code>%s</code></td><td><code>%s</code></td><td class=\"num\">%.1f B</td>"
-                            + "<td class=\"num\">%.0f%%</td></tr>%n", Html.escape(site.shortClass()), Html.escape(path(site)), site.bytesPerEcho(),
-                    share));
+            String rank = "#" + (bars.size() + 1);
+            bars.add(new CourseChart.Bar(rank + " " + site.shortClass().substring(site.shortClass().lastIndexOf('$') + 1), share, true));
+            rows.append(String.format("<tr><td>%s <code>%s</code></td><td><code>%s</code></td><td class=\"num\">%.1f B</td>"
+                            + "<td class=\"num\">%.0f%%</td></tr>%n", rank, Html.escape(site.shortClass()), Html.escape(path(site)),
+                    site.bytesPerEcho(), share));
             if (share >= 10) {
                 shares.add(String.format("<strong>%.0f%%</strong> <code>%s</code>, allocated in <code>%s</code>", share,
                         Html.escape(site.shortClass()), Html.escape(path(site))));

@@ -58,9 +58,9 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * /proc/PID/io: read and write system calls ({@code syscr}, {@code syscw}) and the bytes through them
-     * ({@code rchar}, {@code wchar}), over all the process's threads, those that ended included. Counts the
-     * read and write families (read, readv, write, writev, and the socket calls that share their path);
-     * not epoll_wait, accept or futex.
+     * ({@code rchar}, {@code wchar}), over all the process's threads, those that ended included. Counts
+     * read, readv, write and writev, which the JDK's sockets use; not recv, send and their kin (Netty's
+     * native transport uses those, and shows none), nor epoll_wait, accept or futex.
      */
     public record Io(long readCalls, long writeCalls, long bytesRead, long bytesWritten) {
     }
