@@ -16,7 +16,7 @@ public final class EnvironmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = Path.of(System.getProperty("echolab.root", ".")).toAbsolutePath().normalize();
+        Path root = Machine.root(null);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(Machine.describe(root, new Pinning(null, null))));
         return 0;

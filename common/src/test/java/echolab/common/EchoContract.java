@@ -170,17 +170,7 @@ public abstract class EchoContract {
         long heapBefore = usedHeapAfterGc(memory);
         AtomicLong accepted = new AtomicLong();
         try (TestClient hog = TestClient.connect(address, 64 * 1024)) {
-            Thread writer = Thread.ofPlatform().daemon().start(() -> {
-                byte[] chunk = TestClient.randomBytes(64 * 1024, 1);
-                try {
-                    while (accepted.get() < 256L * MiB) {
-                        hog.write(chunk);
-                        accepted.addAndGet(chunk.length);
-                    }
-                } catch (IOException expected) {
-                    // The test closes the hog while this write is blocked.
-                }
-            });
+            Thread writer = hog.writeWithoutReading(TestClient.randomBytes(64 * 1024, 1), 256L * MiB, accepted);
             waitUntilStalled(accepted, 1_000, 30_000);
             long heapDuring = usedHeapAfterGc(memory);
             System.out.printf("never-reading client: %d MiB accepted of 256 MiB; server heap %+d KiB%n",

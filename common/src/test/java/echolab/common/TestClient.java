@@ -61,6 +61,23 @@ public final class TestClient implements AutoCloseable {
         return done;
     }
 
+    /**
+     * A client that writes and never reads: on a thread of its own, writes {@code chunk} again and again until
+     * {@code limit} bytes were taken or the socket is closed under it; {@code taken} counts what the kernel took.
+     */
+    public Thread writeWithoutReading(byte[] chunk, long limit, java.util.concurrent.atomic.AtomicLong taken) {
+        return Thread.ofPlatform().daemon().name("never-reading").start(() -> {
+            try {
+                while (taken.get() < limit) {
+                    write(chunk);
+                    taken.addAndGet(chunk.length);
+                }
+            } catch (IOException expected) {
+                // the socket was closed (or reset) while this write was blocked
+            }
+        });
+    }
+
     /** Reads exactly {@code n} bytes; fails on EOF or after the read timeout. */
     public byte[] readExactly(int n) throws IOException {
         byte[] data = new byte[n];

@@ -51,16 +51,14 @@ public final class AllocCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = Path.of(System.getProperty("echolab.root", ".")).toAbsolutePath().normalize();
+        Path root = Machine.root(null);
         if (size < 1 || warmup < 0 || echoes < 1000) {
             System.err.println("alloc: --size must be at least 1, --warmup at least 0 and --echoes at least 1000");
             return 2;
         }
-        List<ServerCatalogue.Entry> entries = new ArrayList<>();
+        List<ServerCatalogue.Entry> entries;
         try {
-            for (String s : servers) {
-                entries.add(ServerCatalogue.named(s, ServerCatalogue.teaching()));
-            }
+            entries = ServerCatalogue.teaching(servers);
         } catch (IllegalArgumentException e) {
             System.err.println("alloc: " + e.getMessage());
             return 2;

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -29,9 +28,9 @@ import picocli.CommandLine.Option;
             "Builds the base in a git worktree (.check/<sha>), then runs base and candidate servers in fresh "
                 + "JVMs, interleaved in a seeded random order, round after round. Metrics per server, all "
                 + "oriented so that higher is worse: time and server CPU per message (the primary metrics); read "
-                + "and write system calls and bytes per message, context switches per message, bytes allocated "
-                + "per message and threads started (counters that barely move with the machine's noise); "
-                + "open-loop p50 and p99 at a fixed rate (reported, not judged).",
+                + "and write system calls and bytes per message, voluntary context switches per message, bytes "
+                + "allocated per message and threads started (counters that barely move with the machine's noise); "
+                + "involuntary context switches, and open-loop p50 and p99 at a fixed rate (reported, not judged).",
             "",
             "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 95%% "
                 + "interval, and the MDE (the smallest slowdown these rounds would fail 9 times in 10). FAIL: "
@@ -92,17 +91,15 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        root = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+        root = Machine.root(root);
         int cap = maxRounds != null ? maxRounds : 3 * rounds;
         if (rounds < MIN_ROUNDS || cap < rounds) {   // fewer pairs, once trimmed, leave too little to judge by
             System.err.println("check: --rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
             return 2;
         }
-        List<ServerCatalogue.Entry> entries = new ArrayList<>();
+        List<ServerCatalogue.Entry> entries;
         try {
-            for (String s : servers) {
-                entries.add(ServerCatalogue.named(s, ServerCatalogue.teaching()));
-            }
+            entries = ServerCatalogue.teaching(servers);
         } catch (IllegalArgumentException e) {
             System.err.println("check: " + e.getMessage());
             return 2;

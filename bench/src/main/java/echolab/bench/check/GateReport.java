@@ -42,7 +42,7 @@ final class GateReport {
                 + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 95%% interval. MDE: the smallest "
                 + "slowdown these rounds would fail 9 times in 10. FAIL: interval wholly above +%d%%, change at least +%d%%, "
                 + "still so after %d confirming rounds. PASS: interval wholly below +%d%% (for time and CPU, also MDE at most "
-                + "+%d%%). Open-loop percentiles are reported, not judged.%n", PairedRatio.FAIL_ABOVE_PERCENT,
+                + "+%d%%). Open-loop percentiles and involuntary context switches are reported, not judged.%n", PairedRatio.FAIL_ABOVE_PERCENT,
                 PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS, PairedRatio.THRESHOLD_PERCENT, PairedRatio.THRESHOLD_PERCENT));
         return s.toString();
     }

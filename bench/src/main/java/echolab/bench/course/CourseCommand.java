@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import echolab.bench.harness.ChildProcess;
+import echolab.bench.harness.Machine;
 import echolab.bench.results.ResultsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ public final class CourseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path checkout = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+        Path checkout = Machine.root(root);
         Path site = (out != null ? out : checkout.resolve("target").resolve("course")).toAbsolutePath().normalize();
         long started = System.nanoTime();
         CourseData data;

@@ -101,7 +101,7 @@ final class Figures {
         for (Scenario sc : r.scenarios()) {
             if (sc.kind() == Kind.CLOSED && sc.size() == Scenario.REFERENCE_SIZE) {
                 BenchRun.trialsOf(Optional.of(sc), "sync").stream().filter(t -> t.round() == 1 && t.load() != null).findFirst()
-                        .ifPresent(t -> sweep.append(String.format("%s of %s", t.load().connectionsOpened() - t.load().starvedConnections(),
+                        .ifPresent(t -> sweep.append(String.format("%,d of %,d", t.load().connectionsOpened() - t.load().starvedConnections(),
                                 t.load().connectionsOpened())).append("; "));
             }
         }
@@ -175,11 +175,11 @@ final class Figures {
         Trial.ScaleStats mine = r.trial(Kind.SCALE, highlight).map(Trial::scale).orElse(null);
         String sentence = mine == null || mine.rssPerIdleConnectionKiB() == null ? "" : String.format(
                 "<p class=\"headline\">Holding %,d idle connections, %s grew by <strong>%.1f KiB</strong> and <strong>%.2f threads</strong> "
-                        + "per connection.</p>", mine.idleAcceptedByServer(), highlight, mine.rssPerIdleConnectionKiB(),
+                        + "per connection.</p>", mine.idleOpened(), highlight, mine.rssPerIdleConnectionKiB(),
                 mine.threadsPerIdleConnection() == null ? 0 : mine.threadsPerIdleConnection());
         String chart = CourseChart.bars(figuresDir, "idle-memory-" + highlight, "RSS growth per idle connection", "KiB per connection",
                 bars, false);
-        return new Figure("idle-memory-" + highlight, title, sentence + table(List.of("server", "idle connections held",
+        return new Figure("idle-memory-" + highlight, title, sentence + table(List.of("server", "held by the server",
                 "RSS per connection", "threads", "threads per connection"), rows), chart,
                 "bar chart: KiB of RSS per idle connection per server", benchSource(r), false);
     }
@@ -256,7 +256,7 @@ final class Figures {
         Double mine = cpuAtReference(r, highlight);
         Double nativ = cpuAtReference(r, "native");
         String sentence = mine == null ? "" : String.format("<p class=\"headline\">%s spent <strong>%.1f µs</strong> of CPU per echoed "
-                + "message%s.</p>", highlight, mine, nativ == null ? "" : String.format("; the native epoll server, %.1f µs: %.2f times as much",
+                + "message%s.</p>", highlight, mine, nativ == null ? "" : String.format("; the native epoll server, %.1f µs (a ratio of %.2f)",
                 nativ, mine / nativ));
         String chart = CourseChart.bars(figuresDir, "cpu-" + highlight, "Server CPU per message (median round)", "µs per message", bars,
                 false);

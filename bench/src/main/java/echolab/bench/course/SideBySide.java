@@ -1,6 +1,5 @@
 package echolab.bench.course;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,9 +119,5 @@ final class SideBySide {
             return "<span class=\"line filler" + kind + "\"> \n</span>";
         }
         return String.format("<span class=\"line%s\" data-n=\"%d\">%s\n</span>", kind, line, Html.escape(f.line(line)));
-    }
-
-    static Set<Integer> none() {
-        return new HashSet<>();
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import echolab.bench.exercise.ContractRunner.TestResult;
 import echolab.bench.harness.Launcher;
+import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
@@ -54,7 +55,7 @@ public final class ExerciseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path checkout = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+        Path checkout = Machine.root(root);
         try {
             return switch (action) {
                 case "list" -> list();
@@ -85,22 +86,39 @@ public final class ExerciseCommand implements Callable<Integer> {
         List<Exercise> all = Exercise.all();
         int width = all.stream().mapToInt(e -> e.name().length()).max().orElse(10);
         for (Exercise e : all) {
-            System.out.printf("%-" + width + "s  %-16s %s%n", e.name(), e.server(), e.question());
+            System.out.printf("%-" + width + "s  %-26s %s%n", e.name(), e.server() + ", section " + e.section(), e.title());
+            for (String line : wrap(e.question(), 96)) {
+                System.out.println("    " + line);
+            }
         }
         System.out.println();
         System.out.println("./echolab exercise show NAME for where to look and a hint; ./echolab exercise run NAME to see it break.");
         return 0;
     }
 
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
     private int show(Path root, Exercise e) throws IOException {
         TeachingFile file = TeachingFile.read(root, ServerCatalogue.named(e.server(), ServerCatalogue.teaching()));
         TeachingFile.Section s = file.section(e.section());
         System.out.printf("%s: %s%n%n", e.name(), e.title());
-        System.out.printf("What is wrong here? %s%n%n", e.question());
+        System.out.printf("What is wrong here? %s%n%n", String.join("\n", wrap(e.question(), 100)));
         System.out.printf("Look at: %s, section %d (%s), lines %d-%d.%n", file.path(), s.number(), s.title(), s.markerLine(), s.codeTo());
-        System.out.printf("Hint: %s%n", e.hint());
+        System.out.printf("Hint: %s%n", String.join("\n", wrap(e.hint(), 100)));
         if (answer) {
-            System.out.printf("%nAnswer: %s%n", e.answer());
+            System.out.printf("%nAnswer: %s%n", String.join("\n", wrap(e.answer(), 100)));
         } else {
             System.out.printf("%nThe answer: ./echolab exercise show %s --answer, or run it: ./echolab exercise run %s%n", e.name(), e.name());
         }
@@ -111,7 +129,7 @@ public final class ExerciseCommand implements Callable<Integer> {
         Path benchJar = benchJar(root);
         ServerCatalogue.Entry entry = ServerCatalogue.named(e.server(), ServerCatalogue.teaching());
         System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), entry.source(),
-                e.section(), e.question());
+                e.section(), String.join("\n  ", wrap(e.question(), 96)));
         Scratch scratch;
         try {
             scratch = Scratch.make(e, root, benchJar);
@@ -151,7 +169,7 @@ public final class ExerciseCommand implements Callable<Integer> {
             }
             printSymptom(broken, real);
             System.out.println();
-            System.out.printf("4. The answer: %s%n", e.answer());
+            System.out.printf("4. The answer: %s%n", String.join("\n   ", wrap(e.answer(), 96)));
             return failed > 0 ? 0 : 1;
         } finally {
             scratch.delete();
@@ -181,8 +199,7 @@ public final class ExerciseCommand implements Callable<Integer> {
             ahead.add(jar);
         }
         boolean allPassed = true;
-        for (String server : servers) {
-            ServerCatalogue.named(server, ServerCatalogue.teaching());
+        for (String server : ServerCatalogue.names(ServerCatalogue.teaching(servers))) {
             List<TestResult> results = ContractSuite.run(server, ahead, benchJar);
             long failed = results.stream().filter(TestResult::failed).count();
             allPassed &= failed == 0;

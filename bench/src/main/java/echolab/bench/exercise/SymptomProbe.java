@@ -195,17 +195,7 @@ final class SymptomProbe {
         AtomicLong accepted = new AtomicLong();
         long peakRss = before == null ? 0 : before.rssKiB();
         try (TestClient hog = TestClient.connect(address, 64 * 1024)) {
-            Thread writer = Thread.ofPlatform().daemon().start(() -> {
-                byte[] chunk = TestClient.randomBytes(64 * 1024, 1);
-                try {
-                    while (accepted.get() < 256L * MiB) {
-                        hog.write(chunk);
-                        accepted.addAndGet(chunk.length);
-                    }
-                } catch (IOException expected) {
-                    // closed below while blocked
-                }
-            });
+            Thread writer = hog.writeWithoutReading(TestClient.randomBytes(64 * 1024, 1), 256L * MiB, accepted);
             long last = -1;
             long quietSince = System.nanoTime();
             long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();

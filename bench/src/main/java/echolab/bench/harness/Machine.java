@@ -16,6 +16,11 @@ public final class Machine {
     private Machine() {
     }
 
+    /** The checkout the tools work in: {@code override} (a hidden --root), else what the launcher passed, else here. */
+    public static Path root(Path override) {
+        return (override != null ? override : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+    }
+
     public static Environment describe(Path root, Pinning pinning) {
         String status = git(root, "status", "--porcelain", "--untracked-files=no");
         return new Environment(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),

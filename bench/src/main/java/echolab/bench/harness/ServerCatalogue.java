@@ -80,6 +80,11 @@ public final class ServerCatalogue {
         return entries.stream().map(Entry::name).toList();
     }
 
+    /** The teaching servers called {@code names}, in that order; IllegalArgumentException naming the choices for one that is not. */
+    public static List<Entry> teaching(List<String> names) {
+        return names.stream().map(n -> named(n, teaching())).toList();
+    }
+
     /** The entry called {@code name}; IllegalArgumentException naming the choices otherwise. */
     public static Entry named(String name, List<Entry> among) {
         return among.stream().filter(e -> e.name().equals(name.strip())).findFirst().orElseThrow(() ->

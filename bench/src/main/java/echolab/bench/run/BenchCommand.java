@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        root = (root != null ? root : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
+        root = Machine.root(root);
         Profile profile;
         List<Entry> servers = new ArrayList<>();
         try {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,10 +38,6 @@ public record TeachingFile(String server, String path, List<String> lines, Javad
                 words.add(file.line(i).strip().replaceFirst("^//\\s?", ""));
             }
             return String.join(" ", words);
-        }
-
-        public boolean contains(int line) {
-            return line >= markerLine && line <= codeTo;
         }
     }
 
@@ -136,11 +131,6 @@ public record TeachingFile(String server, String path, List<String> lines, Javad
     public Section section(int number) {
         return sections.stream().filter(s -> s.number() == number).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(path + " has no section " + number));
-    }
-
-    /** The section that holds line {@code n}, if any. */
-    public Optional<Section> sectionOf(int n) {
-        return sections.stream().filter(s -> s.contains(n)).findFirst();
     }
 
     /** The file's name without its folders, e.g. SyncEchoServer.java. */
