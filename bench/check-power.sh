@@ -7,7 +7,7 @@
 # The injections are test-only and outside the teaching files (echolab.common.Connections). Run it from a
 # clean checkout: the candidate is the working tree, the base is HEAD.
 #   bench/check-power.sh [SLOW10] [SLOW25] [SYSCALL] [AA] [extra check options...]   (defaults: 10 10 10 20,
-#   selector only; e.g. 'bench/check-power.sh 0 0 0 5 --servers sync,thread-per-conn,selector,virtual-thread')
+#   selector only unless --servers is given; e.g. 'bench/check-power.sh 0 0 0 5 --servers sync,thread-per-conn,selector,virtual-thread')
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SLOW10="${1:-10}"; SLOW25="${2:-10}"; SYSCALL="${3:-10}"; AA="${4:-20}"; shift $(( $# > 4 ? 4 : $# ))
@@ -16,7 +16,8 @@ if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   exit 2
 fi
 OUT="${CHECK_POWER_OUT:-$(mktemp -d)}"
-ARGS=(--base HEAD --servers selector "$@")          # later --servers wins; otherwise the defaults: 6 to 18 rounds
+ARGS=(--base HEAD "$@")                              # otherwise the defaults: 6 to 18 rounds
+[[ " $* " == *" --servers "* ]] || ARGS+=(--servers selector)
 declare -A FAILED=() NOISY=() RUNS=()
 run() {   # run KIND SEED [injection...]
   local kind="$1" seed="$2"; shift 2

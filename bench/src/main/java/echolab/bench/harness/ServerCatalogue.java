@@ -80,9 +80,18 @@ public final class ServerCatalogue {
         return entries.stream().map(Entry::name).toList();
     }
 
-    /** The teaching servers called {@code names}, in that order; IllegalArgumentException naming the choices for one that is not. */
+    /**
+     * The teaching servers called {@code names}, in that order; IllegalArgumentException naming the choices
+     * for one that is not, or naming one given twice (a list option given twice adds up).
+     */
     public static List<Entry> teaching(List<String> names) {
-        return names.stream().map(n -> named(n, teaching())).toList();
+        List<Entry> entries = names.stream().map(n -> named(n, teaching())).toList();
+        for (Entry e : entries) {
+            if (entries.stream().filter(x -> x == e).count() > 1) {
+                throw new IllegalArgumentException("server '" + e.name() + "' is named twice");
+            }
+        }
+        return entries;
     }
 
     /** The entry called {@code name}; IllegalArgumentException naming the choices otherwise. */

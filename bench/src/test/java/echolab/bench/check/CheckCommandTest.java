@@ -56,6 +56,11 @@ class CheckCommandTest {
     }
 
     @Test
+    void aServerNamedTwiceIsAUsageError() {
+        assertUsageError("server 'selector' is named twice", "--servers", "selector", "--servers", "sync,selector");
+    }
+
+    @Test
     void aRevisionThatDoesNotExistIsAUsageError() {
         assertUsageError("'no-such-revision-862' is not a revision", "--base", "no-such-revision-862", "--root", "..");
     }
