@@ -24,7 +24,9 @@ import echolab.bench.results.Format;
  * lies wholly below the threshold (and, for time and CPU, its MDE is at most the threshold, so the pass
  * could have been a fail), or it has failed and the failure was confirmed. It stops wanting rounds when
  * the cap is out of reach for it: if its estimate and spread stayed as they are, the cap could neither
- * pass nor fail it (futility). A server gets rounds while one of its metrics wants them.
+ * pass nor fail it (futility). Futility is judged only from half the cap on: a spread estimated from
+ * six rounds is itself off by a third either way, and stopping on it would give up on runs that more
+ * rounds could settle. A server gets rounds while one of its metrics wants them.
  *
  * <p>A metric that fails is not believed at once: after a look at the data each round, a chance crossing
  * is likely somewhere. The server gets {@value #CONFIRM_ROUNDS} more rounds (beyond the cap if need be)
@@ -192,7 +194,12 @@ final class Gate {
         if (n >= cap || settled(metric, r)) {
             return false;
         }
-        return PairedRatio.capCanDecide(r, cap, metric.role == Metric.Role.PRIMARY);   // else more rounds are futile
+        return n < futileFrom() || PairedRatio.capCanDecide(r, cap, metric.role == Metric.Role.PRIMARY);   // else more rounds are futile
+    }
+
+    /** The first round after which a metric may be given up as futile. */
+    int futileFrom() {
+        return Math.max(rounds, (cap + 1) / 2);
     }
 
     private static boolean settled(Metric metric, PairedRatio.Result r) {

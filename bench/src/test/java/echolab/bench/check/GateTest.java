@@ -162,6 +162,7 @@ class GateTest {
         assertEquals(GateVerdict.NOISY, o.verdict());
         assertEquals(3, o.verdict().exitCode());
         assertTrue(o.rounds() < 40, "futility: the cap could not settle it, so it stopped at " + o.rounds());
+        assertTrue(o.rounds() >= 20, "futility is judged from half the cap on, not on a spread of 5 rounds: " + o.rounds());
         assertTrue(GateReport.headline(o).contains("**Gate: NOISY**"), GateReport.headline(o));
         assertTrue(GateReport.table("HEAD~1", "0123456789abcdef", o).contains("| selector | cpuUsPerMessage |"));
     }
