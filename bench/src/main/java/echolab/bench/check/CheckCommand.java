@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./echolab check}: the regression gate. Like with like, on one machine, in one job: the base
  * revision and the working tree, built with the same JDK, measured in interleaved rounds (seeded random
- * order, fresh JVMs every time), compared as paired log-ratios with a bootstrap interval.
+ * order, fresh JVMs every time), compared as paired log-ratios with a trimmed-mean interval (see Gate, PairedRatio).
  */
 @Command(name = "check", sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -60,10 +60,11 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> servers;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "2s", converter = Durations.class,
-            description = "Closed-loop time measured per version and round, in four alternating windows (default: ${DEFAULT-VALUE}).")
+            description = "Closed-loop time measured per version and round, in four alternating windows (default: ${DEFAULT-VALUE}; twice "
+                    + "that for a server that serves one connection at a time, whose CPU the kernel's tick samples less often).")
     Duration duration;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "862", description = "Seed of the run order and the bootstrap (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "862", description = "Seed of the order of servers, versions and windows (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")

@@ -60,9 +60,16 @@ final class ServerMeasurer implements Measurer {
         this.injectSyscall = injectSyscall;
     }
 
+    /**
+     * A server that serves one connection at a time gets windows twice as long. Its CPU time comes from the
+     * kernel's tick (250 Hz on the reference machine), which samples whether the server is running; sync is
+     * busy less than half the time, so over 2 s a side the count of ticks alone spreads by about 5%, which
+     * was its log-ratio's whole spread in CPU (0.07 in a four-server A/A run, against 0.02 to 0.04 for the
+     * servers that keep their core busy) and made the run NOISY.
+     */
     private LoadConfig closedLoop(ServerCatalogue.Entry entry) {
         return LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64).withWarmup(WINDOW_WARMUP)
-                .withDuration(window);
+                .withDuration(entry.oneAtATime() ? window.multipliedBy(2) : window);
     }
 
     /** One warmed base JVM, three windows: the open-loop rate (half its throughput) and the test-only injection. */

@@ -72,12 +72,12 @@ public final class Browser implements AutoCloseable {
     /** Starts it headless; IOException naming the binary when it does not come up within {@code timeout}. */
     public static Browser launch(Path binary, Duration timeout) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("echolab-chromium-");
-        Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        Process process = ChildProcess.started(new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
                 "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
                 "--hide-scrollbars", "--mute-audio", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
                 "--user-data-dir=" + profile, "about:blank")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         try {
             Path active = profile.resolve("DevToolsActivePort");
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -6,14 +6,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A short-lived child process (git, Maven, the C compiler, the native client, taskset) with a real
  * timeout: its output is read on another thread while this one waits, so a child that hangs without
- * closing its output is still killed, with its descendants, when the time is up, and named.
+ * closing its output is still killed, with its descendants, when the time is up, and named. Every child
+ * the tools start is {@linkplain #started registered}: a tool stopped by Ctrl-C or SIGTERM kills its
+ * children on its way out instead of leaving servers behind.
  */
 public final class ChildProcess {
+
+    /** Children not yet exited; killed, with their descendants, when this JVM shuts down. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }), "kill-children"));
+    }
 
     /** What the child printed (stdout and stderr together) and how it exited. */
     public record Result(int exitCode, String output) {
@@ -32,12 +46,19 @@ public final class ChildProcess {
     private ChildProcess() {
     }
 
+    /** Registers a child just started, so that it does not outlive this JVM; returns it. */
+    public static Process started(Process process) {
+        LIVE.add(process);
+        process.onExit().thenRun(() -> LIVE.remove(process));
+        return process;
+    }
+
     public static Result run(List<String> command, Path directory, Duration timeout) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (directory != null) {
             builder.directory(directory.toFile());
         }
-        Process process = builder.start();
+        Process process = started(builder.start());
         process.getOutputStream().close();
         TailBuffer output = new TailBuffer(256 * 1024);
         Thread reader = Thread.ofPlatform().daemon().name("child-output").start(() -> copy(process.getInputStream(), output));

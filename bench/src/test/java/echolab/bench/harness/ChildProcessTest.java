@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Children that hang are killed and named: a short-lived child past its timeout (even one whose
  * grandchild keeps the output open), a server that never says it is listening, a server that ignores
- * SIGTERM. And a chatty server's stop summary survives, since stderr is kept from its tail.
+ * SIGTERM. A tool stopped by SIGTERM takes its children with it. And a chatty server's stop summary
+ * survives, since stderr is kept from its tail.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChildProcessTest {
@@ -32,6 +33,39 @@ class ChildProcessTest {
                 () -> ChildProcess.run(command, null, Duration.ofSeconds(1)));
         assertTrue(e.getMessage().contains("'bash -c sleep 60 & sleep 60' hung: killed after 1 s"), e.getMessage());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "the timeout did not fire");
+    }
+
+    /** Stands in for a tool: starts a server that would run for five minutes, says so, and waits. */
+    public static final class ToolWithAServer {
+        public static void main(String[] args) throws Exception {
+            ServerProcess.start("long-server", List.of("bash", "-c", "echo 'listening on 127.0.0.1:9'; exec sleep 300"),
+                    Duration.ofSeconds(10));
+            System.out.println("started");
+            System.out.flush();
+            Thread.sleep(300_000);
+        }
+    }
+
+    @Test
+    void aToolStoppedBySigtermLeavesNoServerBehind() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process tool = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ToolWithAServer.class.getName())
+                .redirectErrorStream(true).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(tool.getInputStream())).readLine();
+            assertEquals("started", line);
+            List<ProcessHandle> children = tool.descendants().toList();
+            assertFalse(children.isEmpty(), "the tool's server is running");
+            tool.destroy();                                               // SIGTERM, as Ctrl-C or a CI timeout would
+            assertTrue(tool.waitFor(20, TimeUnit.SECONDS), "the tool exits on SIGTERM");
+            for (ProcessHandle child : children) {
+                child.onExit().completeOnTimeout(child, 10, TimeUnit.SECONDS).get();
+                assertFalse(child.isAlive(), "left behind: " + child.info().commandLine().orElse("pid " + child.pid()));
+            }
+        } finally {
+            tool.descendants().forEach(ProcessHandle::destroyForcibly);
+            tool.destroyForcibly();
+        }
     }
 
     @Test
