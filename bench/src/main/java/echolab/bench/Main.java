@@ -1,5 +1,11 @@
 package echolab.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import echolab.bench.alloc.AllocCommand;
 import echolab.bench.check.CheckCommand;
 import echolab.bench.course.CourseCommand;
@@ -28,7 +34,29 @@ public final class Main implements Runnable {
             NettyEchoServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line every caller runs, the tests included. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::unexpected);
+    }
+
+    /** An exception no command expected: one line, exit 2, and the stack trace in a file for the bug report. */
+    private static int unexpected(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        String where;
+        try {
+            Path trace = Files.createTempFile("echolab-error-", ".txt");
+            StringWriter text = new StringWriter();
+            e.printStackTrace(new PrintWriter(text));
+            Files.writeString(trace, text.toString());
+            where = "; stack trace in " + trace;
+        } catch (IOException ignored) {
+            where = "";
+        }
+        System.err.println("echolab " + command.getCommandName() + ": unexpected " + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + where);
+        return 2;
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class Cli {
         System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
-            CommandLine cli = new CommandLine(new Main());
+            CommandLine cli = Main.commandLine();
             int exit = cli.execute(args);
             return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {

@@ -21,7 +21,6 @@ import echolab.bench.results.ResultsSchema;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Trial;
-import picocli.CommandLine;
 
 /**
  * A real, quick `bench` run over two servers (selector-echo, packaged earlier in the build, and the
@@ -35,7 +34,7 @@ class QuickBenchTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void quickBenchOverTwoServersWritesAValidResultsFile(@TempDir Path out) throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        int exit = new CommandLine(new Main()).execute("bench", "--profile", "quick", "--only", "selector,native",
+        int exit = Main.commandLine().execute("bench", "--profile", "quick", "--only", "selector,native",
                 "--no-pin", "--root", root.toString(), "--out", out.toString());
 
         ResultsSchema.assertValid(out.resolve("results.json"));

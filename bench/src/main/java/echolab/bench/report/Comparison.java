@@ -165,14 +165,19 @@ final class Comparison {
             List<Double> ratios = new ArrayList<>();
             for (String server : servers) {
                 Optional<Row> row = rows.stream().filter(r -> r.server().equals(server) && r.figure().equals(f.name())).findFirst();
-                ratios.add(row.map(Row::ratio).orElse(0.0));
+                ratios.add(row.map(Row::ratio).orElse(null));                // no bar where a server lacks the figure
             }
-            if (ratios.stream().anyMatch(v -> v > 0)) {
+            if (ratios.stream().anyMatch(Objects::nonNull)) {
                 chart.addSeries(f.name(), servers, ratios);
             }
         }
+        // XChart counts a missing value as 0 for the axis, which a log axis refuses: the range is the ratios'.
+        double low = rows.stream().mapToDouble(Row::ratio).min().orElse(1);
+        double high = rows.stream().mapToDouble(Row::ratio).max().orElse(1);
+        chart.getStyler().setYAxisMin(Math.min(low, 1) / 1.25);
+        chart.getStyler().setYAxisMax(Math.max(high, 1) * 1.25);
         if (chart.getSeriesMap().isEmpty()) {
-            chart.addSeries("no figure in common", List.of("none"), List.of(0.0));
+            chart.addSeries("no figure in common", List.of("none"), List.of(1.0));
         }
         return chart;
     }

@@ -21,25 +21,37 @@ import echolab.bench.results.Trial;
 class ComparisonTest {
 
     private static Trial trial(String server, int round, double msgPerSecond) {
+        return trial(server, round, msgPerSecond, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null));
+    }
+
+    private static Trial trial(String server, int round, double msgPerSecond, Trial.ServerStats stats) {
         LoadReport load = new LoadReport("closed", "127.0.0.1", 1, 100, 100, 64, 1, 0.5, 1.5, (long) (msgPerSecond * 1.5),
                 msgPerSecond, msgPerSecond * 64 / 1048576, null, null, new LatencySummary(1, 500, 450, 800, 1000, 2000, 3000, 4000),
                 null, new LoadReport.Errors(0, 0, 0, 0, 0, 0, 0, null), 0.01, 100, 0, 0, 0,
                 new LoadReport.Generator(1, 0.5, 1, 2, 0, false));
-        return new Trial(server, round, Trial.Status.OK, null, load, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null),
-                null, null, null, null, null, null);
+        return new Trial(server, round, Trial.Status.OK, null, load, stats, null, null, null, null, null, null);
     }
 
     private static BenchRun run(String id, int cores, double... rounds) {
+        return run(id, cores, List.of(), rounds);
+    }
+
+    /** {@code more}: further trials of other servers, in the same closed-loop scenario. */
+    private static BenchRun run(String id, int cores, List<Trial> more, double... rounds) {
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < rounds.length; i++) {
             trials.add(trial("selector", i + 1, rounds[i]));
         }
+        trials.addAll(more);
+        List<BenchRun.ServerEntry> servers = new ArrayList<>(List.of(new BenchRun.ServerEntry("selector", "teaching", false, List.of(), null)));
+        more.stream().map(Trial::server).distinct()
+                .forEach(name -> servers.add(new BenchRun.ServerEntry(name, "teaching", false, List.of(), null)));
         Environment env = new Environment("OpenJDK 25", "vendor", List.of(), List.of(), "cpu", cores, "Linux", "6.18", 1L,
                 new Environment.Pinning(true, "0", "1"), "abc", false);
         return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION,
                 new BenchRun.RunInfo(id, "default", "./echolab bench", "2026-11-23T00:00:00Z", "2026-11-23T00:04:00Z", true),
                 env, new BenchRun.Settings(List.of(100), List.of(64), 0.5, 1.5, rounds.length, 100, 3, null, 1000),
-                List.of(new BenchRun.ServerEntry("selector", "teaching", false, List.of(), null)),
+                servers,
                 List.of(new Scenario("closed-c100-s64", Scenario.Kind.CLOSED, 100, 64, null, trials)));
     }
 
@@ -65,6 +77,17 @@ class ComparisonTest {
         assertEquals(1.0, p99.ratio(), 1e-9);
         Comparison slower = new Comparison(run("a", 2, 150_000, 155_000, 160_000), run("b", 2, 100_000, 110_000, 105_000));
         assertEquals("**worse**", throughput(slower).verdict());
+    }
+
+    @Test
+    void aFigureOneServerLacksLeavesAGapInTheChartNotACrash(@TempDir Path dir) throws Exception {
+        // sync's trials carry no server statistics: its CPU row is missing, the other figures are there.
+        List<Trial> sync = List.of(trial("sync", 1, 16_000, null));
+        Comparison c = new Comparison(run("a", 2, sync, 100_000), run("b", 2, sync, 110_000));
+        assertTrue(c.rows().stream().anyMatch(r -> r.server().equals("sync") && r.figure().startsWith("msg/s")));
+        assertTrue(c.rows().stream().noneMatch(r -> r.server().equals("sync") && r.figure().startsWith("server CPU")));
+        echolab.bench.results.Charts.save(dir, "compare", c.chart());
+        assertTrue(java.nio.file.Files.size(dir.resolve("compare.png")) > 1000);
     }
 
     @Test

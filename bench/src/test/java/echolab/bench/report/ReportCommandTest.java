@@ -20,7 +20,6 @@ import echolab.bench.results.BenchRun;
 import echolab.bench.results.ResultsFile;
 import echolab.bench.results.ResultsSchema;
 import echolab.bench.results.SummaryMarkdown;
-import picocli.CommandLine;
 
 /** `report` against the committed reference run, and the schema and usage errors around it. */
 class ReportCommandTest {
@@ -37,7 +36,7 @@ class ReportCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int exit = new CommandLine(new echolab.bench.Main()).execute(args);
+            int exit = echolab.bench.Main.commandLine().execute(args);
             return new Object[] {exit, err.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setErr(saved);
