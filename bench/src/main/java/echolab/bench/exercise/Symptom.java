@@ -10,7 +10,7 @@ public enum Symptom {
     SLOW_READER("slow-reader", "bytes echoed to a client that reads slowly"),
     NEVER_READING("never-reading", "what the server takes from a client that writes and never reads, and its memory"),
     DESCRIPTORS("descriptors", "the server's open descriptors after a hundred connections reset mid-stream"),
-    SERVED_COUNT("served-count", "the stop summary's count of connections served, and whether connected clients are closed");
+    SERVED_COUNT("served-count", "the stop summary's count of connections served while clients are still connected");
 
     final String key;
     final String description;

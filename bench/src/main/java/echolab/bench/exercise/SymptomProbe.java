@@ -248,23 +248,13 @@ final class SymptomProbe {
                 byte[] message = {(byte) i};
                 quietly(() -> c.roundTrip(message));
             }
+            // Whether the stop closes connected clients is not asked here: the process exits after its stop,
+            // and the kernel closes every socket of a process that exits. The contract suite asks it in-process.
             ServerProcess.Stopped stopped = server.stop();
-            int closed = 0;
-            for (TestClient c : clients) {
-                c.socket.setSoTimeout(2_000);
-                try {
-                    closed += c.read(new byte[1]) == -1 ? 1 : 0;
-                } catch (SocketTimeoutException e) {
-                    // still open two seconds after the server stopped
-                } catch (IOException e) {
-                    closed++;                                 // a reset closes it too
-                }
-            }
             long served = stopped.summary() == null ? -1 : stopped.summary().served();
             return new Reading(List.of(
                     new Figure("connections served, by the stop summary, with " + n + " connected and answered",
-                            served < 0 ? "no summary (" + stopped.problem() + ")" : String.valueOf(served)),
-                    new Figure("connected clients closed by the stop", closed + " of " + n)), served == n && closed == n);
+                            served < 0 ? "no summary (" + stopped.problem() + ")" : String.valueOf(served))), served == n);
         } finally {
             closeAll(clients);
         }
