@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A blocking test client with timeouts everywhere, so a broken server fails a test instead of hanging it. */
 public final class TestClient implements AutoCloseable {
@@ -65,7 +66,7 @@ public final class TestClient implements AutoCloseable {
      * A client that writes and never reads: on a thread of its own, writes {@code chunk} again and again until
      * {@code limit} bytes were taken or the socket is closed under it; {@code taken} counts what the kernel took.
      */
-    public Thread writeWithoutReading(byte[] chunk, long limit, java.util.concurrent.atomic.AtomicLong taken) {
+    public Thread writeWithoutReading(byte[] chunk, long limit, AtomicLong taken) {
         return Thread.ofPlatform().daemon().name("never-reading").start(() -> {
             try {
                 while (taken.get() < limit) {

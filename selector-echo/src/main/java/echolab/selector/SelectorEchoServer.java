@@ -92,7 +92,7 @@ public final class SelectorEchoServer implements EchoServer {
         void handleAccept() throws IOException { }
         void handleRead() throws IOException { }
         void handleWrite() throws IOException { }
-        abstract void handleClose();
+        void handleClose() { }                   // the listener closes only on stop (section 5)
         abstract void handleError(Exception e);
 
         final void dispatch() {
@@ -138,9 +138,6 @@ public final class SelectorEchoServer implements EchoServer {
                 new Connection(channel).updateInterest();
             }
         }
-
-        @Override
-        void handleClose() { }                   // the listener closes only on stop (section 5)
 
         @Override
         void handleError(Exception e) {

@@ -75,7 +75,7 @@ final class ServerMeasurer implements Measurer {
     /** One warmed base JVM, three windows: the open-loop rate (half its throughput) and the test-only injection. */
     @Override
     public void prepare(String server) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.teaching());
+        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(server);
         Totals probe = new Totals();
         try (ServerProcess p = launcher.start(entry, baseTree, List.of())) {
             checked("base " + server, Measurement.of(p, closedLoop(entry).withWarmup(WARMUP)));
@@ -99,7 +99,7 @@ final class ServerMeasurer implements Measurer {
 
     @Override
     public Sample[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.teaching());
+        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(server);
         LoadConfig closed = closedLoop(entry);
         Side[] sides = order.nextBoolean() ? new Side[] {Side.BASE, Side.CANDIDATE} : new Side[] {Side.CANDIDATE, Side.BASE};
         ServerProcess[] process = new ServerProcess[2];

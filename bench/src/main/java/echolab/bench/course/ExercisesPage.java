@@ -20,7 +20,7 @@ final class ExercisesPage {
                 + "builds the broken server, runs the contract suite against it, measures the symptom beside the real "
                 + "server, and prints the answer; <code>./echolab exercise check</code> grades your own servers.</p>\n");
         for (Exercise e : Exercise.all()) {
-            TeachingFile file = TeachingFile.read(root, ServerCatalogue.named(e.server(), ServerCatalogue.teaching()));
+            TeachingFile file = TeachingFile.read(root, ServerCatalogue.teachingServer(e.server()));
             TeachingFile.Section section = file.section(e.section());
             s.append(String.format("<section class=\"exercise\" id=\"%s\">%n<h2>%s</h2>%n<p><strong>%s</strong> · look at "
                             + "<a href=\"index.html#s%d-%s\">%s, section %d (%s)</a></p>%n<p>%s</p>%n"

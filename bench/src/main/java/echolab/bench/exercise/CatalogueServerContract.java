@@ -14,7 +14,7 @@ public class CatalogueServerContract extends EchoContract {
     static final String SERVER_PROPERTY = "echolab.contract.server";
 
     private static ServerCatalogue.Entry entry() {
-        return ServerCatalogue.named(System.getProperty(SERVER_PROPERTY, ""), ServerCatalogue.teaching());
+        return ServerCatalogue.teachingServer(System.getProperty(SERVER_PROPERTY, ""));
     }
 
     @Override

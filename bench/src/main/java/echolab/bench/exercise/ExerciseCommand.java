@@ -87,16 +87,15 @@ public final class ExerciseCommand implements Callable<Integer> {
         int width = all.stream().mapToInt(e -> e.name().length()).max().orElse(10);
         for (Exercise e : all) {
             System.out.printf("%-" + width + "s  %-26s %s%n", e.name(), e.server() + ", section " + e.section(), e.title());
-            for (String line : wrap(e.question(), 96)) {
-                System.out.println("    " + line);
-            }
+            System.out.println("    " + wrap(e.question(), 96, "    "));
         }
         System.out.println();
         System.out.println("./echolab exercise show NAME for where to look and a hint; ./echolab exercise run NAME to see it break.");
         return 0;
     }
 
-    private static List<String> wrap(String text, int width) {
+    /** {@code text} broken into lines of at most {@code width} characters, every line after the first starting with {@code indent}. */
+    private static String wrap(String text, int width, String indent) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split(" ")) {
@@ -107,18 +106,18 @@ public final class ExerciseCommand implements Callable<Integer> {
             line.append(line.length() > 0 ? " " : "").append(word);
         }
         lines.add(line.toString());
-        return lines;
+        return String.join("\n" + indent, lines);
     }
 
     private int show(Path root, Exercise e) throws IOException {
-        TeachingFile file = TeachingFile.read(root, ServerCatalogue.named(e.server(), ServerCatalogue.teaching()));
+        TeachingFile file = TeachingFile.read(root, ServerCatalogue.teachingServer(e.server()));
         TeachingFile.Section s = file.section(e.section());
         System.out.printf("%s: %s%n%n", e.name(), e.title());
-        System.out.printf("What is wrong here? %s%n%n", String.join("\n", wrap(e.question(), 100)));
+        System.out.printf("What is wrong here? %s%n%n", wrap(e.question(), 100, ""));
         System.out.printf("Look at: %s, section %d (%s), lines %d-%d.%n", file.path(), s.number(), s.title(), s.markerLine(), s.codeTo());
-        System.out.printf("Hint: %s%n", String.join("\n", wrap(e.hint(), 100)));
+        System.out.printf("Hint: %s%n", wrap(e.hint(), 100, ""));
         if (answer) {
-            System.out.printf("%nAnswer: %s%n", String.join("\n", wrap(e.answer(), 100)));
+            System.out.printf("%nAnswer: %s%n", wrap(e.answer(), 100, ""));
         } else {
             System.out.printf("%nThe answer: ./echolab exercise show %s --answer, or run it: ./echolab exercise run %s%n", e.name(), e.name());
         }
@@ -127,9 +126,9 @@ public final class ExerciseCommand implements Callable<Integer> {
 
     private int run(Path root, Exercise e) throws IOException, InterruptedException {
         Path benchJar = benchJar(root);
-        ServerCatalogue.Entry entry = ServerCatalogue.named(e.server(), ServerCatalogue.teaching());
+        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(e.server());
         System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), entry.source(),
-                e.section(), String.join("\n  ", wrap(e.question(), 96)));
+                e.section(), wrap(e.question(), 96, "  "));
         Scratch scratch;
         try {
             scratch = Scratch.make(e, root, benchJar);
@@ -169,7 +168,7 @@ public final class ExerciseCommand implements Callable<Integer> {
             }
             printSymptom(broken, real);
             System.out.println();
-            System.out.printf("4. The answer: %s%n", String.join("\n   ", wrap(e.answer(), 96)));
+            System.out.printf("4. The answer: %s%n", wrap(e.answer(), 96, "   "));
             return failed > 0 ? 0 : 1;
         } finally {
             scratch.delete();

@@ -20,7 +20,7 @@ public final class InProcessServer implements AutoCloseable {
     private final Thread loop;
 
     public InProcessServer(String name) throws IOException {
-        EchoServer.Factory factory = ServerCatalogue.named(name, ServerCatalogue.teaching()).factory();
+        EchoServer.Factory factory = ServerCatalogue.teachingServer(name).factory();
         server = factory.open(new InetSocketAddress("127.0.0.1", 0),
                 new Connections(name, new PrintStream(OutputStream.nullOutputStream())));
         loop = Thread.ofPlatform().daemon().name(name + "-serve").start(() -> {

@@ -1,7 +1,9 @@
 package echolab.bench.harness;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import echolab.common.EchoServer;
 import echolab.selector.SelectorEchoServer;
@@ -85,13 +87,19 @@ public final class ServerCatalogue {
      * for one that is not, or naming one given twice (a list option given twice adds up).
      */
     public static List<Entry> teaching(List<String> names) {
-        List<Entry> entries = names.stream().map(n -> named(n, teaching())).toList();
+        List<Entry> entries = names.stream().map(ServerCatalogue::teachingServer).toList();
+        Set<String> seen = new HashSet<>();
         for (Entry e : entries) {
-            if (entries.stream().filter(x -> x == e).count() > 1) {
+            if (!seen.add(e.name())) {
                 throw new IllegalArgumentException("server '" + e.name() + "' is named twice");
             }
         }
         return entries;
+    }
+
+    /** The teaching server called {@code name}; IllegalArgumentException naming the choices otherwise. */
+    public static Entry teachingServer(String name) {
+        return named(name, teaching());
     }
 
     /** The entry called {@code name}; IllegalArgumentException naming the choices otherwise. */

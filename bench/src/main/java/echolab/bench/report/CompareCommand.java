@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 
+import echolab.bench.harness.Machine;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Charts;
 import echolab.bench.results.ResultsFile;
@@ -55,7 +56,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (markdown != null) {
             Files.writeString(markdown, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
-        Path dir = out != null ? out : Path.of(System.getProperty("echolab.root", ".")).resolve("target/compare")
+        Path dir = out != null ? out : Machine.root(null).resolve("target/compare")
                 .resolve(runA.run().id() + "-vs-" + runB.run().id());
         Files.createDirectories(dir);
         Charts.save(dir, "compare", comparison.chart());
