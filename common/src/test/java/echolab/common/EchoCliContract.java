@@ -209,10 +209,7 @@ public abstract class EchoCliContract {
                 c.close();
             }
             flood.clear();
-            try (TestClient after = TestClient.connect(address)) {
-                assertArrayEquals(new byte[] {7, 0, 0, 7}, after.roundTrip(new byte[] {7, 0, 0, 7}),
-                        "the server did not accept again once descriptors were free");
-            }
+            assertServedWithin(address, new byte[] {7, 0, 0, 7}, 30, "the server did not accept again once descriptors were free");
             assertNoStackTrace(String.join("\n", stderr));
         } finally {
             for (TestClient c : flood) {
@@ -235,6 +232,41 @@ public abstract class EchoCliContract {
             }
         });
         return lines;
+    }
+
+    /** Waits up to {@code seconds} for a line of {@code lines} that {@code matches}; true when one came. */
+    protected static boolean awaitLine(List<String> lines, java.util.function.Predicate<String> matches, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!List.copyOf(lines).stream().anyMatch(matches)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /**
+     * The server comes back: a new client gets {@code message} echoed within {@code seconds}. A client the
+     * server closes unanswered (it is still short of threads or descriptors) is retried with a new one, so
+     * the test waits for the condition, not for a guess at how long the server needs to recover.
+     */
+    protected static void assertServedWithin(InetSocketAddress address, byte[] message, int seconds, String failure)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<String> attempts = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            try (TestClient client = TestClient.connect(address)) {
+                assertArrayEquals(message, client.roundTrip(message), failure + ": the echo differs");
+                return;
+            } catch (IOException e) {
+                attempts.add(e.toString());
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError(failure + " within " + seconds + " s; " + attempts.size() + " attempts, the last: "
+                + (attempts.isEmpty() ? "none" : attempts.get(attempts.size() - 1)));
     }
 
     protected static long medianRoundTripNanos(TestClient client, int count) throws IOException {

@@ -49,6 +49,22 @@ public abstract class EchoContract {
         return true;
     }
 
+    /** What each connection a server holds costs it in threads: its I/O model, as the contract checks it. */
+    public enum ThreadsPerConnection {
+        NONE("no thread per connection"),
+        ONE_PLATFORM_THREAD("one platform thread per connection"),
+        ONE_VIRTUAL_THREAD("one virtual thread per connection, on a few carrier threads");
+
+        public final String words;
+
+        ThreadsPerConnection(String words) {
+            this.words = words;
+        }
+    }
+
+    /** The model of the server under test, which {@link #eachHeldConnectionCostsTheThreadsOfItsModel} checks. */
+    protected abstract ThreadsPerConnection threadsPerConnection();
+
     protected InetSocketAddress address;
     protected Connections connections;
     private EchoServer server;
@@ -314,6 +330,70 @@ public abstract class EchoContract {
         idle.close();
         try (java.net.ServerSocket again = new java.net.ServerSocket()) {
             again.bind(new InetSocketAddress("127.0.0.1", port));   // fails if close() left the listener open
+        }
+    }
+
+    // ---- the model -----------------------------------------------------------------------------
+
+    /**
+     * The model itself, measured in the server's process: 200 connections held open (each answered once,
+     * where the server serves more than one at a time) change the count of live platform threads (the
+     * JVM's thread MXBean) and of virtual threads (a JSON thread dump, which lists them) by what the model
+     * says: nothing for sync and selector, one platform thread each for thread-per-conn, one virtual thread
+     * each and no platform thread beyond a few carriers for virtual-thread. A virtual-thread server that
+     * starts platform threads, or a selector that hands connections to threads, fails here.
+     */
+    @Test
+    void eachHeldConnectionCostsTheThreadsOfItsModel() throws Exception {
+        int held = 200;
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            TestClient first = TestClient.connect(address);
+            clients.add(first);
+            assertArrayEquals(new byte[] {1}, first.roundTrip(new byte[] {1}));
+            ThreadCounts before = ThreadCounts.now();
+            for (int i = 0; i < held; i++) {
+                TestClient client = TestClient.connect(address);
+                clients.add(client);
+                if (servesConcurrently()) {
+                    assertArrayEquals(new byte[] {(byte) i}, client.roundTrip(new byte[] {(byte) i}));
+                }
+            }
+            ThreadCounts after = ThreadCounts.now();
+            long platform = after.platform() - before.platform();
+            long virtual = after.virtual() - before.virtual();
+            ThreadsPerConnection model = threadsPerConnection();
+            String measured = String.format("%d held connections added %d platform and %d virtual threads; the model: %s",
+                    held, platform, virtual, model.words);
+            System.out.println(measured);
+            long few = Math.max(held / 10, Runtime.getRuntime().availableProcessors() + 8);   // carriers, pollers, the JVM's own
+            long most = held - held / 10;
+            switch (model) {
+                case NONE -> assertTrue(platform <= few && virtual <= few, measured);
+                case ONE_PLATFORM_THREAD -> assertTrue(platform >= most && virtual <= few, measured);
+                case ONE_VIRTUAL_THREAD -> assertTrue(virtual >= most && platform <= few, measured);
+            }
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    /** Live platform threads and virtual threads of this JVM, the latter from a JSON thread dump. */
+    private record ThreadCounts(long platform, long virtual) {
+        static ThreadCounts now() throws IOException {
+            java.nio.file.Path dump = java.nio.file.Files.createTempFile("echolab-threads", ".json");
+            try {
+                java.nio.file.Files.delete(dump);            // dumpThreads will not overwrite a file
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                long virtual = java.util.regex.Pattern.compile("\"virtual\"\\s*:\\s*true")
+                        .matcher(java.nio.file.Files.readString(dump)).results().count();
+                return new ThreadCounts(ManagementFactory.getThreadMXBean().getThreadCount(), virtual);
+            } finally {
+                java.nio.file.Files.deleteIfExists(dump);
+            }
         }
     }
 

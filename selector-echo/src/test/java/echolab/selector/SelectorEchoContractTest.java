@@ -9,4 +9,9 @@ class SelectorEchoContractTest extends EchoContract {
     protected EchoServer.Factory factory() {
         return SelectorEchoServer::new;
     }
+
+    @Override
+    protected ThreadsPerConnection threadsPerConnection() {
+        return ThreadsPerConnection.NONE;
+    }
 }

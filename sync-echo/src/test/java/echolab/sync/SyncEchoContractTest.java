@@ -14,4 +14,9 @@ class SyncEchoContractTest extends EchoContract {
     protected boolean servesConcurrently() {
         return false;
     }
+
+    @Override
+    protected ThreadsPerConnection threadsPerConnection() {
+        return ThreadsPerConnection.NONE;
+    }
 }

@@ -9,4 +9,9 @@ class ThreadPerConnEchoContractTest extends EchoContract {
     protected EchoServer.Factory factory() {
         return ThreadPerConnEchoServer::new;
     }
+
+    @Override
+    protected ThreadsPerConnection threadsPerConnection() {
+        return ThreadsPerConnection.ONE_PLATFORM_THREAD;
+    }
 }

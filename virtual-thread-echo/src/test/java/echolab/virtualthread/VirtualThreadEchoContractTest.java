@@ -9,4 +9,9 @@ class VirtualThreadEchoContractTest extends EchoContract {
     protected EchoServer.Factory factory() {
         return VirtualThreadEchoServer::new;
     }
+
+    @Override
+    protected ThreadsPerConnection threadsPerConnection() {
+        return ThreadsPerConnection.ONE_VIRTUAL_THREAD;
+    }
 }

@@ -244,11 +244,16 @@ public final class Browser implements AutoCloseable {
 
         /** A PNG of the whole page (or of its top {@code maxHeight} pixels) into {@code file}. */
         public void screenshot(Path file, int maxHeight) throws IOException, InterruptedException {
+            screenshot(file, 0, maxHeight);
+        }
+
+        /** A PNG of the page from {@code top} down, at most {@code maxHeight} pixels, into {@code file}. */
+        public void screenshot(Path file, double top, int maxHeight) throws IOException, InterruptedException {
             JsonNode metrics = call(session, "Page.getLayoutMetrics", Map.of()).path("cssContentSize");
             double width = metrics.path("width").asDouble();
-            double height = Math.min(maxHeight, metrics.path("height").asDouble());
+            double height = Math.min(maxHeight, metrics.path("height").asDouble() - top);
             JsonNode shot = call(session, "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
-                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+                    "clip", Map.of("x", 0, "y", top, "width", width, "height", height, "scale", 1)));
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, Base64.getDecoder().decode(shot.path("data").asText()));
         }

@@ -3,11 +3,14 @@ package echolab.bench.course;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import echolab.bench.exercise.BrokenSection;
 import echolab.bench.exercise.Exercise;
-import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.teaching.TeachingFile;
 
-/** exercises.html: every exercise with its question and hint, where to look, and the answer folded away. */
+/**
+ * exercises.html: every exercise with its question, the section as the exercise breaks it (highlighted, with the
+ * file's line numbers), a hint, and the answer folded away; opening the answer marks the changed lines.
+ */
 final class ExercisesPage {
 
     private ExercisesPage() {
@@ -15,20 +18,25 @@ final class ExercisesPage {
 
     static String html(Path root) throws IOException {
         StringBuilder s = new StringBuilder("<article class=\"lesson\">\n<h1>Exercises: what is wrong here?</h1>\n");
-        s.append("<p>Each exercise is one classic mistake, made in a copy of a real teaching file. Read the question, look at "
-                + "the section it names, and say what goes wrong before you run it. <code>./echolab exercise run NAME</code> "
+        s.append("<p>Each exercise is one classic mistake, made in a copy of a real teaching file and shown here as the "
+                + "exercise breaks it, with the file's own line numbers. Read the question and the code, and say what goes wrong "
+                + "before you open the answer, which marks the changed lines and shows the diff. <code>./echolab exercise run NAME</code> "
                 + "builds the broken server, runs the contract suite against it, measures the symptom beside the real "
                 + "server, and prints the answer; <code>./echolab exercise check</code> grades your own servers.</p>\n");
         for (Exercise e : Exercise.all()) {
-            TeachingFile file = TeachingFile.read(root, ServerCatalogue.teachingServer(e.server()));
-            TeachingFile.Section section = file.section(e.section());
-            s.append(String.format("<section class=\"exercise\" id=\"%s\">%n<h2>%s</h2>%n<p><strong>%s</strong> · look at "
-                            + "<a href=\"index.html#s%d-%s\">%s, section %d (%s)</a></p>%n<p>%s</p>%n"
+            BrokenSection here = BrokenSection.of(e, root);
+            TeachingFile.Section section = here.broken().section(e.section());
+            s.append(String.format("<section class=\"exercise\" id=\"%s\">%n<h2>%s</h2>%n<p><strong>%s</strong> · "
+                            + "%s, section %d (%s), lines %d–%d, as this exercise breaks it (the real section: "
+                            + "<a href=\"index.html#s%d-%s\">side by side</a>)</p>%n<p>%s</p>%n%s%n"
                             + "<details class=\"hint\"><summary>Hint</summary><p>%s</p></details>%n"
-                            + "<details class=\"answer\"><summary>Answer</summary><p>%s</p></details>%n"
+                            + "<details class=\"answer\"><summary>Answer</summary><p>%s</p>"
+                            + "<pre class=\"diff\"><code>%s</code></pre></details>%n"
                             + "<p class=\"source\">Run it: <code>./echolab exercise run %s</code> (symptom measured: %s)</p>%n</section>%n",
-                    e.name(), Html.escape(e.title()), Html.escape(e.server()), e.section(), e.server(), Html.escape(file.fileName()),
-                    e.section(), Html.escape(section.title()), Html.escape(e.question()), Html.escape(e.hint()), Html.escape(e.answer()),
+                    e.name(), Html.escape(e.title()), Html.escape(e.server()), Html.escape(here.broken().fileName()), e.section(),
+                    Html.escape(section.title()), here.from(), here.to(), e.section(), e.server(), Html.escape(e.question()),
+                    Html.code(here.broken(), here.from(), here.to(), n -> here.changed().contains(n) ? " exercise-change" : ""),
+                    Html.escape(e.hint()), Html.escape(e.answer()), Html.escape(String.join("\n", here.diff())),
                     e.name(), Html.escape(e.symptom().description())));
         }
         return s.append("</article>").toString();

@@ -437,7 +437,7 @@ final class Figures {
                     + "<code>" + BENCH_COMMAND + "</code> (about four minutes) or <code>" + command + "</code> (under one).</p>",
                     null, null, "Missing: <code>" + BENCH_COMMAND + "</code>", true);
         }
-        return new Figure(id, title, "<p>Bench run " + Html.escape(bench().get().run().id()) + " has no " + Html.escape(what)
+        return new Figure(id, title, "<p>Bench run " + Html.escape(bench().get().run().id()) + " did not measure " + Html.escape(what)
                 + "; this figure needs it. <code>" + BENCH_COMMAND + "</code> (the default profile) measures it.</p>", null, null,
                 benchSource(bench().get()), true);
     }

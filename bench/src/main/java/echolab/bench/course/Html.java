@@ -73,18 +73,29 @@ final class Html {
      * number ({@code data-n}) and its marks (classes), which Prism's keep-markup plugin leaves in place.
      */
     static String code(TeachingFile file, int from, int to, Set<Integer> shared, Set<Integer> differs) {
+        return code(file, from, to, n -> (shared.contains(n) ? " shared" : "") + (differs.contains(n) ? " differs" : ""));
+    }
+
+    /** Lines {@code from..to} of a file as a highlighted code block; {@code classes} gives a line's extra classes (" x y"). */
+    static String code(TeachingFile file, int from, int to, java.util.function.IntFunction<String> classes) {
         StringBuilder s = new StringBuilder("<pre class=\"code\"><code class=\"language-java\">");
         for (int n = from; n <= to; n++) {
-            StringBuilder cls = new StringBuilder("line");
-            if (shared.contains(n)) {
-                cls.append(" shared");
-            }
-            if (differs.contains(n)) {
-                cls.append(" differs");
-            }
-            s.append(String.format("<span class=\"%s\" data-n=\"%d\">%s\n</span>", cls, n, escape(file.line(n))));
+            s.append(line("line" + classes.apply(n), n, file.line(n)));
         }
         return s.append("</code></pre>").toString();
+    }
+
+    /**
+     * One line of code with its number. Its leading spaces go in a span of their own, and their count in
+     * {@code --indent}, so that the stylesheet can wrap a line too long for its column under the line's own
+     * first character (a hanging indent) and never between the indentation and the code.
+     */
+    static String line(String cls, int n, String text) {
+        int indent = text.length() - text.stripLeading().length();
+        return indent == 0
+                ? String.format("<span class=\"%s\" data-n=\"%d\">%s\n</span>", cls, n, escape(text))
+                : String.format("<span class=\"%s\" data-n=\"%d\" style=\"--indent: %d\"><span class=\"indent\">%s</span>%s\n</span>",
+                        cls, n, indent, text.substring(0, indent), escape(text.substring(indent)));
     }
 
     private static final Pattern CODE_TAG = Pattern.compile("\\{@code ([^}]*)}");

@@ -129,9 +129,12 @@ final class Ranking {
 
     private static String heatMap(Path figuresDir, List<Cost> costs, List<String> servers) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        HeatMapChart chart = new HeatMapChartBuilder().width(760).height(80 + 34 * costs.size()).title("Rank on each cost (1: the cheapest)")
+        // The cost names take the left half; the legend is left out (each cell shows its rank), so the four
+        // server names each get a column wide enough to stand under it side by side.
+        HeatMapChart chart = new HeatMapChartBuilder().width(920).height(110 + 34 * costs.size()).title("Rank on each cost (1: the cheapest)")
                 .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
         chart.getStyler().setRangeColors(new Color[] {new Color(0x2e, 0x7d, 0x32), new Color(0xf9, 0xe7, 0x9f), new Color(0xc6, 0x28, 0x28)});
         chart.getStyler().setShowValue(true);
         chart.getStyler().setMin(1);

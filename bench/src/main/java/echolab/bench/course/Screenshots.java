@@ -5,11 +5,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The course's screenshots (the side-by-side page, and one lesson), taken with headless Chromium from the written site. */
+/**
+ * The course's screenshots, taken with headless Chromium from the written site: the side-by-side page as a
+ * reader sees it (1680 wide, whole) and as a lecture room sees it projected (1280 x 720 and 1920 x 1080,
+ * one screen from section 1 down), and one lesson.
+ */
 final class Screenshots {
 
     static final String SIDE_BY_SIDE = "side-by-side.png";
     static final String LESSON = "lesson-selector.png";
+    static final List<int[]> PROJECTED = List.of(new int[] {1280, 720}, new int[] {1920, 1080});
 
     private Screenshots() {
     }
@@ -21,10 +26,21 @@ final class Screenshots {
             Browser.Page page = browser.newPage(1680, 1050);
             page.open(site.resolve("index.html").toUri());
             page.screenshot(into.resolve(SIDE_BY_SIDE), 2600);
+            List<Path> shots = new java.util.ArrayList<>(List.of(into.resolve(SIDE_BY_SIDE)));
+            for (int[] size : PROJECTED) {
+                Path shot = into.resolve("side-by-side-" + size[0] + ".png");
+                page.resize(size[0], size[1]);
+                page.open(site.resolve("index.html").toUri());
+                double sectionOne = page.eval("document.querySelector('.cell[data-row=\"1\"]').getBoundingClientRect().top "
+                        + "+ window.scrollY").asDouble();
+                page.screenshot(shot, sectionOne, size[1]);
+                shots.add(shot);
+            }
             page.resize(1100, 900);
             page.open(site.resolve("selector.html").toUri());
             page.screenshot(into.resolve(LESSON), 5200);
+            shots.add(into.resolve(LESSON));
+            return shots;
         }
-        return List.of(into.resolve(SIDE_BY_SIDE), into.resolve(LESSON));
     }
 }

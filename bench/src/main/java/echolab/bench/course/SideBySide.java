@@ -94,7 +94,10 @@ final class SideBySide {
         return s.append("</select>").toString();
     }
 
-    /** Two columns of code, one row per line of the diff; a line missing on one side is an empty line there. */
+    /**
+     * Two columns of code, one row per line of the diff; a line missing on one side is an empty line there.
+     * Highlighted only when shown (course.js): twelve pairs highlighted at load would hold the page for seconds.
+     */
     static String diff(TeachingFile a, TeachingFile b) {
         List<Alignment.Row> rows = Alignment.sideBySide(a, b);
         StringBuilder left = new StringBuilder();
@@ -109,8 +112,8 @@ final class SideBySide {
         }
         return String.format("<div class=\"diff-pair\" data-a=\"%s\" data-b=\"%s\" hidden>%n<p class=\"diff-title\">%s (left) against "
                         + "%s (right): %d of %d rows differ</p>%n<div class=\"diff-columns\">"
-                        + "<pre class=\"code\"><code class=\"language-java\">%s</code></pre>"
-                        + "<pre class=\"code\"><code class=\"language-java\">%s</code></pre></div>%n</div>%n",
+                        + "<pre class=\"code\"><code data-highlight=\"java\">%s</code></pre>"
+                        + "<pre class=\"code\"><code data-highlight=\"java\">%s</code></pre></div>%n</div>%n",
                 a.server(), b.server(), Html.escape(a.fileName()), Html.escape(b.fileName()), changed, rows.size(), left, right);
     }
 
@@ -118,6 +121,6 @@ final class SideBySide {
         if (line == null) {
             return "<span class=\"line filler" + kind + "\"> \n</span>";
         }
-        return String.format("<span class=\"line%s\" data-n=\"%d\">%s\n</span>", kind, line, Html.escape(f.line(line)));
+        return Html.line("line" + kind, line, f.line(line));
     }
 }

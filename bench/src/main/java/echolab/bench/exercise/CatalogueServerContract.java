@@ -26,4 +26,9 @@ public class CatalogueServerContract extends EchoContract {
     protected boolean servesConcurrently() {
         return !entry().oneAtATime();
     }
+
+    @Override
+    protected ThreadsPerConnection threadsPerConnection() {
+        return entry().threads();
+    }
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
                 + "and caught by the contract suite.",
             "",
             "  list         the exercises: name, model, question",
-            "  show NAME    the question, where to look, a hint (--answer: the answer too)",
+            "  show NAME    the question, the broken section with its line numbers, a hint (--answer: the answer and the diff)",
             "  run NAME     build the broken server in a scratch folder, run the contract suite against it, measure the "
                 + "symptom beside the real server, print the answer",
             "  check        run the contract suite against your own servers (the working tree) and list what passes"},
@@ -40,7 +40,7 @@ public final class ExerciseCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The exercise (for show and run).")
     String name;
 
-    @Option(names = "--answer", description = "With show: print the answer too.")
+    @Option(names = "--answer", description = "With show: print the answer too, and the mistake as a diff against the real file.")
     boolean answer;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
@@ -110,14 +110,17 @@ public final class ExerciseCommand implements Callable<Integer> {
     }
 
     private int show(Path root, Exercise e) throws IOException {
-        TeachingFile file = TeachingFile.read(root, ServerCatalogue.teachingServer(e.server()));
-        TeachingFile.Section s = file.section(e.section());
+        BrokenSection here = BrokenSection.of(e, root);
+        TeachingFile.Section s = here.broken().section(e.section());
         System.out.printf("%s: %s%n%n", e.name(), e.title());
         System.out.printf("What is wrong here? %s%n%n", wrap(e.question(), 100, ""));
-        System.out.printf("Look at: %s, section %d (%s), lines %d-%d.%n", file.path(), s.number(), s.title(), s.markerLine(), s.codeTo());
+        System.out.printf("Here: %s, section %d (%s), lines %d-%d, as this exercise breaks it:%n%n", here.broken().path(), s.number(),
+                s.title(), here.from(), here.to());
+        System.out.println(here.numberedText());
         System.out.printf("Hint: %s%n", wrap(e.hint(), 100, ""));
         if (answer) {
             System.out.printf("%nAnswer: %s%n", wrap(e.answer(), 100, ""));
+            System.out.printf("%nThe mistake, as a diff against the real file:%n%s%n", String.join("\n", here.diff()));
         } else {
             System.out.printf("%nThe answer: ./echolab exercise show %s --answer, or run it: ./echolab exercise run %s%n", e.name(), e.name());
         }
@@ -161,10 +164,10 @@ public final class ExerciseCommand implements Callable<Integer> {
             SymptomProbe.Reading broken;
             SymptomProbe.Reading real;
             try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server())) {
-                broken = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime());
+                broken = SymptomProbe.measure(e.symptom(), p, entry);
             }
             try (ServerProcess p = launcher.start(entry, root, List.of())) {
-                real = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime());
+                real = SymptomProbe.measure(e.symptom(), p, entry);
             }
             printSymptom(broken, real);
             System.out.println();

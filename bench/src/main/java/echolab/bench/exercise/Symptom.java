@@ -10,7 +10,8 @@ public enum Symptom {
     SLOW_READER("slow-reader", "bytes echoed to a client that reads slowly"),
     NEVER_READING("never-reading", "what the server takes from a client that writes and never reads, and its memory"),
     DESCRIPTORS("descriptors", "the server's open descriptors after a hundred connections reset mid-stream"),
-    SERVED_COUNT("served-count", "the stop summary's count of connections served while clients are still connected");
+    SERVED_COUNT("served-count", "the stop summary's count of connections served while clients are still connected"),
+    THREADS("threads", "the operating-system threads the server starts for 200 connections it holds");
 
     final String key;
     final String description;

@@ -12,10 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadReport;
+import echolab.common.EchoContract;
 import echolab.common.TestClient;
 
 /**
@@ -38,8 +40,9 @@ final class SymptomProbe {
     private SymptomProbe() {
     }
 
-    static Reading measure(Symptom symptom, ServerProcess server, boolean oneAtATime) throws IOException, InterruptedException {
+    static Reading measure(Symptom symptom, ServerProcess server, ServerCatalogue.Entry entry) throws IOException, InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        boolean oneAtATime = entry.oneAtATime();
         return switch (symptom) {
             case IDLE_CPU -> idleCpu(server, address, oneAtATime);
             case HALF_CLOSE -> halfClose(server, address);
@@ -48,7 +51,36 @@ final class SymptomProbe {
             case NEVER_READING -> neverReading(server, address);
             case DESCRIPTORS -> descriptors(server, address);
             case SERVED_COUNT -> servedCount(server, address, oneAtATime);
+            case THREADS -> threads(server, address, entry);
         };
+    }
+
+    /**
+     * The operating system's threads of the server (/proc/PID/status), before and while it holds 200 answered
+     * connections: one per connection is thread-per-conn's model, none the others' (virtual threads are not
+     * the kernel's). Healthy when the count follows the server's model.
+     */
+    private static Reading threads(ServerProcess server, InetSocketAddress address, ServerCatalogue.Entry entry)
+            throws IOException, InterruptedException {
+        int held = 200;
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            int before = sample(server).threads();
+            for (int i = 0; i < held; i++) {
+                TestClient c = TestClient.connect(address);
+                clients.add(c);
+                byte[] message = {(byte) i};
+                if (i == 0 || !entry.oneAtATime()) {
+                    quietly(() -> c.roundTrip(message));
+                }
+            }
+            int added = sample(server).threads() - before;
+            boolean platformEach = entry.threads() == EchoContract.ThreadsPerConnection.ONE_PLATFORM_THREAD;
+            return new Reading(List.of(new Figure("operating-system threads added for " + held + " held connections",
+                    String.valueOf(added))), platformEach ? added >= held * 9 / 10 : added < held / 10);
+        } finally {
+            closeAll(clients);
+        }
     }
 
     private static Reading idleCpu(ServerProcess server, InetSocketAddress address, boolean oneAtATime)
@@ -286,11 +318,15 @@ final class SymptomProbe {
     }
 
     private static int openFiles(ServerProcess server) throws IOException {
+        return sample(server).openFiles();
+    }
+
+    private static ServerProcess.Sample sample(ServerProcess server) throws IOException {
         ServerProcess.Sample s = server.sampleNow();
         if (s == null) {
             throw new IOException(server.name() + " exited while it was measured" + server.lastWords());
         }
-        return s.openFiles();
+        return s;
     }
 
     private static String percent(double share) {

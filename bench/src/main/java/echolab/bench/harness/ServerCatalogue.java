@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import echolab.common.EchoContract;
+import echolab.common.EchoContract.ThreadsPerConnection;
 import echolab.common.EchoServer;
 import echolab.selector.SelectorEchoServer;
 import echolab.sync.SyncEchoServer;
@@ -30,11 +32,12 @@ public final class ServerCatalogue {
      * @param jar the runnable jar, relative to a checkout (null for the native peer)
      * @param args arguments after {@code -jar JAR} (the Netty peer is a subcommand of bench.jar)
      * @param oneAtATime serves one connection at a time by design: its starved connections are its model
+     * @param threads what each connection it holds costs in threads, which the contract suite checks (teaching servers only)
      * @param factory how to open it in this JVM (teaching servers only; null for the peers)
      * @param type the teaching file's class (teaching servers only; null for the peers)
      */
     public record Entry(String name, Kind kind, String module, String jar, List<String> args, boolean oneAtATime,
-                        EchoServer.Factory factory, Class<? extends EchoServer> type) {
+                        EchoContract.ThreadsPerConnection threads, EchoServer.Factory factory, Class<? extends EchoServer> type) {
 
         public boolean isJvm() {
             return jar != null;
@@ -59,19 +62,23 @@ public final class ServerCatalogue {
     public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
 
     public static final List<Entry> ALL = List.of(
-            teaching("sync", SyncEchoServer.class, SyncEchoServer::new, true),
-            teaching("thread-per-conn", ThreadPerConnEchoServer.class, ThreadPerConnEchoServer::new, false),
-            teaching("selector", SelectorEchoServer.class, SelectorEchoServer::new, false),
-            teaching("virtual-thread", VirtualThreadEchoServer.class, VirtualThreadEchoServer::new, false),
-            new Entry("netty", Kind.REFERENCE, "bench", "bench/target/bench.jar", List.of("netty-echo"), false, null, null),
-            new Entry("native", Kind.REFERENCE, null, null, List.of(), false, null, null));
+            teaching("sync", SyncEchoServer.class, SyncEchoServer::new, true, ThreadsPerConnection.NONE),
+            teaching("thread-per-conn", ThreadPerConnEchoServer.class, ThreadPerConnEchoServer::new, false,
+                    ThreadsPerConnection.ONE_PLATFORM_THREAD),
+            teaching("selector", SelectorEchoServer.class, SelectorEchoServer::new, false, ThreadsPerConnection.NONE),
+            teaching("virtual-thread", VirtualThreadEchoServer.class, VirtualThreadEchoServer::new, false,
+                    ThreadsPerConnection.ONE_VIRTUAL_THREAD),
+            new Entry("netty", Kind.REFERENCE, "bench", "bench/target/bench.jar", List.of("netty-echo"), false, null, null, null),
+            new Entry("native", Kind.REFERENCE, null, null, List.of(), false, null, null, null));
 
     private ServerCatalogue() {
     }
 
-    private static Entry teaching(String name, Class<? extends EchoServer> type, EchoServer.Factory factory, boolean oneAtATime) {
+    private static Entry teaching(String name, Class<? extends EchoServer> type, EchoServer.Factory factory, boolean oneAtATime,
+                                  ThreadsPerConnection threads) {
         String module = name + "-echo";
-        return new Entry(name, Kind.TEACHING, module, module + "/target/" + module + ".jar", List.of(), oneAtATime, factory, type);
+        return new Entry(name, Kind.TEACHING, module, module + "/target/" + module + ".jar", List.of(), oneAtATime, threads,
+                factory, type);
     }
 
     public static List<Entry> teaching() {

@@ -70,6 +70,47 @@ class CourseBrowserTest {
         assertLocalOnly(page);
     }
 
+    /**
+     * For every line of code that wraps in its column: the left edge of its first character on the first row,
+     * and the leftmost edge of its continuation rows. Measured on the text itself (a Range over the line from
+     * its first non-blank character), so Prism's token spans and the line number do not count.
+     */
+    private static final String WRAPPED_LINES = """
+            [...document.querySelectorAll('.grid .line[data-n]')].map(line => {
+              const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+              let node, offset = -1;
+              while ((node = walker.nextNode()) && (offset = node.data.search(/\\S/)) < 0) {}
+              if (!node) return null;
+              const range = document.createRange();
+              range.setStart(node, offset); range.setEnd(line, line.childNodes.length);
+              const rects = [...range.getClientRects()].filter(r => r.width > 0);
+              const firstTop = rects[0].top;
+              const rest = rects.filter(r => r.top > firstTop + 2);
+              if (rest.length === 0) return null;
+              return { n: line.dataset.n, server: line.closest('[data-server]').dataset.server, text: line.textContent.trim(),
+                       first: rects[0].left, continuation: Math.min(...rest.map(r => r.left)) };
+            }).filter(x => x)""";
+
+    /** Projected at 1280 x 720 and 1920 x 1080: a wrapped line keeps its indentation (a hanging indent). */
+    @Test
+    void aWrappedLineContinuesToTheRightOfItsFirstCharacter() throws Exception {
+        Browser.Page page = browser.newPage(1280, 720);
+        int wrappedAtAnyWidth = 0;
+        for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
+            page.resize(size[0], size[1]);
+            page.open(site.resolve("index.html").toUri());
+            JsonNode wrapped = page.eval(WRAPPED_LINES);
+            wrappedAtAnyWidth += wrapped.size();
+            for (JsonNode w : wrapped) {
+                assertTrue(w.get("continuation").asDouble() > w.get("first").asDouble() + 1, "at " + size[0] + " px, line "
+                        + w.get("n") + " of " + w.get("server").asText() + " wraps to x=" + w.get("continuation") + ", left of its "
+                        + "first character at x=" + w.get("first") + ": " + w.get("text").asText());
+            }
+            assertLocalOnly(page);
+        }
+        assertTrue(wrappedAtAnyWidth > 0, "no line wrapped at 1280 px: the check saw nothing to check");
+    }
+
     @Test
     void theDiffControlShowsAnyTwoFilesAsADiff() throws Exception {
         Browser.Page page = browser.newPage(1600, 1000);
@@ -84,6 +125,8 @@ class CourseBrowserTest {
                 "the selector's own lines are marked as inserted");
         assertTrue(page.eval("document.querySelector('.diff-pair[data-a=sync][data-b=selector]').textContent").asText()
                 .contains("Selector.open()"));
+        assertTrue(page.eval("document.querySelectorAll('.diff-pair[data-a=sync][data-b=selector] .token').length").asInt() > 200,
+                "the shown diff is highlighted");
         page.eval("document.getElementById('diff-hide').click(); true");
         assertTrue(page.eval("document.getElementById('diff').hidden").asBoolean(), "hidden again");
         assertLocalOnly(page);
@@ -103,6 +146,22 @@ class CourseBrowserTest {
             page.media("");
             assertLocalOnly(page);
         }
+    }
+
+    /** An exercise's changed lines are not marked until its answer is opened; then they are. */
+    @Test
+    void anExercisesChangedLinesAreMarkedOnlyOnceItsAnswerIsOpen() throws Exception {
+        Browser.Page page = browser.newPage(1100, 900);
+        page.open(site.resolve("exercises.html").toUri());
+        String background = "getComputedStyle(document.querySelector('#selector-always-writable .line.exercise-change')).backgroundColor";
+        String before = page.eval(background).asText();
+        assertTrue(page.eval("document.querySelectorAll('#selector-always-writable pre.code .token').length").asInt() > 20,
+                "the broken code is highlighted");
+        page.eval("document.querySelector('#selector-always-writable details.answer').open = true; true");
+        String after = page.eval(background).asText();
+        assertEquals("rgba(0, 0, 0, 0)", before, "a changed line is marked before the answer is open");
+        assertTrue(!after.equals(before), "opening the answer marks the changed lines: " + after);
+        assertLocalOnly(page);
     }
 
     @Test

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import echolab.bench.Cli;
 import echolab.bench.harness.ServerCatalogue;
-import echolab.bench.results.ResultsFile;
+import echolab.bench.results.ReferenceRuns;
 
 /**
  * The course is generated from the files and the runs, so it cannot drift: a changed line shows up in
@@ -32,10 +32,17 @@ class CourseSiteTest {
 
     static final Path ROOT = Path.of("..");
 
-    /** The committed reference runs, so that the figures are drawn from real results. */
+    /** The committed reference runs (results/reference.json), so that the figures are drawn from real results. */
     static CourseData reference(Path root) throws IOException {
-        return CourseData.read(root, ResultsFile.newest(ROOT.resolve("results")).orElseThrow(),
-                JmhRun.newest(ROOT.resolve("results/jmh")).orElse(null), null);
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        return CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT));
+    }
+
+    /** The options that name the reference runs, so that a user's own newer runs never change what a test sees. */
+    static List<String> referenceOptions() throws IOException {
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        return List.of("--results", runs.benchDir(ROOT).toString(), "--jmh", runs.jmhFile(ROOT).toString(),
+                "--alloc", runs.allocFile(ROOT).toString());
     }
 
     static Path generate(Path out) throws IOException {
@@ -76,6 +83,29 @@ class CourseSiteTest {
         assertTrue(exercises.contains("<details class=\"answer\">"), "the answers are folded away");
     }
 
+    /** "What is wrong here?" shows here: every line an exercise adds is on its page, in the code, marked as changed. */
+    @Test
+    void everyExerciseShowsItsSectionAsItBreaksIt(@TempDir Path out) throws Exception {
+        generate(out);
+        String page = Files.readString(out.resolve("exercises.html"));
+        for (echolab.bench.exercise.Exercise e : echolab.bench.exercise.Exercise.all()) {
+            int start = page.indexOf("<section class=\"exercise\" id=\"" + e.name() + "\">");
+            assertTrue(start >= 0, "no section for " + e.name());
+            String section = page.substring(start, page.indexOf("</section>", start));
+            String code = section.substring(section.indexOf("<pre class=\"code\">"), section.indexOf("</pre>", section.indexOf("<pre class=\"code\">")));
+            List<String> added = e.patch().stream().filter(l -> l.startsWith("+") && !l.startsWith("+++") && !l.isBlank()
+                    && !l.substring(1).isBlank()).map(l -> l.substring(1)).toList();
+            List<String> marked = Pattern.compile("<span class=\"line exercise-change\" data-n=\"\\d+\"[^>]*>(.*?)\n</span>")
+                    .matcher(code).results().map(m -> m.group(1).replaceAll("<[^>]+>", "")).toList();
+            for (String line : added) {
+                assertTrue(marked.contains(Html.escape(line)), e.name() + ": the broken line is not shown, marked, in the code: " + line);
+            }
+            assertTrue(code.contains("exercise-change"), e.name() + ": no changed line is marked");
+            assertTrue(section.contains("<pre class=\"diff\">") && section.indexOf("<pre class=\"diff\">") > section.indexOf("<details class=\"answer\">"),
+                    e.name() + ": the diff is inside the folded answer");
+        }
+    }
+
     @Test
     void aFigureNamesItsRunItsMachineAndTheCommandThatReproducesIt(@TempDir Path out) throws Exception {
         generate(out);
@@ -109,8 +139,9 @@ class CourseSiteTest {
         assertTrue(e.getMessage().contains("lesson selector.md") && e.getMessage().contains("`pendingOutput` is in no teaching file"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("has no line containing 'boolean readable() { return pendingOutput == null; }'"), e.getMessage());
-        Cli.Outcome r = Cli.run("course", "--root", root.toString(), "--out", scratch.resolve("site2").toString(),
-                "--results", ResultsFile.newest(ROOT.resolve("results")).orElseThrow().toString());
+        List<String> args = new java.util.ArrayList<>(List.of("course", "--root", root.toString(), "--out", scratch.resolve("site2").toString()));
+        args.addAll(referenceOptions());
+        Cli.Outcome r = Cli.run(args.toArray(String[]::new));
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().startsWith("course: lesson selector.md:"), r.err());
     }
@@ -122,7 +153,7 @@ class CourseSiteTest {
         assertUsageError("is not a bench run: no results.json", "--results", scratch.resolve("empty").toString());
         Path old = scratch.resolve("old");
         Files.createDirectories(old);
-        ObjectNode v1 = (ObjectNode) new ObjectMapper().readTree(ResultsFile.newest(ROOT.resolve("results")).orElseThrow()
+        ObjectNode v1 = (ObjectNode) new ObjectMapper().readTree(ReferenceRuns.of(ROOT).benchDir(ROOT)
                 .resolve("results.json").toFile());
         v1.put("schemaVersion", 1);
         new ObjectMapper().writeValue(old.resolve("results.json").toFile(), v1);
@@ -135,7 +166,7 @@ class CourseSiteTest {
     void aRunThatLacksAScenarioStillGivesASiteThatSaysWhatIsMissing(@TempDir Path scratch) throws Exception {
         Path partial = scratch.resolve("partial");
         Files.createDirectories(partial);
-        ObjectNode run = (ObjectNode) new ObjectMapper().readTree(ResultsFile.newest(ROOT.resolve("results")).orElseThrow()
+        ObjectNode run = (ObjectNode) new ObjectMapper().readTree(ReferenceRuns.of(ROOT).benchDir(ROOT)
                 .resolve("results.json").toFile());
         ArrayNode kept = new ObjectMapper().createArrayNode();
         run.withArray("scenarios").forEach(s -> {
@@ -145,22 +176,28 @@ class CourseSiteTest {
         });
         run.set("scenarios", kept);
         new ObjectMapper().writeValue(partial.resolve("results.json").toFile(), run);
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
         Cli.Outcome r = Cli.run("course", "--root", ROOT.toString(), "--out", scratch.resolve("site").toString(),
-                "--results", partial.toString());
+                "--results", partial.toString(), "--jmh", runs.jmhFile(ROOT).toString(), "--alloc", runs.allocFile(ROOT).toString());
         assertEquals(0, r.exit(), r.err());
         String lesson = Files.readString(scratch.resolve("site/thread-per-conn.html"));
-        assertTrue(lesson.contains("has no the idle-connection scenario") || lesson.contains("has no idle-connection scenario"),
-                "the gap is said on the page");
+        Matcher gap = Pattern.compile("Bench run [^<]* did not measure the idle-connection scenario; this figure needs it\\.").matcher(lesson);
+        assertTrue(gap.find(), "the gap is said on the page, in words: " + lesson.substring(Math.max(0, lesson.indexOf("Bench run")),
+                Math.min(lesson.length(), Math.max(0, lesson.indexOf("Bench run")) + 200)));
         assertTrue(lesson.contains("<code>./echolab bench</code>"), "with the command that measures it");
     }
 
-    private static void assertUsageError(String expected, String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "course";
-        all[1] = "--root";
-        all[2] = ROOT.toString();
-        System.arraycopy(args, 0, all, 3, args.length);
-        Cli.Outcome r = Cli.run(all);
+    /** Runs course with {@code args}, the other runs being the reference ones, and expects one line and exit 2. */
+    private static void assertUsageError(String expected, String... args) throws IOException {
+        List<String> all = new java.util.ArrayList<>(List.of("course", "--root", ROOT.toString()));
+        all.addAll(List.of(args));
+        List<String> reference = referenceOptions();
+        for (int i = 0; i < reference.size(); i += 2) {
+            if (!all.contains(reference.get(i))) {
+                all.addAll(reference.subList(i, i + 2));
+            }
+        }
+        Cli.Outcome r = Cli.run(all.toArray(String[]::new));
         assertEquals(2, r.exit(), r.err());
         String err = r.err().strip();
         assertTrue(err.contains(expected), err);

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -77,8 +79,17 @@ class ExerciseTest {
         String out = show.out();
         assertTrue(out.contains("What is wrong here?") && out.contains("SelectorEchoServer.java, section 3") && out.contains("Hint:"), out);
         assertFalse(out.contains("Answer:"), "the answer only with --answer");
+        Matcher broken = Pattern.compile("(?m)^ *(\\d+) {2}" + Pattern.quote("        boolean writable() { return true; }")).matcher(out);
+        assertTrue(broken.find(), "show prints the broken line with its number: " + out);
+        assertEquals("boolean writable() { return true; }                    // always ready to write back",
+                BrokenSection.of(Exercise.named("selector-always-writable"), ROOT).broken().line(Integer.parseInt(broken.group(1))).strip(),
+                "the number is the broken file's own");
+        assertFalse(out.contains("@@") || out.contains("return pendingOutput != null; }\n"), "no diff, and not the real line, before the answer");
         Cli.Outcome answer = Cli.run("exercise", "show", "selector-always-writable", "--answer", "--root", ROOT.toString());
         assertTrue(answer.out().contains("Answer: select() returns at once"), answer.out());
+        assertTrue(answer.out().contains("-        boolean writable() { return pendingOutput != null; }")
+                && answer.out().contains("+        boolean writable() { return true; }") && answer.out().contains("@@ -"),
+                "--answer prints the diff: " + answer.out());
     }
 
     @Test

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import echolab.bench.results.BenchRun;
+import echolab.bench.results.ReferenceRuns;
 import echolab.bench.results.ResultsFile;
 import echolab.bench.results.ResultsSchema;
 import echolab.bench.results.SummaryMarkdown;
@@ -24,10 +25,9 @@ import echolab.bench.results.SummaryMarkdown;
 /** `report` against the committed reference run, and the schema and usage errors around it. */
 class ReportCommandTest {
 
-    static final Path RESULTS = Path.of("..", "results");
-
+    /** The committed reference run, as results/reference.json names it. */
     static Path reference() throws Exception {
-        return ResultsFile.newest(RESULTS).orElseThrow(() -> new AssertionError("no committed run under " + RESULTS));
+        return ReferenceRuns.of(Path.of("..")).benchDir(Path.of(".."));
     }
 
     /** Runs a command of bench.jar; returns its exit code and what it wrote to stderr. */

@@ -1,0 +1,51 @@
+package echolab.bench.results;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * results/reference.json: the one place that names the committed reference runs (a bench run's folder, a
+ * JMH file, an allocation-sites file, as paths under results/). What keeps the README and the docs true
+ * reads them from here, never "the newest run", so a user's own runs beside them change nothing.
+ */
+public record ReferenceRuns(String bench, String jmh, String alloc) {
+
+    public static final String FILE = "reference.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Reads results/reference.json under the checkout {@code root}; an IOException naming the file otherwise. */
+    public static ReferenceRuns of(Path root) throws IOException {
+        Path file = root.resolve("results").resolve(FILE);
+        ReferenceRuns runs;
+        try {
+            runs = JSON.readValue(Files.readString(file), ReferenceRuns.class);
+        } catch (JacksonException e) {
+            throw new IOException(file + " is not valid: " + e.getOriginalMessage());
+        }
+        if (runs.bench == null || runs.jmh == null || runs.alloc == null) {
+            throw new IOException(file + " must name a bench run, a JMH file and an allocation-sites file");
+        }
+        return runs;
+    }
+
+    /** The reference bench run's folder. */
+    public Path benchDir(Path root) {
+        return root.resolve("results").resolve(bench);
+    }
+
+    /** The reference JMH JSON. */
+    public Path jmhFile(Path root) {
+        return root.resolve("results").resolve(jmh);
+    }
+
+    /** The reference allocation-sites JSON. */
+    public Path allocFile(Path root) {
+        return root.resolve("results").resolve(alloc);
+    }
+}
