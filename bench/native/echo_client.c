@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lifeline.h"
+
 static double now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -34,6 +36,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--warmup")) warmup = atof(argv[i + 1]);
         else { fprintf(stderr, "echo-client: unknown option '%s'\n", argv[i]); return 2; }
     }
+    lifeline_start();
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short) port)};
     inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
     int epfd = epoll_create1(0), one = 1;
@@ -50,9 +53,10 @@ int main(int argc, char **argv) {
     }
     struct epoll_event events[512];
     double start = now(), measure_from = start + warmup, end = measure_from + seconds;
-    unsigned long long done = 0;
+    unsigned long long done = 0, turns = 0;
     for (double t = start; t < end; t = now()) {
         int n = epoll_wait(epfd, events, 512, 100);
+        if ((n == 0 || ++turns % 1024 == 0) && lifeline_broken()) { fprintf(stderr, "echo-client: the tool is gone\n"); return 1; }
         for (int e = 0; e < n; e++) {
             int fd = (int) (events[e].data.u64 & 0xffffffffu), i = (int) (events[e].data.u64 >> 32);
             ssize_t r = read(fd, buffer, sizeof buffer);

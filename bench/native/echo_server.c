@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lifeline.h"
+
 #define BUFFER_SIZE (64 * 1024)
 #define MAX_EVENTS 512
 
@@ -67,6 +69,7 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    lifeline_start();
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
@@ -93,8 +96,13 @@ int main(int argc, char **argv) {
     static char buffer[BUFFER_SIZE];
     struct epoll_event events[MAX_EVENTS];
 
+    unsigned long turns = 0;
     while (!stopping) {
         int n = epoll_wait(epfd, events, MAX_EVENTS, 200);
+        if ((n == 0 || ++turns % 1024 == 0) && lifeline_broken()) {
+            fprintf(stderr, "echo-server: the tool that started it is gone; exiting\n");
+            break;
+        }
         for (int i = 0; i < n; i++) {
             struct conn *c = events[i].data.ptr;
             if (!c) {

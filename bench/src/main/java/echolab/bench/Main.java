@@ -15,6 +15,7 @@ import echolab.bench.peers.NettyEchoServer;
 import echolab.bench.report.CompareCommand;
 import echolab.bench.report.ReportCommand;
 import echolab.bench.run.BenchCommand;
+import echolab.common.Lifeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +31,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Lifeline.watchIfAsked("echolab");            // run as another tool's child (a test's, say): end with it
         if (args.length > 0 && args[0].equals("netty-echo")) {
             NettyEchoServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

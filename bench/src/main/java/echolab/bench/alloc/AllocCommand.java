@@ -13,6 +13,7 @@ import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
+import echolab.bench.results.RunOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,8 +44,12 @@ public final class AllocCommand implements Callable<Integer> {
     @Option(names = "--echoes", paramLabel = "N", defaultValue = "500000", description = "Round trips recorded (default: ${DEFAULT-VALUE}).")
     long echoes;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the JSON (default: results/alloc/<UTC time>.json).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the JSON (default: a new results/alloc/<UTC time>.json); "
+            + "refused if it exists, unless --replace.")
     Path out;
+
+    @Option(names = "--replace", description = "With --out: overwrite the file if it exists.")
+    boolean replace;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -59,13 +64,15 @@ public final class AllocCommand implements Callable<Integer> {
         List<ServerCatalogue.Entry> entries;
         try {
             entries = ServerCatalogue.teaching(servers);
-        } catch (IllegalArgumentException e) {
+            if (out != null) {
+                RunOutput.checkFree(out, replace, "--out");
+            }
+        } catch (IllegalArgumentException | RunOutput.Taken e) {
             System.err.println("alloc: " + e.getMessage());
             return 2;
         }
         Instant started = Instant.now();
         String id = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
-        Path file = out != null ? out : root.resolve("results").resolve("alloc").resolve(id + ".json");
         List<AllocationSites.ServerSites> results = new ArrayList<>();
         System.out.printf("%-16s %12s %12s  %s%n", "server", "server B/echo", "client B/echo", "largest site");
         for (ServerCatalogue.Entry e : entries) {
@@ -84,8 +91,14 @@ public final class AllocCommand implements Callable<Integer> {
         }
         String command = "./echolab alloc" + (servers.size() == 4 ? "" : " --servers " + String.join(",", servers))
                 + (size == 64 ? "" : " --size " + size) + (echoes == 500_000 ? "" : " --echoes " + echoes);
-        new AllocationSites(AllocationSites.SCHEMA, AllocationSites.SCHEMA_VERSION, id, command, started.toString(),
-                Machine.describe(root, new Pinning(null, null)), results).write(file);
+        AllocationSites run = new AllocationSites(AllocationSites.SCHEMA, AllocationSites.SCHEMA_VERSION, id, command,
+                started.toString(), Machine.describe(root, new Pinning(null, null)), results);
+        Path file = out;
+        if (out != null) {
+            RunOutput.write(out, replace, "--out", run::write);
+        } else {
+            file = RunOutput.writeNew(root.resolve("results").resolve("alloc"), id, ".json", run::write);
+        }
         System.err.println("alloc: wrote " + file);
         return 0;
     }

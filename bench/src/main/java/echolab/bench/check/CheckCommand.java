@@ -14,6 +14,7 @@ import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import picocli.CommandLine.Command;
+import echolab.bench.results.RunOutput;
 import picocli.CommandLine.Option;
 
 /**
@@ -67,8 +68,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "862", description = "Seed of the order of servers, versions and windows (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON; refused if FILE exists, unless --replace.")
     Path json;
+
+    @Option(names = "--replace", description = "With --json: overwrite the file if it exists.")
+    boolean replace;
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table to FILE (e.g. $GITHUB_STEP_SUMMARY).")
     Path markdown;
@@ -101,7 +105,10 @@ public final class CheckCommand implements Callable<Integer> {
         List<ServerCatalogue.Entry> entries;
         try {
             entries = ServerCatalogue.teaching(servers);
-        } catch (IllegalArgumentException e) {
+            if (json != null) {
+                RunOutput.checkFree(json, replace, "--json");
+            }
+        } catch (IllegalArgumentException | RunOutput.Taken e) {
             System.err.println("check: " + e.getMessage());
             return 2;
         }
@@ -132,7 +139,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (json != null) {
             String status = Machine.git(root, "status", "--porcelain", "--untracked-files=no");
-            GateReport.writeJson(json, baseRev, baseSha, Machine.git(root, "rev-parse", "HEAD"), status != null && !status.isBlank(),
+            GateReport.writeJson(json, replace, baseRev, baseSha, Machine.git(root, "rev-parse", "HEAD"), status != null && !status.isBlank(),
                     seed, new GateReport.Injected(injectSlowdown, injectSyscall), outcome, Machine.describe(root, pinning));
         }
         return outcome.verdict().exitCode();

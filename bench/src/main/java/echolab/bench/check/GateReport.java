@@ -14,6 +14,7 @@ import echolab.bench.check.Gate.GateVerdict;
 import echolab.bench.check.Gate.Judgement;
 import echolab.bench.check.Gate.Status;
 import echolab.bench.results.Environment;
+import echolab.bench.results.RunOutput;
 
 /** The gate's outcome for people (a Markdown table) and for machines (JSON, schema echo-lab/check). */
 final class GateReport {
@@ -87,7 +88,7 @@ final class GateReport {
         };
     }
 
-    static void writeJson(Path file, String baseRev, String baseSha, String candidateCommit, boolean candidateDirty, long seed,
+    static void writeJson(Path file, boolean replace, String baseRev, String baseSha, String candidateCommit, boolean candidateDirty, long seed,
                           Injected injected, Gate.Outcome o, Environment environment) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("schema", "echo-lab/check");
@@ -142,7 +143,8 @@ final class GateReport {
         }));
         out.put("results", rows);
         out.put("environment", environment);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), out);
+        RunOutput.write(file, replace, "--json", into -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(into.toFile(), out));
     }
 
     /** What a test-only injection put into the candidate. */

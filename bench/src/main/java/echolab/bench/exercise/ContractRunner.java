@@ -46,6 +46,7 @@ public final class ContractRunner {
             System.err.println("usage: ContractRunner SERVER");
             System.exit(2);
         }
+        echolab.common.Lifeline.watchIfAsked("contract suite");
         System.setProperty(CatalogueServerContract.SERVER_PROPERTY, args[0]);
         // Each result goes out in one write, so that the server's log on stderr (the same pipe) cannot split it.
         PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import echolab.common.Lifeline;
+
 /**
  * A short-lived child process (git, Maven, the C compiler, the native client, taskset) with a real
  * timeout: its output is read on another thread while this one waits, so a child that hangs without
@@ -53,8 +55,19 @@ public final class ChildProcess {
         return process;
     }
 
+    /**
+     * A builder for {@code command} whose process, if it is one of echo-lab's (a server, a peer, a helper JVM),
+     * ends by itself when this JVM is gone however it ends ({@link Lifeline}); Ctrl-C and SIGTERM are
+     * handled sooner, by the shutdown hook above.
+     */
+    public static ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put(Lifeline.ENV, String.valueOf(ProcessHandle.current().pid()));
+        return builder;
+    }
+
     public static Result run(List<String> command, Path directory, Duration timeout) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = builder(command).redirectErrorStream(true);
         if (directory != null) {
             builder.directory(directory.toFile());
         }

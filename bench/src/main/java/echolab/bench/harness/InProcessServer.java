@@ -9,6 +9,7 @@ import java.net.Socket;
 
 import echolab.common.Connections;
 import echolab.common.EchoServer;
+import echolab.common.Lifeline;
 
 /**
  * One of the catalogue's teaching servers on port 0 in this JVM, and a blocking client: what the JMH
@@ -20,6 +21,7 @@ public final class InProcessServer implements AutoCloseable {
     private final Thread loop;
 
     public InProcessServer(String name) throws IOException {
+        Lifeline.watchIfAsked(name + " in-process");      // a JMH fork or an allocation recorder ends with its tool
         EchoServer.Factory factory = ServerCatalogue.teachingServer(name).factory();
         server = factory.open(new InetSocketAddress("127.0.0.1", 0),
                 new Connections(name, new PrintStream(OutputStream.nullOutputStream())));

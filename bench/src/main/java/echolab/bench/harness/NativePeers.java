@@ -3,6 +3,8 @@ package echolab.bench.harness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,15 +34,37 @@ public record NativePeers(Path server, Path client, String problem) {
         }
     }
 
+    /**
+     * Compiles {@code source} unless the binary is newer than it and than every header beside it. The compiler
+     * writes a file of its own that is then renamed into place, so that two runs started together never
+     * run, or overwrite, a half-written binary.
+     */
     private static Path compile(String compiler, Path source, Path binary) throws IOException, InterruptedException {
-        if (Files.isExecutable(binary) && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) > 0) {
+        if (Files.isExecutable(binary) && Files.getLastModifiedTime(binary).compareTo(newestInput(source)) > 0) {
             return binary;
         }
-        ChildProcess.Result r = ChildProcess.run(List.of(compiler, "-O2", "-o", binary.toString(), source.toString()),
-                null, Duration.ofSeconds(60));
-        if (!r.ok()) {
-            throw new IOException(compiler + " failed on " + source.getFileName() + ": " + r.output().strip());
+        Path partial = Files.createTempFile(binary.getParent(), binary.getFileName() + ".", ".partial");
+        try {
+            ChildProcess.Result r = ChildProcess.run(List.of(compiler, "-O2", "-o", partial.toString(), source.toString()),
+                    null, Duration.ofSeconds(60));
+            if (!r.ok()) {
+                throw new IOException(compiler + " failed on " + source.getFileName() + ": " + r.output().strip());
+            }
+            Files.move(partial, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return binary;
+        } finally {
+            Files.deleteIfExists(partial);
         }
-        return binary;
+    }
+
+    private static FileTime newestInput(Path source) throws IOException {
+        FileTime newest = Files.getLastModifiedTime(source);
+        try (var headers = Files.newDirectoryStream(source.getParent(), "*.h")) {
+            for (Path h : headers) {
+                FileTime t = Files.getLastModifiedTime(h);
+                newest = t.compareTo(newest) > 0 ? t : newest;
+            }
+        }
+        return newest;
     }
 }

@@ -98,7 +98,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code command}; returns once it printed {@code listening on}. A server that does not is killed and named. */
     static ServerProcess start(String name, List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Process process = ChildProcess.started(new ProcessBuilder(command).start());
+        Process process = ChildProcess.started(ChildProcess.builder(command).start());
         process.getOutputStream().close();
         TailBuffer err = new TailBuffer(64 * 1024);
         Thread stderrReader = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> ChildProcess.copy(process.getErrorStream(), err));

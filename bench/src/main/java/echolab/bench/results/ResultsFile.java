@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,9 +32,7 @@ public final class ResultsFile {
 
     /** Writes {@code run} to DIR/results.json through a temporary file, so a reader never sees half a file. */
     public static void write(Path dir, BenchRun run) throws IOException {
-        Path tmp = dir.resolve(NAME + ".tmp");
-        JSON.writeValue(tmp.toFile(), run);
-        Files.move(tmp, dir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        RunOutput.write(dir.resolve(NAME), true, null, into -> JSON.writeValue(into.toFile(), run));
     }
 
     /** Reads DIR/results.json (or the file itself); {@link NotARun} when it is missing, not JSON, or another schema. */

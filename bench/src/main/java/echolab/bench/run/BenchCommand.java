@@ -19,6 +19,8 @@ import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Format;
+import echolab.bench.results.ResultsFile;
+import echolab.bench.results.RunOutput;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Scenario.Kind;
 import echolab.bench.results.SummaryMarkdown;
@@ -50,8 +52,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Only these servers, comma-separated, from: sync, thread-per-conn, selector, virtual-thread, netty, native.")
     List<String> only;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: results/<date>-<profile>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new results/<date>T<time>-<profile>/); "
+            + "refused if it already holds a run, unless --replace.")
     Path out;
+
+    @Option(names = "--replace", description = "With --out: empty a folder that already holds a run and write this one there.")
+    boolean replace;
 
     @Option(names = "--rate", paramLabel = "MSG/S", description = "Open-loop rate (default: derived from the sweep as above).")
     Double rate;
@@ -87,11 +93,18 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: " + e.getMessage());
             return 2;
         }
+        Path dir;
+        try {
+            dir = out != null ? RunOutput.claimFolder(out, ResultsFile.NAME, replace, "--out")
+                    : RunOutput.newFolder(root.resolve("results"),
+                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + profile.name());
+        } catch (RunOutput.Taken e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
+        }
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
         Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives.server());
-        Path dir = out != null ? out : root.resolve("results").resolve(
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm")) + "-" + profile.name());
 
         List<BenchRun.ServerEntry> entries = new ArrayList<>();
         List<Entry> live = new ArrayList<>();
