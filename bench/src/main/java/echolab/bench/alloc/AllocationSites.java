@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import echolab.bench.results.Environment;
+import echolab.bench.results.Table;
 import echolab.bench.results.ResultsFile.NotARun;
 
 /**
@@ -67,7 +68,7 @@ public record AllocationSites(String schema, int schemaVersion, String id, Strin
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return Table.escape(s);
     }
 
     public void write(Path file) throws IOException {

@@ -15,6 +15,7 @@ import echolab.bench.check.Gate.Judgement;
 import echolab.bench.check.Gate.Status;
 import echolab.bench.results.Environment;
 import echolab.bench.results.RunOutput;
+import echolab.bench.results.Table;
 
 /** The gate's outcome for people (a Markdown table) and for machines (JSON, schema echo-lab/check). */
 final class GateReport {
@@ -28,17 +29,18 @@ final class GateReport {
         StringBuilder s = new StringBuilder();
         s.append(String.format("%n### echo-lab check: working tree vs %s (%s)%n%n", baseRev, baseSha.substring(0, 12)));
         s.append(headline(o)).append("\n\n");
-        s.append("| server | metric | base | candidate | change | 95% interval | rounds | MDE | verdict |\n");
-        s.append("|---|---|---:|---:|---:|---|---:|---:|---|\n");
+        Table table = new Table(Table.text("server"), Table.text("metric"), Table.figure("base"), Table.figure("candidate"),
+                Table.figure("change"), Table.text("95% interval"), Table.figure("rounds"), Table.figure("MDE"), Table.text("verdict"));
         o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
             List<double[]> p = o.pairs().get(server).get(metric);
             PairedRatio.Result r = j.result();
-            s.append(String.format("| %s | %s | %s | %s | %+.1f%% | %+.1f%% to %+.1f%% | %d | %s | %s |%n", server, metric.key,
-                    fmt(median(p, 0)), fmt(median(p, 1)), 100 * r.change(), 100 * r.low(), 100 * r.high(), r.rounds(),
-                    metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(j)));
+            table.row(server, metric.key, fmt(median(p, 0)), fmt(median(p, 1)), String.format("%+.1f%%", 100 * r.change()),
+                    String.format("%+.1f%% to %+.1f%%", 100 * r.low(), 100 * r.high()), r.rounds(),
+                    metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(j));
         }));
         o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) ->
-                s.append(String.format("| %s | %s | | | | | | | n/a: %s |%n", server, metric.key, why))));
+                table.row(server, metric.key, null, null, null, null, null, null, "n/a: " + why)));
+        s.append(table.markdown());
         s.append(String.format("%nHigher is worse for every metric. Base, candidate: medians over the rounds. Change: the 20%% "
                 + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 95%% interval. MDE: the smallest "
                 + "slowdown these rounds would fail 9 times in 10. FAIL: interval wholly above +%d%%, change at least +%d%%, "

@@ -13,6 +13,7 @@ import echolab.bench.alloc.AllocationSites;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Scenario.Kind;
+import echolab.bench.results.Table;
 import echolab.bench.results.Trial;
 import echolab.bench.teaching.TeachingFile;
 
@@ -86,7 +87,8 @@ final class Figures {
         }
         BenchRun r = bench().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "connections", "answered",
+                "never answered", "run length");
         for (BenchRun.ServerEntry s : teaching(r)) {
             Optional<Trial> t = closed(r, s.name(), Scenario.REFERENCE_CONNECTIONS);
             if (t.isEmpty() || t.get().load() == null) {
@@ -94,8 +96,8 @@ final class Figures {
             }
             LoadReport l = t.get().load();
             bars.add(new CourseChart.Bar(s.name(), l.starvedConnections(), s.name().equals("sync")));
-            rows.append(row(s.name(), String.valueOf(l.connectionsOpened()), String.valueOf(l.connectionsOpened() - l.starvedConnections()),
-                    String.valueOf(l.starvedConnections()), String.format("%.1f s", l.warmupSeconds() + l.seconds() + l.rampUpSeconds())));
+            rows.row(s.name(), String.valueOf(l.connectionsOpened()), String.valueOf(l.connectionsOpened() - l.starvedConnections()),
+                    String.valueOf(l.starvedConnections()), String.format("%.1f s", l.warmupSeconds() + l.seconds() + l.rampUpSeconds()));
         }
         StringBuilder sweep = new StringBuilder();
         for (Scenario sc : r.scenarios()) {
@@ -113,8 +115,7 @@ final class Figures {
                 sync.load().starvedConnections(), sweep.toString().replaceAll("; $", ""));
         String chart = CourseChart.bars(figuresDir, "starved-connections", "Never answered, 100 connections x 64 B, closed loop",
                 "connections", bars, false);
-        return new Figure("starved-connections", title, sentence + table(List.of("server", "connections", "answered",
-                "never answered", "run length"), rows), chart, "bar chart: connections never answered per server", benchSource(r), false);
+        return new Figure("starved-connections", title, sentence + rows.html(), chart, "bar chart: connections never answered per server", benchSource(r), false);
     }
 
     private Figure openLoopUnanswered() throws IOException {
@@ -125,7 +126,8 @@ final class Figures {
         }
         BenchRun r = bench().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "answered msg/s", "never answered",
+                "p50 (corrected)", "p99 (corrected)", "p99 (uncorrected)");
         for (BenchRun.ServerEntry s : teaching(r)) {
             Optional<Trial> t = r.trial(Kind.OPEN, s.name()).filter(Trial::measured);
             if (t.isEmpty()) {
@@ -133,9 +135,9 @@ final class Figures {
             }
             LoadReport l = t.get().load();
             bars.add(new CourseChart.Bar(s.name(), t.get().latency("p99") == null ? 0 : t.get().latency("p99") / 1000, s.name().equals("sync")));
-            rows.append(row(s.name(), String.format("%,.0f", l.achievedRate() == null ? 0 : l.achievedRate()),
+            rows.row(s.name(), String.format("%,.0f", l.achievedRate() == null ? 0 : l.achievedRate()),
                     String.format("%,d", l.errors().unansweredMessages()), micro(t.get().latency("p50")), micro(t.get().latency("p99")),
-                    micro(t.get().uncorrectedLatency("p99"))));
+                    micro(t.get().uncorrectedLatency("p99")));
         }
         Trial sync = r.trial(Kind.OPEN, "sync").filter(Trial::measured).orElse(null);
         String sentence = sync == null ? "" : String.format("<p class=\"headline\">At %,.0f messages a second over %d connections, "
@@ -145,8 +147,7 @@ final class Figures {
                 micro(sync.latency("p99")));
         String chart = CourseChart.bars(figuresDir, "open-loop-p99", "Open loop: p99 from the planned send time", "milliseconds (log)",
                 bars, true);
-        return new Figure("open-loop-unanswered", title, sentence + table(List.of("server", "answered msg/s", "never answered",
-                "p50 (corrected)", "p99 (corrected)", "p99 (uncorrected)"), rows), chart, "bar chart: corrected p99 per server",
+        return new Figure("open-loop-unanswered", title, sentence + rows.html(), chart, "bar chart: corrected p99 per server",
                 benchSource(r), false);
     }
 
@@ -160,17 +161,18 @@ final class Figures {
         }
         BenchRun r = bench().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "held by the server",
+                "RSS per connection", "threads", "threads per connection");
         for (BenchRun.ServerEntry s : r.servers()) {
             Optional<Trial.ScaleStats> st = r.trial(Kind.SCALE, s.name()).map(Trial::scale);
             if (st.isEmpty() || st.get().rssPerIdleConnectionKiB() == null) {
                 continue;
             }
             bars.add(new CourseChart.Bar(s.name(), st.get().rssPerIdleConnectionKiB(), s.name().equals(highlight)));
-            rows.append(row(s.name(), String.format("%,d", st.get().idleAcceptedByServer()),
+            rows.row(s.name(), String.format("%,d", st.get().idleAcceptedByServer()),
                     String.format("%.1f KiB", st.get().rssPerIdleConnectionKiB()), String.format("%,d → %,d", st.get().threadsBaseline(),
                             st.get().threadsWithIdle()), st.get().threadsPerIdleConnection() == null ? "" : String.format("%.3f",
-                            st.get().threadsPerIdleConnection())));
+                            st.get().threadsPerIdleConnection()));
         }
         Trial.ScaleStats mine = r.trial(Kind.SCALE, highlight).map(Trial::scale).orElse(null);
         String sentence = mine == null || mine.rssPerIdleConnectionKiB() == null ? "" : String.format(
@@ -179,8 +181,7 @@ final class Figures {
                 mine.threadsPerIdleConnection() == null ? 0 : mine.threadsPerIdleConnection());
         String chart = CourseChart.bars(figuresDir, "idle-memory-" + highlight, "RSS growth per idle connection", "KiB per connection",
                 bars, false);
-        return new Figure("idle-memory-" + highlight, title, sentence + table(List.of("server", "held by the server",
-                "RSS per connection", "threads", "threads per connection"), rows), chart,
+        return new Figure("idle-memory-" + highlight, title, sentence + rows.html(), chart,
                 "bar chart: KiB of RSS per idle connection per server", benchSource(r), false);
     }
 
@@ -193,7 +194,8 @@ final class Figures {
         BenchRun r = bench().get();
         int c = most.get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "msg/s", "p99", "ramp-up",
+                "answered in ramp-up", "never answered", "peak threads");
         for (BenchRun.ServerEntry s : teaching(r)) {
             Optional<Trial> t = closed(r, s.name(), c).filter(Trial::measured);
             if (t.isEmpty()) {
@@ -201,9 +203,9 @@ final class Figures {
             }
             LoadReport l = t.get().load();
             bars.add(new CourseChart.Bar(s.name(), l.messagesPerSecond(), s.name().equals(highlight)));
-            rows.append(row(s.name(), String.format("%,.0f", l.messagesPerSecond()), micro(t.get().latency("p99")),
+            rows.row(s.name(), String.format("%,.0f", l.messagesPerSecond()), micro(t.get().latency("p99")),
                     String.format("%.2f s", l.rampUpSeconds()), String.format("%,d", l.answeredInRampUp()),
-                    String.format("%,d", l.starvedConnections()), String.format("%,d", t.get().serverStats().peakThreads())));
+                    String.format("%,d", l.starvedConnections()), String.format("%,d", t.get().serverStats().peakThreads()));
         }
         Trial mine = closed(r, highlight, c).filter(Trial::measured).orElse(null);
         String sentence = mine == null ? "" : String.format("<p class=\"headline\">With %,d busy connections, %s took "
@@ -212,8 +214,7 @@ final class Figures {
                 mine.load().connectionsOpened(), mine.serverStats().peakThreads(), micro(mine.latency("p99")));
         String chart = CourseChart.bars(figuresDir, "thousand-" + highlight, String.format("Closed loop, %,d connections x 64 B", c),
                 "messages per second", bars, false);
-        return new Figure("thousand-" + highlight, title, sentence + table(List.of("server", "msg/s", "p99", "ramp-up",
-                "answered in ramp-up", "never answered", "peak threads"), rows), chart, "bar chart: throughput at 1,000 connections",
+        return new Figure("thousand-" + highlight, title, sentence + rows.html(), chart, "bar chart: throughput at 1,000 connections",
                 benchSource(r), false);
     }
 
@@ -243,7 +244,8 @@ final class Figures {
         }
         BenchRun r = bench().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "kind", "CPU per message",
+                "msg/s (that round)");
         for (BenchRun.ServerEntry s : r.servers()) {
             Optional<Trial> t = r.medianReference(s.name()).filter(Trial::measured);
             Double cpu = t.map(Trial::serverStats).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null);
@@ -251,7 +253,7 @@ final class Figures {
                 continue;
             }
             bars.add(new CourseChart.Bar(s.name(), cpu, s.name().equals(highlight)));
-            rows.append(row(s.name(), s.kind(), String.format("%.1f µs", cpu), String.format("%,.0f", t.get().throughput())));
+            rows.row(s.name(), s.kind(), String.format("%.1f µs", cpu), String.format("%,.0f", t.get().throughput()));
         }
         Double mine = cpuAtReference(r, highlight);
         Double nativ = cpuAtReference(r, "native");
@@ -260,8 +262,7 @@ final class Figures {
                 nativ, mine / nativ));
         String chart = CourseChart.bars(figuresDir, "cpu-" + highlight, "Server CPU per message (median round)", "µs per message", bars,
                 false);
-        return new Figure("cpu-" + highlight, title, sentence + table(List.of("server", "kind", "CPU per message",
-                "msg/s (that round)"), rows), chart, "bar chart: server CPU microseconds per message", benchSource(r), false);
+        return new Figure("cpu-" + highlight, title, sentence + rows.html(), chart, "bar chart: server CPU microseconds per message", benchSource(r), false);
     }
 
     private Figure kernelPerMessage(String highlight) throws IOException {
@@ -271,7 +272,8 @@ final class Figures {
         }
         BenchRun r = bench().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "read calls", "write calls", "voluntary switches",
+                "involuntary switches");
         for (BenchRun.ServerEntry s : r.servers()) {
             Trial.KernelCounts k = r.medianReference(s.name()).map(Trial::serverStats).map(Trial.ServerStats::perMessage).orElse(null);
             if (k == null) {
@@ -280,7 +282,7 @@ final class Figures {
             double switches = (k.voluntarySwitches() == null ? 0 : k.voluntarySwitches())
                     + (k.involuntarySwitches() == null ? 0 : k.involuntarySwitches());
             bars.add(new CourseChart.Bar(s.name(), switches, s.name().equals(highlight)));
-            rows.append(row(s.name(), fmt(k.readCalls()), fmt(k.writeCalls()), fmt(k.voluntarySwitches()), fmt(k.involuntarySwitches())));
+            rows.row(s.name(), fmt(k.readCalls()), fmt(k.writeCalls()), fmt(k.voluntarySwitches()), fmt(k.involuntarySwitches()));
         }
         if (bars.isEmpty()) {
             return new Figure("kernel-" + highlight, title, "<p>This bench run did not record the kernel's counters per message; runs of "
@@ -288,8 +290,7 @@ final class Figures {
         }
         String chart = CourseChart.bars(figuresDir, "kernel-" + highlight, "Context switches per message", "switches per message", bars,
                 false);
-        return new Figure("kernel-" + highlight, title, table(List.of("server", "read calls", "write calls", "voluntary switches",
-                "involuntary switches"), rows), chart, "bar chart: context switches per message", benchSource(r), false);
+        return new Figure("kernel-" + highlight, title, rows.html(), chart, "bar chart: context switches per message", benchSource(r), false);
     }
 
     // ---- virtual-thread --------------------------------------------------------------------------------
@@ -321,15 +322,15 @@ final class Figures {
         }
         JmhRun j = data.jmh().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
-        StringBuilder rows = new StringBuilder();
+        Table rows = serverTable("server", "allocated per echo", "round trip");
         for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
             Optional<JmhRun.Result> res = j.find("Bench03_Allocation", "avgt", e.name(), 64);
             if (res.isEmpty() || res.get().allocatedBytesPerOp() == null) {
                 continue;
             }
             bars.add(new CourseChart.Bar(e.name(), res.get().allocatedBytesPerOp(), e.name().equals(highlight)));
-            rows.append(row(e.name(), String.format("%.1f B", res.get().allocatedBytesPerOp()), String.format("%.1f ± %.1f %s",
-                    res.get().score(), res.get().error(), res.get().unit())));
+            rows.row(e.name(), String.format("%.1f B", res.get().allocatedBytesPerOp()), String.format("%.1f ± %.1f %s",
+                    res.get().score(), res.get().error(), res.get().unit()));
         }
         Optional<JmhRun.Result> mine = j.find("Bench03_Allocation", "avgt", highlight, 64);
         String sentence = mine.isEmpty() || mine.get().allocatedBytesPerOp() == null ? "" : String.format(
@@ -337,7 +338,7 @@ final class Figures {
                         + "divided by echoes).</p>", highlight, mine.get().allocatedBytesPerOp());
         String chart = CourseChart.bars(figuresDir, "allocation-" + highlight, "Bytes allocated per echo (JMH -prof gc)", "bytes per echo",
                 bars, false);
-        return new Figure("allocation-" + highlight, title, sentence + table(List.of("server", "allocated per echo", "round trip"), rows),
+        return new Figure("allocation-" + highlight, title, sentence + rows.html(),
                 chart, "bar chart: bytes allocated per echo per server", jmhSource(j), false);
     }
 
@@ -446,18 +447,13 @@ final class Figures {
         return isoInstant == null || isoInstant.length() < 10 ? "date unknown" : isoInstant.substring(0, 10);
     }
 
-    static String row(String... cells) {
-        StringBuilder s = new StringBuilder("<tr>");
-        for (int i = 0; i < cells.length; i++) {
-            s.append(i == 0 ? "<td>" : "<td class=\"num\">").append(Html.escape(cells[i])).append("</td>");
+    /** A table of figures by server: the first column names the server, the others are right-aligned figures. */
+    static Table serverTable(String... headers) {
+        Table.Column[] columns = new Table.Column[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            columns[i] = i == 0 ? Table.text(headers[i]) : Table.figure(headers[i]);
         }
-        return s.append("</tr>\n").toString();
-    }
-
-    static String table(List<String> headers, CharSequence rows) {
-        StringBuilder s = new StringBuilder("<table><thead><tr>");
-        headers.forEach(h -> s.append("<th>").append(Html.escape(h)).append("</th>"));
-        return s.append("</tr></thead><tbody>\n").append(rows).append("</tbody></table>").toString();
+        return new Table(columns);
     }
 
     static String micro(Double us) {

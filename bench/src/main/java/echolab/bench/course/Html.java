@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import echolab.bench.results.Table;
 import echolab.bench.teaching.TeachingFile;
 
 /** The small pieces every page is built from: escaping, the page frame, code with the file's own line numbers. */
@@ -24,19 +25,7 @@ final class Html {
     }
 
     static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Table.escape(s);
     }
 
     /** A whole page: head with the site's own assets only (nothing leaves the machine), navigation, body. */

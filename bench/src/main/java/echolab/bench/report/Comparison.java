@@ -12,6 +12,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Environment;
 import echolab.bench.results.Scenario;
+import echolab.bench.results.Table;
 import echolab.bench.results.Trial;
 
 /**
@@ -127,28 +128,30 @@ final class Comparison {
         if (!warnings().isEmpty()) {
             s.append('\n');
         }
-        s.append("| | A | B |\n|---|---|---|\n");
-        env(s, "run", r -> r.run().id() + " (" + r.run().command() + ")");
-        env(s, "CPU", r -> r.environment().cpuModel());
-        env(s, "cores", r -> String.valueOf(r.environment().cores()));
-        env(s, "pinning", r -> r.environment().pinningText());
-        env(s, "JDK", r -> r.environment().jdk());
-        env(s, "kernel", r -> r.environment().kernel());
-        env(s, "commit", r -> String.valueOf(r.environment().gitCommit()) + (Boolean.TRUE.equals(r.environment().gitDirty()) ? " (dirty)" : ""));
-        env(s, "started", r -> r.run().startedAt());
+        Table environments = new Table(Table.text(""), Table.text("A"), Table.text("B"));
+        env(environments, "run", r -> r.run().id() + " (" + r.run().command() + ")");
+        env(environments, "CPU", r -> r.environment().cpuModel());
+        env(environments, "cores", r -> String.valueOf(r.environment().cores()));
+        env(environments, "pinning", r -> r.environment().pinningText());
+        env(environments, "JDK", r -> r.environment().jdk());
+        env(environments, "kernel", r -> r.environment().kernel());
+        env(environments, "commit", r -> r.environment().gitCommit() + (Boolean.TRUE.equals(r.environment().gitDirty()) ? " (dirty)" : ""));
+        env(environments, "started", r -> r.run().startedAt());
+        s.append(environments.markdown());
         s.append("\nB/A is B's value over A's. Closed-loop figures are the median of the reference point's interleaved "
                 + "rounds, with the range over them; where the two ranges overlap, the difference is inside the noise "
                 + "of these runs. Figures measured once have no range: their noise is unknown.\n\n");
-        s.append("| server | figure | A | B | B/A | A range | B range | |\n|---|---|---:|---:|---:|---:|---:|---|\n");
+        Table figures = new Table(Table.text("server"), Table.text("figure"), Table.figure("A"), Table.figure("B"), Table.figure("B/A"),
+                Table.figure("A range"), Table.figure("B range"), Table.text(""));
         for (Row r : rows()) {
-            s.append(String.format("| %s | %s | %s | %s | %.2fx | %s | %s | %s |%n", r.server(), r.figure(), num(r.a()), num(r.b()),
-                    r.ratio(), range(r.aLow(), r.aHigh(), r.aRounds()), range(r.bLow(), r.bHigh(), r.bRounds()), r.verdict()));
+            figures.row(r.server(), r.figure(), num(r.a()), num(r.b()), String.format("%.2fx", r.ratio()),
+                    range(r.aLow(), r.aHigh(), r.aRounds()), range(r.bLow(), r.bHigh(), r.bRounds()), r.verdict());
         }
-        return s.toString();
+        return s.append(figures.markdown()).toString();
     }
 
-    private void env(StringBuilder s, String label, Function<BenchRun, String> value) {
-        s.append("| ").append(label).append(" | ").append(value.apply(a)).append(" | ").append(value.apply(b)).append(" |\n");
+    private void env(Table table, String label, Function<BenchRun, String> value) {
+        table.row(label, value.apply(a), value.apply(b));
     }
 
     /** B/A per server, one series per figure, with the 1.0 line as the eye's reference. */

@@ -11,6 +11,8 @@ import echolab.bench.results.Trial.Status;
 
 import static echolab.bench.results.Format.micros;
 import static echolab.bench.results.Format.number;
+import static echolab.bench.results.Table.figure;
+import static echolab.bench.results.Table.text;
 
 /** summary.md, and the main table printed at the end of a run: rendered from a {@link BenchRun} alone. */
 public final class SummaryMarkdown {
@@ -26,30 +28,29 @@ public final class SummaryMarkdown {
         s.append(String.format("Main table: closed loop at %d connections x %d B (median of %d interleaved rounds); "
                         + "open loop at %s msg/s; %d idle connections%n%n", Scenario.REFERENCE_CONNECTIONS,
                 Scenario.REFERENCE_SIZE, r.settings().rounds(), rateText(r), r.settings().idleConnections()));
-        s.append("| server | kind | msg/s | range over rounds | vs Netty | vs native | p50 | p99 | open-loop p99 (corrected) "
-                + "| server CPU us/msg | RSS per idle conn | threads with idle | note |\n");
-        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        Table table = new Table(text("server"), text("kind"), figure("msg/s"), figure("range over rounds"), figure("vs Netty"),
+                figure("vs native"), figure("p50"), figure("p99"), figure("open-loop p99 (corrected)"), figure("server CPU us/msg"),
+                figure("RSS per idle conn"), figure("threads with idle"), text("note"));
         for (ServerEntry server : r.servers()) {
             Optional<Trial> ref = r.medianReference(server.name());
             Optional<Trial> open = r.trial(Kind.OPEN, server.name());
             Optional<Trial> scale = r.trial(Kind.SCALE, server.name());
             if (ref.isEmpty() && open.isEmpty() && scale.isEmpty()) {
-                s.append(String.format("| %s | %s | | | | | | | | | | | %s |%n", server.name(), server.kind(),
-                        server.skipped() == null ? "not measured" : "skipped: " + server.skipped()));
+                table.row(server.name(), server.kind(), null, null, null, null, null, null, null, null, null, null,
+                        server.skipped() == null ? "not measured" : "skipped: " + server.skipped());
                 continue;
             }
             double tput = ref.map(Trial::throughput).orElse(0.0);
-            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                    server.name(), server.kind(), ref.isPresent() ? String.format("%,.0f", tput) : "", spread(r, server.name()),
+            table.row(server.name(), server.kind(), ref.isPresent() ? String.format("%,.0f", tput) : "", spread(r, server.name()),
                     Format.ratio(tput, netty), Format.ratio(tput, nativ),
                     micros(ref.map(t -> t.latency("p50")).orElse(null)), micros(ref.map(t -> t.latency("p99")).orElse(null)),
                     micros(open.map(t -> t.latency("p99")).orElse(null)),
                     number(ref.map(Trial::serverStats).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null), "%.1f"),
                     number(scale.map(Trial::scale).map(Trial.ScaleStats::rssPerIdleConnectionKiB).orElse(null), "%.1f KiB"),
                     number(scale.map(Trial::scale).map(Trial.ScaleStats::threadsWithIdle).orElse(null), "%.0f"),
-                    note(ref, open, scale)));
+                    note(ref, open, scale));
         }
-        return s.toString();
+        return s.append(table.markdown()).toString();
     }
 
     /** The whole summary.md. */
@@ -83,9 +84,10 @@ public final class SummaryMarkdown {
                 + "in the whole run (waiting in the backlog, or accepted and never served); *not in window*: answered in "
                 + "the ramp-up but not once in the measured window; *accepted*: connections the server held open during "
                 + "the window, from its descriptors.\n\n");
-        s.append("| server | connections | size | msg/s | MiB/s | p50 | p90 | p99 | p99.9 | max | errors | ramp-up s "
-                + "| never answered | not in window | accepted | server CPU us/msg | peak RSS KiB | peak threads | status |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        Table table = new Table(text("server"), figure("connections"), figure("size"), figure("msg/s"), figure("MiB/s"),
+                figure("p50"), figure("p90"), figure("p99"), figure("p99.9"), figure("max"), figure("errors"), figure("ramp-up s"),
+                figure("never answered"), figure("not in window"), figure("accepted"), figure("server CPU us/msg"),
+                figure("peak RSS KiB"), figure("peak threads"), text("status"));
         for (Scenario scenario : r.scenarios()) {
             if (scenario.kind() != Kind.CLOSED) {
                 continue;
@@ -96,8 +98,7 @@ public final class SummaryMarkdown {
                 }
                 LoadReport l = t.load();
                 Trial.ServerStats st = t.serverStats();
-                s.append(String.format("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                        t.server(), scenario.connections(), scenario.size(),
+                table.row(t.server(), scenario.connections(), scenario.size(),
                         l == null ? "" : String.format("%,.0f", l.messagesPerSecond()),
                         l == null ? "" : String.format("%.2f", l.mibPerSecond()),
                         micros(t.latency("p50")), micros(t.latency("p90")), micros(t.latency("p99")),
@@ -106,9 +107,10 @@ public final class SummaryMarkdown {
                         l == null ? "" : l.starvedConnections(), l == null ? "" : l.starvedInWindow(),
                         st == null ? "" : number(st.acceptedConnections(), "%.0f"),
                         st == null ? "" : number(st.cpuMicrosPerMessage(), "%.1f"),
-                        st == null ? "" : st.peakRssKiB(), st == null ? "" : st.peakThreads(), statusText(t)));
+                        st == null ? "" : st.peakRssKiB(), st == null ? "" : st.peakThreads(), statusText(t));
             }
         }
+        s.append(table.markdown());
     }
 
     private static void rounds(StringBuilder s, BenchRun r) {
@@ -118,75 +120,74 @@ public final class SummaryMarkdown {
         }
         s.append(String.format("%n## The reference point in %d rounds (100 x 64 B, closed loop, msg/s)%n%n", rounds));
         s.append("Each round measures every server back to back in a rotating order; the main table takes the median.\n\n");
-        s.append("| server |");
+        List<Table.Column> columns = new ArrayList<>(List.of(text("server")));
         for (int i = 1; i <= rounds; i++) {
-            s.append(" round ").append(i).append(" |");
+            columns.add(figure("round " + i));
         }
-        s.append("\n|---|").append("---:|".repeat(rounds)).append('\n');
+        Table table = new Table(columns.toArray(Table.Column[]::new));
         for (ServerEntry server : r.servers()) {
-            s.append("| ").append(server.name()).append(" |");
+            List<Object> cells = new ArrayList<>(List.of(server.name()));
             List<Trial> trials = r.referenceRounds(server.name());
             for (int i = 1; i <= rounds; i++) {
                 int round = i;
-                s.append(' ').append(trials.stream().filter(t -> t.round() == round).findFirst()
-                        .map(t -> String.format("%,.0f", t.throughput())).orElse("")).append(" |");
+                cells.add(trials.stream().filter(t -> t.round() == round).findFirst()
+                        .map(t -> String.format("%,.0f", t.throughput())).orElse(""));
             }
-            s.append('\n');
+            table.row(cells.toArray());
         }
+        s.append(table.markdown());
     }
 
     /** System calls and context switches per message at the reference point, where the run recorded them. */
     private static void kernel(StringBuilder s, BenchRun r) {
-        List<String> rows = new ArrayList<>();
+        Table table = new Table(text("server"), figure("read calls"), figure("write calls"), figure("bytes read"),
+                figure("bytes written"), figure("voluntary switches"), figure("involuntary switches"));
         for (ServerEntry server : r.servers()) {
             Trial.KernelCounts k = r.medianReference(server.name()).map(Trial::serverStats).map(Trial.ServerStats::perMessage).orElse(null);
             if (k != null) {
-                rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", server.name(), number(k.readCalls(), "%.2f"),
-                        number(k.writeCalls(), "%.2f"), number(k.bytesRead(), "%.1f"), number(k.bytesWritten(), "%.1f"),
-                        number(k.voluntarySwitches(), "%.3f"), number(k.involuntarySwitches(), "%.3f")));
+                table.row(server.name(), number(k.readCalls(), "%.2f"), number(k.writeCalls(), "%.2f"), number(k.bytesRead(), "%.1f"),
+                        number(k.bytesWritten(), "%.1f"), number(k.voluntarySwitches(), "%.3f"), number(k.involuntarySwitches(), "%.3f"));
             }
         }
-        if (rows.isEmpty()) {
+        if (table.isEmpty()) {
             return;                                         // runs from before the counters were recorded
         }
         s.append(String.format("%n## What the kernel counted per message (100 x 64 B, the median round)%n%n"));
         s.append("From /proc of the server process over the measured window: read and write system calls and the bytes "
                 + "through them (/proc/PID/io, all threads), context switches summed over its threads (/proc/PID/task; not "
                 + "read for a server with more than 256 threads).\n\n");
-        s.append("| server | read calls | write calls | bytes read | bytes written | voluntary switches | involuntary switches |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        rows.forEach(s::append);
+        s.append(table.markdown());
     }
 
     private static void openLoop(StringBuilder s, BenchRun r) {
         s.append(String.format("%n## Open loop at %s msg/s, %d connections, 64 B%n%n", rateText(r), r.settings().openLoopConnections()));
         s.append("Corrected latency counts from each message's planned send time; uncorrected from the actual send.\n\n");
-        s.append("| server | target msg/s | achieved msg/s | p50 | p90 | p99 | p99.9 | max | uncorrected p99 | uncorrected max | status |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        Table table = new Table(text("server"), figure("target msg/s"), figure("achieved msg/s"), figure("p50"), figure("p90"),
+                figure("p99"), figure("p99.9"), figure("max"), figure("uncorrected p99"), figure("uncorrected max"), text("status"));
         for (Trial t : r.scenario(Kind.OPEN).map(Scenario::trials).orElse(List.of())) {
             LoadReport l = t.load();
-            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t.server(),
-                    l == null ? "" : number(l.targetRate(), "%,.0f"), l == null ? "" : number(l.achievedRate(), "%,.0f"),
+            table.row(t.server(), l == null ? "" : number(l.targetRate(), "%,.0f"), l == null ? "" : number(l.achievedRate(), "%,.0f"),
                     micros(t.latency("p50")), micros(t.latency("p90")), micros(t.latency("p99")),
                     micros(t.latency("p999")), micros(t.latency("max")),
-                    micros(t.uncorrectedLatency("p99")), micros(t.uncorrectedLatency("max")), statusText(t)));
+                    micros(t.uncorrectedLatency("p99")), micros(t.uncorrectedLatency("max")), statusText(t));
         }
+        s.append(table.markdown());
     }
 
     private static void scale(StringBuilder s, BenchRun r) {
         s.append(String.format("%n## Connection scale: %d idle connections plus one active%n%n", r.settings().idleConnections()));
-        s.append("| server | idle opened | accepted by server | RSS before KiB | RSS with idle KiB | KiB per idle conn "
-                + "| threads before | threads with idle | active p50 | active p99 | status |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        Table table = new Table(text("server"), figure("idle opened"), figure("accepted by server"), figure("RSS before KiB"),
+                figure("RSS with idle KiB"), figure("KiB per idle conn"), figure("threads before"), figure("threads with idle"),
+                figure("active p50"), figure("active p99"), text("status"));
         for (Trial t : r.scenario(Kind.SCALE).map(Scenario::trials).orElse(List.of())) {
             Trial.ScaleStats c = t.scale();
-            s.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t.server(),
-                    c == null ? "" : c.idleOpened(), c == null ? "" : c.idleAcceptedByServer(),
+            table.row(t.server(), c == null ? "" : c.idleOpened(), c == null ? "" : c.idleAcceptedByServer(),
                     c == null ? "" : c.rssBaselineKiB(), c == null ? "" : c.rssWithIdleKiB(),
                     c == null ? "" : number(c.rssPerIdleConnectionKiB(), "%.2f"),
                     c == null ? "" : c.threadsBaseline(), c == null ? "" : c.threadsWithIdle(),
-                    micros(t.latency("p50")), micros(t.latency("p99")), statusText(t)));
+                    micros(t.latency("p50")), micros(t.latency("p99")), statusText(t));
         }
+        s.append(table.markdown());
     }
 
     private static void capacity(StringBuilder s, BenchRun r) {
