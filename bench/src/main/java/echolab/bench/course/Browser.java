@@ -1,9 +1,8 @@
 package echolab.bench.course;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,222 +13,145 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.bidi.log.LogLevel;
+import org.openqa.selenium.bidi.module.LogInspector;
+import org.openqa.selenium.bidi.module.Network;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import echolab.bench.harness.ChildProcess;
 
 /**
- * Headless Chromium, driven over the DevTools protocol (a WebSocket, JSON messages): the machine's own
- * Debian {@code chromium}, never a browser downloaded for the purpose, started with a fresh profile and
- * without its background networking. Used to take the course's screenshots and, in the tests, to check
- * the pages the way a reader sees them. Every call has a timeout; closing kills the browser and its
- * children and removes the profile.
+ * Headless Chromium, driven by Selenium WebDriver through chromedriver: the machine's own Debian
+ * {@code chromium} and {@code chromium-driver}, both given by path so that nothing downloads a browser or a
+ * driver, with a fresh profile and without background networking. WebDriver BiDi reports every request a
+ * page makes and every console error; what only Chromium can do (device metrics, print media, a clipped
+ * screenshot, a PDF at the page's own size, evaluating an expression) goes through chromedriver's DevTools
+ * passthrough. Used for the course's screenshots and, in the tests, to check the pages as a reader sees
+ * them. Closing quits the browser and its driver and removes the profile.
  */
 public final class Browser implements AutoCloseable {
 
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Process process;
+    private final ChromeDriver driver;
     private final Path profile;
-    private final WebSocket socket;
-    private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    private final List<Consumer<JsonNode>> listeners = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
+    private final Network network;
+    private final LogInspector logs;
 
-    private Browser(Process process, Path profile, WebSocket socket) {
-        this.process = process;
+    private Browser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
         this.profile = profile;
-        this.socket = socket;
+        this.network = new Network(driver);
+        this.logs = new LogInspector(driver);
+        network.onBeforeRequestSent(e -> requests.add(e.getRequest().getUrl()));
+        logs.onJavaScriptException(e -> consoleErrors.add(e.getText()));
+        logs.onConsoleEntry(e -> {
+            if (e.getLevel() == LogLevel.ERROR) {
+                consoleErrors.add(e.getText());
+            }
+        });
     }
 
     /** The Chromium binary: $ECHOLAB_CHROMIUM, or chromium / chromium-browser / google-chrome on the usual paths. */
     public static Optional<Path> find() {
-        String configured = System.getenv("ECHOLAB_CHROMIUM");
+        return executable("ECHOLAB_CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+                "/usr/bin/google-chrome-stable");
+    }
+
+    /** Its driver: $ECHOLAB_CHROMEDRIVER, or Debian's chromedriver (package chromium-driver). */
+    public static Optional<Path> findDriver() {
+        return executable("ECHOLAB_CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+    }
+
+    private static Optional<Path> executable(String variable, String... candidates) {
+        String configured = System.getenv(variable);
         if (configured != null && !configured.isBlank()) {
             return Optional.of(Path.of(configured)).filter(Files::isExecutable);
         }
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
-                "/usr/bin/google-chrome-stable")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Optional.of(Path.of(candidate));
-            }
+        return List.of(candidates).stream().map(Path::of).filter(Files::isExecutable).findFirst();
+    }
+
+    /** What is missing for a browser, in one line, or empty when both the browser and its driver are here. */
+    public static Optional<String> missing() {
+        if (find().isEmpty()) {
+            return Optional.of("no Chromium: install Debian's 'chromium' (apt-get install chromium), or set ECHOLAB_CHROMIUM");
+        }
+        if (findDriver().isEmpty()) {
+            return Optional.of("no chromedriver: install Debian's 'chromium-driver' (apt-get install chromium-driver), "
+                    + "or set ECHOLAB_CHROMEDRIVER");
         }
         return Optional.empty();
     }
 
-    /** Starts it headless; IOException naming the binary when it does not come up within {@code timeout}. */
-    public static Browser launch(Path binary, Duration timeout) throws IOException, InterruptedException {
+    /** Starts it headless; IOException naming what failed when it does not come up within {@code timeout}. */
+    public static Browser launch(Path binary, Duration timeout) throws IOException {
+        Path chromedriver = findDriver().orElseThrow(() -> new IOException(missing().orElse("no chromedriver")));
         Path profile = Files.createTempDirectory("echolab-chromium-");
-        Process process = ChildProcess.started(new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                "--hide-scrollbars", "--mute-audio", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                "--user-data-dir=" + profile, "about:blank")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(binary.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-default-apps", "--disable-extensions",
+                "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", "--mute-audio", "--user-data-dir=" + profile);
+        options.enableBiDi();
+        options.setPageLoadTimeout(timeout);
+        options.setScriptTimeout(timeout);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort().withTimeout(timeout).withLogOutput(java.io.OutputStream.nullOutputStream()).build();
         try {
-            Path active = profile.resolve("DevToolsActivePort");
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!(Files.isRegularFile(active) && Files.readAllLines(active).size() >= 2)) {
-                if (!process.isAlive()) {
-                    throw new IOException(binary + " exited (status " + process.exitValue() + ") before it was ready");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException(binary + " was not ready within " + timeout.toSeconds() + " s: killed");
-                }
-                Thread.sleep(50);
-            }
-            List<String> port = Files.readAllLines(active);
-            URI uri = URI.create("ws://127.0.0.1:" + port.get(0).strip() + port.get(1).strip());
-            Browser[] self = new Browser[1];
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(timeout)
-                    .buildAsync(uri, new WebSocket.Listener() {
-                        private final StringBuilder message = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            message.append(data);
-                            if (last) {
-                                String text = message.toString();
-                                message.setLength(0);
-                                self[0].receive(text);
-                            }
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Browser browser = new Browser(process, profile, socket);
-            self[0] = browser;
-            return browser;
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            ChildProcess.kill(process);
+            return new Browser(new ChromeDriver(service, options), profile);
+        } catch (WebDriverException e) {
             deleteQuietly(profile);
-            throw e;
-        } catch (ExecutionException | TimeoutException e) {
-            ChildProcess.kill(process);
-            deleteQuietly(profile);
-            throw new IOException("could not connect to " + binary + "'s DevTools: " + e.getMessage(), e);
+            throw new IOException(binary + " through " + chromedriver + " did not start: " + firstLine(e.getMessage()), e);
         }
     }
 
-    private void receive(String text) {
-        try {
-            JsonNode message = JSON.readTree(text);
-            if (message.has("id")) {
-                CompletableFuture<JsonNode> f = pending.remove(message.get("id").asInt());
-                if (f != null) {
-                    if (message.has("error")) {
-                        f.completeExceptionally(new IOException(message.get("error").path("message").asText()));
-                    } else {
-                        f.complete(message.path("result"));
-                    }
-                }
-            } else {
-                List<Consumer<JsonNode>> copy;
-                synchronized (listeners) {
-                    copy = List.copyOf(listeners);
-                }
-                copy.forEach(l -> l.accept(message));
-            }
-        } catch (IOException e) {
-            // not JSON: the protocol never sends that; ignore the frame
-        }
-    }
-
-    /** Sends one command (to a page's session when {@code session} is not null) and waits for its result. */
-    JsonNode call(String session, String method, Map<String, ?> params) throws IOException, InterruptedException {
-        int id = ids.incrementAndGet();
-        ObjectNode message = JSON.createObjectNode();
-        message.put("id", id);
-        message.put("method", method);
-        message.set("params", JSON.valueToTree(params));
-        if (session != null) {
-            message.put("sessionId", session);
-        }
-        CompletableFuture<JsonNode> result = new CompletableFuture<>();
-        pending.put(id, result);
-        socket.sendText(message.toString(), true);
-        try {
-            return result.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException(method + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            pending.remove(id);
-            throw new IOException(method + ": no answer from the browser within " + CALL_TIMEOUT.toSeconds() + " s");
-        }
-    }
-
-    /** A new tab of the given size, with its network requests recorded. */
-    public Page newPage(int width, int height) throws IOException, InterruptedException {
-        String target = call(null, "Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
-        String session = call(null, "Target.attachToTarget", Map.of("targetId", target, "flatten", true)).path("sessionId").asText();
-        Page page = new Page(session);
-        listeners.add(page::event);
-        call(session, "Page.enable", Map.of());
-        call(session, "Network.enable", Map.of());
-        call(session, "Runtime.enable", Map.of());
+    /** The browser's one tab, at the given size, its requests and console errors counted from now. */
+    public Page newPage(int width, int height) throws IOException {
+        requests.clear();
+        consoleErrors.clear();
+        Page page = new Page();
         page.resize(width, height);
         return page;
     }
 
-    /** One tab. */
+    /** Chromium's own command {@code method}, through chromedriver; its result as JSON. */
+    private JsonNode cdp(String method, Map<String, Object> params) throws IOException {
+        try {
+            return JSON.valueToTree(driver.executeCdpCommand(method, params));
+        } catch (WebDriverException e) {
+            throw new IOException(method + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The tab. */
     public final class Page {
-        private final String session;
-        private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-        private final List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
-        private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
 
-        private Page(String session) {
-            this.session = session;
+        private Page() {
         }
 
-        private void event(JsonNode message) {
-            if (!session.equals(message.path("sessionId").asText())) {
-                return;
-            }
-            switch (message.path("method").asText()) {
-                case "Page.loadEventFired" -> loaded.complete(null);
-                case "Network.requestWillBeSent" -> requests.add(message.path("params").path("request").path("url").asText());
-                case "Runtime.exceptionThrown" -> consoleErrors.add(message.path("params").path("exceptionDetails").toString());
-                case "Runtime.consoleAPICalled" -> {
-                    if ("error".equals(message.path("params").path("type").asText())) {
-                        consoleErrors.add(message.path("params").path("args").toString());
-                    }
-                }
-                default -> { }
-            }
+        public void resize(int width, int height) throws IOException {
+            cdp("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
         }
 
-        public void resize(int width, int height) throws IOException, InterruptedException {
-            call(session, "Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
-                    "mobile", false));
-        }
-
-        /** Opens {@code uri} and waits for its load event. */
-        public void open(URI uri) throws IOException, InterruptedException {
-            loaded = new CompletableFuture<>();
-            call(session, "Page.navigate", Map.of("url", uri.toString()));
+        /** Opens {@code uri} and waits for its load event (at most the launch timeout). */
+        public void open(URI uri) throws IOException {
             try {
-                loaded.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException(uri + " did not finish loading within " + CALL_TIMEOUT.toSeconds() + " s");
+                driver.get(uri.toString());
+            } catch (WebDriverException e) {
+                throw new IOException(uri + " did not load: " + firstLine(e.getMessage()), e);
             }
         }
 
         /** The value of a JavaScript expression (awaited if it is a promise), as JSON. */
-        public JsonNode eval(String expression) throws IOException, InterruptedException {
-            JsonNode r = call(session, "Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+        public JsonNode eval(String expression) throws IOException {
+            JsonNode r = cdp("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
             if (r.has("exceptionDetails")) {
                 throw new IOException("script failed: " + r.path("exceptionDetails").path("exception").path("description").asText(
                         r.path("exceptionDetails").toString()));
@@ -238,39 +160,39 @@ public final class Browser implements AutoCloseable {
         }
 
         /** Emulates print media (or screen again), for checking the print stylesheet. */
-        public void media(String media) throws IOException, InterruptedException {
-            call(session, "Emulation.setEmulatedMedia", Map.of("media", media));
+        public void media(String media) throws IOException {
+            cdp("Emulation.setEmulatedMedia", Map.of("media", media));
         }
 
         /** A PNG of the whole page (or of its top {@code maxHeight} pixels) into {@code file}. */
-        public void screenshot(Path file, int maxHeight) throws IOException, InterruptedException {
+        public void screenshot(Path file, int maxHeight) throws IOException {
             screenshot(file, 0, maxHeight);
         }
 
         /** A PNG of the page from {@code top} down, at most {@code maxHeight} pixels, into {@code file}. */
-        public void screenshot(Path file, double top, int maxHeight) throws IOException, InterruptedException {
-            JsonNode metrics = call(session, "Page.getLayoutMetrics", Map.of()).path("cssContentSize");
-            double width = metrics.path("width").asDouble();
-            double height = Math.min(maxHeight, metrics.path("height").asDouble() - top);
-            JsonNode shot = call(session, "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
-                    "clip", Map.of("x", 0, "y", top, "width", width, "height", height, "scale", 1)));
+        public void screenshot(Path file, double top, int maxHeight) throws IOException {
+            JsonNode size = cdp("Page.getLayoutMetrics", Map.of()).path("cssContentSize");
+            double height = Math.min(maxHeight, size.path("height").asDouble() - top);
+            JsonNode shot = cdp("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                    "clip", Map.of("x", 0, "y", top, "width", size.path("width").asDouble(), "height", height, "scale", 1)));
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, Base64.getDecoder().decode(shot.path("data").asText()));
         }
 
         /** The page printed to PDF with its own @page size, as bytes. */
-        public byte[] pdf() throws IOException, InterruptedException {
-            JsonNode r = call(session, "Page.printToPDF", Map.of("preferCSSPageSize", true, "printBackground", true));
+        public byte[] pdf() throws IOException {
+            JsonNode r = cdp("Page.printToPDF", Map.of("preferCSSPageSize", true, "printBackground", true));
             return Base64.getDecoder().decode(r.path("data").asText());
         }
 
-        /** Every URL the page asked for since it was opened. */
+        /** Every URL asked for since this page was made. */
         public List<String> requests() {
             synchronized (requests) {
                 return List.copyOf(requests);
             }
         }
 
+        /** Every uncaught exception and console error since this page was made. */
         public List<String> consoleErrors() {
             synchronized (consoleErrors) {
                 return List.copyOf(consoleErrors);
@@ -279,23 +201,24 @@ public final class Browser implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
-            call(null, "Browser.close", Map.of());
-        } catch (IOException e) {
-            // it is killed below either way
+            logs.close();
+            network.close();
+        } catch (RuntimeException e) {
+            // the browser is quit below either way
         }
-        socket.abort();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            ChildProcess.kill(process);
-        }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        driver.quit();
         deleteQuietly(profile);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     private static void deleteQuietly(Path dir) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         } catch (IOException e) {
             // a temporary profile left behind is harmless
         }

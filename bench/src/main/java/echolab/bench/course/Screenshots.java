@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The course's screenshots, taken with headless Chromium from the written site: the side-by-side page as a
@@ -19,9 +20,12 @@ final class Screenshots {
     private Screenshots() {
     }
 
-    static List<Path> take(Path site, Path into) throws IOException, InterruptedException {
-        Path chromium = Browser.find().orElseThrow(() -> new IOException(
-                "no Chromium found for the screenshots: install Debian's 'chromium' (apt-get install chromium), or set ECHOLAB_CHROMIUM"));
+    static List<Path> take(Path site, Path into) throws IOException {
+        Optional<String> missing = Browser.missing();
+        if (missing.isPresent()) {
+            throw new IOException("cannot take the screenshots: " + missing.get());
+        }
+        Path chromium = Browser.find().orElseThrow();
         try (Browser browser = Browser.launch(chromium, Duration.ofSeconds(30))) {
             Browser.Page page = browser.newPage(1680, 1050);
             page.open(site.resolve("index.html").toUri());

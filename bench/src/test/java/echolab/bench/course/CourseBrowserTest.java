@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The course in a real browser: Debian's Chromium, headless, loading the site from disk. The four section
  * headings of each row stand at the same height (on screen and in print), Prism highlighted the code,
  * the diff control shows the chosen pair, every chart loaded, no request left the machine, no script
- * failed, and the side-by-side page prints on A4 landscape. Skipped, saying so, where there is no Chromium
- * ('.ci/run' installs it).
+ * failed, and the side-by-side page prints on A4 landscape. Skipped, saying so, where there is no Chromium or
+ * no chromedriver ('.ci/run' installs both).
  */
 class CourseBrowserTest {
 
@@ -33,7 +33,7 @@ class CourseBrowserTest {
 
     @BeforeAll
     static void generateAndStart() throws Exception {
-        Assumptions.assumeTrue(Browser.find().isPresent(), "no Chromium: install Debian's 'chromium' to run the browser test");
+        Assumptions.assumeTrue(Browser.missing().isEmpty(), () -> Browser.missing().orElseThrow() + ", to run the browser test");
         CourseSiteTest.generate(site);
         browser = Browser.launch(Browser.find().orElseThrow(), Duration.ofSeconds(60));
     }
@@ -185,7 +185,22 @@ class CourseBrowserTest {
         });
     }
 
+    /** The two recorders the other tests rely on see what they should: a page's own requests, and an uncaught error. */
+    @Test
+    void theBrowserRecordsRequestsAndScriptErrors() throws Exception {
+        Browser.Page page = browser.newPage(800, 600);
+        page.open(site.resolve("sync.html").toUri());
+        page.eval("setTimeout(() => { throw new Error('echo-lab test error'); }, 0); true");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (page.consoleErrors().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(page.consoleErrors().stream().anyMatch(e -> e.contains("echo-lab test error")), "errors seen: " + page.consoleErrors());
+        assertTrue(page.requests().stream().anyMatch(u -> u.endsWith("/assets/prism/prism-core.js")), "requests seen: " + page.requests());
+    }
+
     private static void assertLocalOnly(Browser.Page page) {
+        assertTrue(page.requests().stream().anyMatch(u -> u.endsWith(".html")), "no request was recorded, not even the page's own");
         List<String> outside = page.requests().stream().filter(u -> !u.startsWith("file:") && !u.startsWith("data:")
                 && !u.equals("about:blank")).toList();
         assertTrue(outside.isEmpty(), "requests that left the machine: " + outside);
