@@ -23,12 +23,15 @@ import picocli.CommandLine.Command;
 @Command(name = "echolab", mixinStandardHelpOptions = false,
         description = "echo-lab's measuring tools.",
         subcommands = {LoadCommand.class, BenchCommand.class, ReportCommand.class, CompareCommand.class, CheckCommand.class,
-            AllocCommand.class, CourseCommand.class, ExerciseCommand.class, EnvironmentCommand.class,
-            CommandLine.HelpCommand.class})
+            AllocCommand.class, CourseCommand.class, ExerciseCommand.class, EnvironmentCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
+            description = "Show this help and exit.")
+    boolean help;
 
     public static void main(String[] args) {
         Lifeline.watchIfAsked("echolab");            // run as another tool's child (a test's, say): end with it
@@ -41,7 +44,14 @@ public final class Main implements Runnable {
 
     /** The command line every caller runs, the tests included. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::unexpected);
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::unexpected)
+                .setParameterExceptionHandler(Main::usageError).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** Bad usage, found by picocli or by a command's own checks: one line naming the command, exit 2. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        System.err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage());
+        return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** An exception no command expected: one line, exit 2, and the stack trace in a file for the bug report. */

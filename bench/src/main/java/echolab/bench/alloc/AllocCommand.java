@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import echolab.bench.Reproduce;
 import echolab.bench.harness.ChildProcess;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.RunOutput;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,6 +34,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Example: ./echolab alloc --servers virtual-thread --echoes 200000",
             "Exit status: 0 written, 1 a server failed, 2 bad usage."})
 public final class AllocCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
             description = "Servers to profile (default: ${DEFAULT-VALUE}).")
@@ -51,15 +58,12 @@ public final class AllocCommand implements Callable<Integer> {
     @Option(names = "--replace", description = "With --out: overwrite the file if it exists.")
     boolean replace;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Override
     public Integer call() throws Exception {
         Path root = Machine.root(null);
         if (size < 1 || warmup < 0 || echoes < 1000) {
-            System.err.println("alloc: --size must be at least 1, --warmup at least 0 and --echoes at least 1000");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--size must be at least 1, --warmup at least 0 and --echoes at least 1000");
         }
         List<ServerCatalogue.Entry> entries;
         try {
@@ -68,8 +72,7 @@ public final class AllocCommand implements Callable<Integer> {
                 RunOutput.checkFree(out, replace, "--out");
             }
         } catch (IllegalArgumentException | RunOutput.Taken e) {
-            System.err.println("alloc: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Instant started = Instant.now();
         String id = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
@@ -89,8 +92,7 @@ public final class AllocCommand implements Callable<Integer> {
                     s.sites().isEmpty() ? "none sampled" : String.format("%s from %s (%.1f B)", s.sites().get(0).type(),
                             s.sites().get(0).frame(), s.sites().get(0).bytesPerEcho()));
         }
-        String command = "./echolab alloc" + (servers.size() == 4 ? "" : " --servers " + String.join(",", servers))
-                + (size == 64 ? "" : " --size " + size) + (echoes == 500_000 ? "" : " --echoes " + echoes);
+        String command = Reproduce.of(spec);
         AllocationSites run = new AllocationSites(AllocationSites.SCHEMA, AllocationSites.SCHEMA_VERSION, id, command,
                 started.toString(), Machine.describe(root, new Pinning(null, null)), results);
         Path file = out;

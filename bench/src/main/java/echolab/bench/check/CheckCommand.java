@@ -9,10 +9,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import echolab.bench.Durations;
+import echolab.bench.Checkout;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import echolab.bench.results.RunOutput;
 import picocli.CommandLine.Option;
@@ -44,6 +49,9 @@ import picocli.CommandLine.Option;
 public final class CheckCommand implements Callable<Integer> {
 
     static final int MIN_ROUNDS = 5;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--base", paramLabel = "REV",
             description = "Base revision (default: the merge-base with main; on main, HEAD~1).")
@@ -88,19 +96,18 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin servers and generator to separate cores.")
     boolean noPin;
 
-    @Option(names = "--root", hidden = true)
-    Path root;
+    @Mixin
+    Checkout checkout;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    private Path root;
+
 
     @Override
     public Integer call() throws Exception {
-        root = Machine.root(root);
+        root = checkout.root();
         int cap = maxRounds != null ? maxRounds : 3 * rounds;
         if (rounds < MIN_ROUNDS || cap < rounds) {   // fewer pairs, once trimmed, leave too little to judge by
-            System.err.println("check: --rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
         }
         List<ServerCatalogue.Entry> entries;
         try {
@@ -109,14 +116,12 @@ public final class CheckCommand implements Callable<Integer> {
                 RunOutput.checkFree(json, replace, "--json");
             }
         } catch (IllegalArgumentException | RunOutput.Taken e) {
-            System.err.println("check: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         String baseRev = base != null ? base : BaseBuild.defaultBase(root);
         String baseSha = Machine.git(root, "rev-parse", "--verify", baseRev + "^{commit}");
         if (baseSha == null) {
-            System.err.println("check: '" + baseRev + "' is not a revision of this repository");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "'" + baseRev + "' is not a revision of this repository");
         }
         Pinning pinning;
         Gate.Outcome outcome;

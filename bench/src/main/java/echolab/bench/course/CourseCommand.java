@@ -6,9 +6,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import echolab.bench.Checkout;
 import echolab.bench.harness.ChildProcess;
-import echolab.bench.harness.Machine;
 import echolab.bench.results.ResultsFile;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +30,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Example: ./echolab bench --profile quick && ./echolab course --open",
             "Exit status: 0 written; 1 a lesson no longer matches the teaching files; 2 bad usage (a run that is not readable)."})
 public final class CourseCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--results", paramLabel = "DIR", description = "The bench run (default: the newest under results/).")
     Path results;
@@ -47,23 +54,20 @@ public final class CourseCommand implements Callable<Integer> {
                 + "(results/course/ for the committed ones).")
     Path screenshots;
 
-    @Option(names = "--root", hidden = true)
-    Path root;
+    @Mixin
+    Checkout checkout;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Override
     public Integer call() throws Exception {
-        Path checkout = Machine.root(root);
-        Path site = (out != null ? out : checkout.resolve("target").resolve("course")).toAbsolutePath().normalize();
+        Path root = checkout.root();
+        Path site = (out != null ? out : root.resolve("target").resolve("course")).toAbsolutePath().normalize();
         long started = System.nanoTime();
         CourseData data;
         try {
-            data = CourseData.read(checkout, results, jmh, alloc);
+            data = CourseData.read(root, results, jmh, alloc);
         } catch (ResultsFile.NotARun e) {
-            System.err.println("course: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         CourseSite.Written written;
         try {

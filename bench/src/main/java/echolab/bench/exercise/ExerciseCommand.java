@@ -7,13 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import echolab.bench.Checkout;
 import echolab.bench.exercise.ContractRunner.TestResult;
 import echolab.bench.harness.Launcher;
-import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.teaching.TeachingFile;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +38,9 @@ import picocli.CommandLine.Parameters;
                 + "check: 0 when every test passed, 1 otherwise; 2 bad usage (an unknown exercise: the names are listed)."})
 public final class ExerciseCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "ACTION", description = "list, show, run or check.")
     String action;
 
@@ -47,21 +54,19 @@ public final class ExerciseCommand implements Callable<Integer> {
             description = "With check: the servers to grade (default: ${DEFAULT-VALUE}).")
     List<String> servers;
 
-    @Option(names = "--root", hidden = true)
-    Path root;
+    @Mixin
+    Checkout checkout;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Override
     public Integer call() throws Exception {
-        Path checkout = Machine.root(root);
+        Path root = checkout.root();
         try {
             return switch (action) {
                 case "list" -> list();
-                case "show" -> show(checkout, exercise());
-                case "run" -> run(checkout, exercise());
-                case "check" -> check(checkout);
+                case "show" -> show(root, exercise());
+                case "run" -> run(root, exercise());
+                case "check" -> check(root);
                 default -> usage("unknown action '" + action + "'; choose list, show, run or check");
             };
         } catch (IllegalArgumentException e) {
@@ -77,9 +82,8 @@ public final class ExerciseCommand implements Callable<Integer> {
         return Exercise.named(name);
     }
 
-    private static int usage(String message) {
-        System.err.println("exercise: " + message);
-        return 2;
+    private int usage(String message) {
+        throw new ParameterException(spec.commandLine(), message);
     }
 
     private static int list() throws IOException {

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import echolab.bench.Durations;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +26,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Example: ./echolab load --port 7007 --connections 100 --size 64 --duration 10s",
             "Exit status: 0 no errors, 1 errors or connections that could not be opened, 2 bad usage."})
 public final class LoadCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
     String host;
@@ -74,8 +80,6 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Write HdrHistogram's percentile distribution (open loop: also FILE.uncorrected.hgrm).")
     Path hgrm;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Override
     public Integer call() throws Exception {
@@ -84,8 +88,7 @@ public final class LoadCommand implements Callable<Integer> {
             config = new LoadConfig(host, port, connections, size, pipeline, rampUp, warmup, duration, rate,
                     connectTimeout, responseTimeout, threads);
         } catch (IllegalArgumentException e) {
-            System.err.println("load: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         System.err.printf("load: %s loop against %s:%d, %d connections x %d B, warm-up %s, measuring %s ...%n",
                 config.openLoop() ? "open" : "closed", host, port, connections, size,

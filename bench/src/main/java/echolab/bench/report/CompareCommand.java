@@ -10,6 +10,9 @@ import echolab.bench.harness.Machine;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Charts;
 import echolab.bench.results.ResultsFile;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +27,9 @@ import picocli.CommandLine.Parameters;
             "Exit status: 0 compared, 2 a folder is not a bench run or the schema versions cannot be compared."})
 public final class CompareCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "RUN_A", description = "The run to compare against (the 'before').")
     Path a;
 
@@ -36,8 +42,6 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the chart goes (default: target/compare/<A>-vs-<B>).")
     Path out;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Override
     public Integer call() throws IOException {
@@ -47,8 +51,7 @@ public final class CompareCommand implements Callable<Integer> {
             runA = ResultsFile.read(a);
             runB = ResultsFile.read(b);
         } catch (ResultsFile.NotARun e) {
-            System.err.println("compare: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Comparison comparison = new Comparison(runA, runB);
         String table = comparison.markdown();

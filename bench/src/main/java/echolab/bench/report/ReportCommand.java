@@ -9,6 +9,9 @@ import echolab.bench.results.BenchRun;
 import echolab.bench.results.Charts;
 import echolab.bench.results.ResultsFile;
 import echolab.bench.results.SummaryMarkdown;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,11 +23,11 @@ import picocli.CommandLine.Parameters;
             "Exit status: 0 written, 2 the folder is not a bench run of this schema version."})
 public final class ReportCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A folder written by ./echolab bench.")
     Path dir;
-
-    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Override
     public Integer call() throws IOException {
@@ -32,8 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             run = ResultsFile.read(dir);
         } catch (ResultsFile.NotARun e) {
-            System.err.println("report: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Path folder = Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent();
         Files.writeString(folder.resolve("summary.md"), SummaryMarkdown.render(run));

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import echolab.bench.Checkout;
+import echolab.bench.Reproduce;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.NativePeers;
@@ -26,6 +28,10 @@ import echolab.bench.results.Scenario.Kind;
 import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Trial;
 import echolab.bench.load.LoadConfig;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,8 +51,12 @@ import picocli.CommandLine.Option;
             "Exit status: 0 every scenario measured, 1 some scenario failed, 2 bad usage."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--profile", defaultValue = "default", description = "quick, default or full (default: ${DEFAULT-VALUE}).")
-    String profileName;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "default",
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Profile profile;
 
     @Option(names = "--only", split = ",", paramLabel = "NAMES",
             description = "Only these servers, comma-separated, from: sync, thread-per-conn, selector, virtual-thread, netty, native.")
@@ -65,11 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin server and generator to separate cores.")
     boolean noPin;
 
-    @Option(names = "--root", hidden = true, description = "The echo-lab checkout (set by ./echolab).")
-    Path root;
+    @Mixin
+    Checkout checkout;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     private Progress progress;
     private RunRecorder recorder;
@@ -78,11 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        root = Machine.root(root);
-        Profile profile;
+        Path root = checkout.root();
         List<Entry> servers = new ArrayList<>();
         try {
-            profile = Profile.named(profileName);
             for (String name : only != null ? only : ServerCatalogue.names(ServerCatalogue.ALL)) {
                 servers.add(ServerCatalogue.named(name, ServerCatalogue.ALL));
             }
@@ -90,17 +96,15 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--rate must be positive");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Path dir;
         try {
             dir = out != null ? RunOutput.claimFolder(out, ResultsFile.NAME, replace, "--out")
                     : RunOutput.newFolder(root.resolve("results"),
-                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + profile.name());
+                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + profile.label());
         } catch (RunOutput.Taken e) {
-            System.err.println("bench: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
@@ -117,12 +121,11 @@ public final class BenchCommand implements Callable<Integer> {
                 System.err.println("bench: skipping " + s.name() + ": " + skipped);
             }
         }
-        String command = "./echolab bench --profile " + profile.name() + (only != null ? " --only " + String.join(",", only) : "")
-                + (noPin ? " --no-pin" : "");
+        String command = Reproduce.of(spec);
         recorder = new RunRecorder(dir, profile, command, Machine.describe(root, pinning), entries);
         scenarios = new Scenarios(launcher, root, dir);
         progress = new Progress(plan(profile, live.size(), natives.client() != null && live.stream().anyMatch(s -> !s.isJvm())));
-        System.err.printf("bench: profile %s, %d servers, writing to %s%n", profile.name(), servers.size(), dir);
+        System.err.printf("bench: profile %s, %d servers, writing to %s%n", profile.label(), servers.size(), dir);
         System.err.printf("bench: servers on CPU %s, generator on CPU %s%n",
                 pinning.pinned() ? pinning.serverCpus() : "any", pinning.pinned() ? pinning.generatorCpus() : "any");
 

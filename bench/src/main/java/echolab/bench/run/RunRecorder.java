@@ -31,7 +31,7 @@ final class RunRecorder {
     RunRecorder(Path dir, Profile profile, String command, Environment environment, List<BenchRun.ServerEntry> servers)
             throws IOException {
         this.dir = dir;
-        this.started = new BenchRun.RunInfo(dir.getFileName().toString(), profile.name(), command, Instant.now().toString(), null, false);
+        this.started = new BenchRun.RunInfo(dir.getFileName().toString(), profile.label(), command, Instant.now().toString(), null, false);
         this.environment = environment;
         this.servers = servers;
         this.settings = new BenchRun.Settings(profile.connections(), profile.sizes(), profile.warmup().toMillis() / 1e3,
