@@ -3,17 +3,13 @@ package echolab.bench.alloc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import echolab.bench.results.Environment;
+import echolab.bench.results.Json;
 import echolab.bench.results.Table;
 import echolab.bench.results.ResultsFile.NotARun;
 
@@ -29,9 +25,6 @@ public record AllocationSites(String schema, int schemaVersion, String id, Strin
 
     public static final String SCHEMA = "echo-lab/allocation-sites";
     public static final int SCHEMA_VERSION = 1;
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
      * One server: {@code echoes} measured round trips of {@code size} bytes, the server side's bytes per
@@ -73,32 +66,20 @@ public record AllocationSites(String schema, int schemaVersion, String id, Strin
 
     public void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        JSON.writeValue(file.toFile(), this);
+        Json.PRETTY.writeValue(file.toFile(), this);
     }
 
     /** Reads a file; {@link NotARun} with one line when it is missing, not JSON, or another schema. */
     public static AllocationSites read(Path file) throws IOException {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(file.toFile());
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            throw new NotARun(file + ": no such file");
-        } catch (JacksonException e) {
-            throw new NotARun(file + " is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (tree == null || !SCHEMA.equals(tree.path("schema").asText()) || tree.path("schemaVersion").asInt() != SCHEMA_VERSION) {
+        JsonNode tree = Json.readTree(file);
+        if (!SCHEMA.equals(tree.path("schema").asText()) || tree.path("schemaVersion").asInt() != SCHEMA_VERSION) {
             throw new NotARun(file + " is not an allocation-sites run of schema " + SCHEMA + " version " + SCHEMA_VERSION);
         }
-        return JSON.treeToValue(tree, AllocationSites.class);
+        return Json.convert(tree, AllocationSites.class, file, SCHEMA);
     }
 
     /** The newest .json under {@code dir}, by name (a UTC time). */
     public static Optional<Path> newest(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).max(Comparator.comparing(Path::getFileName));
-        }
+        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json"));
     }
 }

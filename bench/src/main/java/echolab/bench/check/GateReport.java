@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import echolab.bench.check.Gate.GateVerdict;
 import echolab.bench.check.Gate.Judgement;
@@ -16,6 +14,7 @@ import echolab.bench.check.Gate.Status;
 import echolab.bench.results.Environment;
 import echolab.bench.results.RunOutput;
 import echolab.bench.results.Table;
+import echolab.bench.results.Json;
 
 /** The gate's outcome for people (a Markdown table) and for machines (JSON, schema echo-lab/check). */
 final class GateReport {
@@ -145,8 +144,7 @@ final class GateReport {
         }));
         out.put("results", rows);
         out.put("environment", environment);
-        RunOutput.write(file, replace, "--json", into -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(into.toFile(), out));
+        RunOutput.write(file, replace, "--json", into -> Json.PRETTY.writeValue(into.toFile(), out));
     }
 
     /** What a test-only injection put into the candidate. */

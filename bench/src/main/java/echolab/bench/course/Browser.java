@@ -23,7 +23,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import echolab.bench.results.Json;
 
 /**
  * Headless Chromium, driven by Selenium WebDriver through chromedriver: the machine's own Debian
@@ -35,8 +35,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * them. Closing quits the browser and its driver and removes the profile.
  */
 public final class Browser implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -124,7 +122,7 @@ public final class Browser implements AutoCloseable {
     /** Chromium's own command {@code method}, through chromedriver; its result as JSON. */
     private JsonNode cdp(String method, Map<String, Object> params) throws IOException {
         try {
-            return JSON.valueToTree(driver.executeCdpCommand(method, params));
+            return Json.MAPPER.valueToTree(driver.executeCdpCommand(method, params));
         } catch (WebDriverException e) {
             throw new IOException(method + ": " + firstLine(e.getMessage()), e);
         }

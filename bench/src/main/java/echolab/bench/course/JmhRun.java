@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import echolab.bench.results.Environment;
+import echolab.bench.results.Json;
 import echolab.bench.results.ResultsFile.NotARun;
 
 /**
@@ -37,26 +34,13 @@ public record JmhRun(Path file, String jdk, Environment environment, List<Result
 
     /** The newest JSON file under {@code dir}, by name (a UTC time). */
     public static Optional<Path> newest(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().endsWith(ENVIRONMENT_SUFFIX))
-                    .max(Comparator.comparing(Path::getFileName));
-        }
+        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().endsWith(ENVIRONMENT_SUFFIX));
     }
 
     /** Reads a JMH JSON file; {@link NotARun} with one line when it is missing or is not JMH's JSON. */
     public static JmhRun read(Path file) throws IOException {
-        JsonNode tree;
-        try {
-            tree = new ObjectMapper().readTree(file.toFile());
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            throw new NotARun(file + ": no such file");
-        } catch (JacksonException e) {
-            throw new NotARun(file + " is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (tree == null || !tree.isArray() || tree.isEmpty() || !tree.get(0).has("benchmark") || !tree.get(0).has("primaryMetric")) {
+        JsonNode tree = Json.readTree(file);
+        if (!tree.isArray() || tree.isEmpty() || !tree.get(0).has("benchmark") || !tree.get(0).has("primaryMetric")) {
             throw new NotARun(file + " is not JMH's JSON output (an array of results with 'benchmark' and 'primaryMetric')");
         }
         List<Result> results = new ArrayList<>();
@@ -73,12 +57,7 @@ public record JmhRun(Path file, String jdk, Environment environment, List<Result
         Path beside = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.json$", "") + ENVIRONMENT_SUFFIX);
         Environment environment = null;
         if (Files.isRegularFile(beside)) {
-            try {
-                environment = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                        .readValue(beside.toFile(), Environment.class);
-            } catch (JacksonException e) {
-                throw new NotARun(beside + " is not an environment record: " + e.getOriginalMessage());
-            }
+            environment = Json.convert(Json.readTree(beside), Environment.class, beside, "an environment record");
         }
         return new JmhRun(file, tree.get(0).path("vmVersion").asText(tree.get(0).path("jdkVersion").asText("unknown")), environment,
                 results);

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
@@ -16,6 +15,7 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import echolab.bench.results.Json;
 
 /**
  * {@code java -cp ... echolab.bench.exercise.ContractRunner SERVER}: runs the contract suite against one
@@ -52,7 +52,6 @@ public final class ContractRunner {
         PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
                 1 << 16), false, StandardCharsets.UTF_8);
         System.setOut(System.err);                         // whatever the tests print goes to stderr
-        ObjectMapper json = new ObjectMapper();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(CatalogueServerContract.class)).build();
         try (LauncherSession session = LauncherFactory.openSession()) {
@@ -61,7 +60,7 @@ public final class ContractRunner {
                 @Override
                 public void executionSkipped(TestIdentifier test, String reason) {
                     if (test.isTest()) {
-                        print(out, json, new TestResult(name(test), "SKIPPED", reason));
+                        print(out, new TestResult(name(test), "SKIPPED", reason));
                     }
                 }
 
@@ -77,7 +76,7 @@ public final class ContractRunner {
                     if (why.isPresent() && why.get() instanceof java.util.concurrent.TimeoutException) {
                         status = "ABORTED_BY_TIMEOUT";
                     }
-                    print(out, json, new TestResult(name(test), status, message));
+                    print(out, new TestResult(name(test), status, message));
                 }
             });
         }
@@ -98,9 +97,9 @@ public final class ContractRunner {
         return arrow > 0 && line.substring(arrow).startsWith(" ==> expected: <true> but was: <false>") ? line.substring(0, arrow) : line;
     }
 
-    private static void print(PrintStream out, ObjectMapper json, TestResult r) {
+    private static void print(PrintStream out, TestResult r) {
         try {
-            out.print(PREFIX + json.writeValueAsString(r) + "\n");
+            out.print(PREFIX + Json.MAPPER.writeValueAsString(r) + "\n");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             out.print(PREFIX + "{\"test\":\"" + r.test() + "\",\"status\":\"" + r.status() + "\"}\n");
         }

@@ -7,11 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import echolab.bench.exercise.ContractRunner.TestResult;
 import echolab.bench.harness.ChildProcess;
 import echolab.bench.harness.Launcher;
+import echolab.bench.results.Json;
 
 /**
  * Runs the contract suite against one server in a JVM of its own ({@link ContractRunner}), with the
@@ -41,11 +41,10 @@ public final class ContractSuite {
         } catch (ChildProcess.TimedOut e) {
             throw new IOException("the contract suite against " + server + " hung: killed after " + TIMEOUT.toMinutes() + " min");
         }
-        ObjectMapper json = new ObjectMapper();
         List<TestResult> results = new ArrayList<>();
         r.output().lines().filter(l -> l.startsWith(ContractRunner.PREFIX)).forEach(l -> {
             try {
-                results.add(json.readValue(l.substring(ContractRunner.PREFIX.length()), TestResult.class));
+                results.add(Json.MAPPER.readValue(l.substring(ContractRunner.PREFIX.length()), TestResult.class));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

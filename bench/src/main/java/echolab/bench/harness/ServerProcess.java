@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import echolab.bench.results.Json;
 
 /**
  * One server under test, in its own process: ready once it prints {@code listening on}, watched
@@ -31,7 +31,6 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final String name;
     private final Process process;
@@ -372,7 +371,7 @@ public final class ServerProcess implements AutoCloseable {
         for (int i = lines.length - 1; i >= 0; i--) {
             if (lines[i].startsWith("{\"echo-lab\":\"stop-summary\"")) {
                 try {
-                    return JSON.readValue(lines[i], StopSummary.class);
+                    return Json.MAPPER.readValue(lines[i], StopSummary.class);
                 } catch (IOException e) {
                     return null;
                 }

@@ -1,12 +1,7 @@
 package echolab.bench.results;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * results/reference.json: the one place that names the committed reference runs (a bench run's folder, a
@@ -17,17 +12,10 @@ public record ReferenceRuns(String bench, String jmh, String alloc) {
 
     public static final String FILE = "reference.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     /** Reads results/reference.json under the checkout {@code root}; an IOException naming the file otherwise. */
     public static ReferenceRuns of(Path root) throws IOException {
         Path file = root.resolve("results").resolve(FILE);
-        ReferenceRuns runs;
-        try {
-            runs = JSON.readValue(Files.readString(file), ReferenceRuns.class);
-        } catch (JacksonException e) {
-            throw new IOException(file + " is not valid: " + e.getOriginalMessage());
-        }
+        ReferenceRuns runs = Json.convert(Json.readTree(file), ReferenceRuns.class, file, "the reference runs' record");
         if (runs.bench == null || runs.jmh == null || runs.alloc == null) {
             throw new IOException(file + " must name a bench run, a JMH file and an allocation-sites file");
         }
