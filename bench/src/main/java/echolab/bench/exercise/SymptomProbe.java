@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import echolab.bench.harness.ProcReading;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
@@ -223,7 +224,7 @@ final class SymptomProbe {
     }
 
     private static Reading neverReading(ServerProcess server, InetSocketAddress address) throws IOException, InterruptedException {
-        ServerProcess.Sample before = server.sampleNow();
+        ProcReading before = server.sampleNow();
         AtomicLong accepted = new AtomicLong();
         long peakRss = before == null ? 0 : before.rssKiB();
         try (TestClient hog = TestClient.connect(address, 64 * 1024)) {
@@ -233,7 +234,7 @@ final class SymptomProbe {
             long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
             while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 1_000_000_000L) {
                 Thread.sleep(100);
-                ServerProcess.Sample s = server.sampleNow();
+                ProcReading s = server.sampleNow();
                 peakRss = s == null ? peakRss : Math.max(peakRss, s.rssKiB());
                 if (accepted.get() != last) {
                     last = accepted.get();
@@ -308,9 +309,9 @@ final class SymptomProbe {
     }
 
     private static double cpuShare(ServerProcess server, Duration over) throws InterruptedException, IOException {
-        ServerProcess.Sample a = server.sampleNow();
+        ProcReading a = server.sampleNow();
         Thread.sleep(over.toMillis());
-        ServerProcess.Sample b = server.sampleNow();
+        ProcReading b = server.sampleNow();
         if (a == null || b == null) {
             throw new IOException(server.name() + " exited while it was measured" + server.lastWords());
         }
@@ -321,8 +322,8 @@ final class SymptomProbe {
         return sample(server).openFiles();
     }
 
-    private static ServerProcess.Sample sample(ServerProcess server) throws IOException {
-        ServerProcess.Sample s = server.sampleNow();
+    private static ProcReading sample(ServerProcess server) throws IOException {
+        ProcReading s = server.sampleNow();
         if (s == null) {
             throw new IOException(server.name() + " exited while it was measured" + server.lastWords());
         }

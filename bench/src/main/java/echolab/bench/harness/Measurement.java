@@ -17,7 +17,7 @@ public record Measurement(LoadResult load, Trial.ServerStats server, boolean ser
 
     public static Measurement of(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
         LoadResult load = LoadGenerator.run(config.withPort(server.port()));
-        ServerProcess.Window w = server.window(load.measureFromNanos(), load.measureToNanos());
+        ProcWindow w = server.window(load.measureFromNanos(), load.measureToNanos());
         long messages = load.report().messages();
         int held = server.heldConnections(w.peakOpenFiles());
         Trial.ServerStats stats = new Trial.ServerStats(w.peakRssKiB(), w.peakThreads(), w.cpuSeconds(),
@@ -25,12 +25,12 @@ public record Measurement(LoadResult load, Trial.ServerStats server, boolean ser
         return new Measurement(load, stats, server.alive());
     }
 
-    private static Trial.KernelCounts perMessage(ServerProcess.Window w, long messages) {
+    private static Trial.KernelCounts perMessage(ProcWindow w, long messages) {
         if (messages == 0) {
             return null;
         }
-        ServerProcess.Io io = w.io();
-        ServerProcess.Switches sw = w.switches();
+        ProcReading.Io io = w.io();
+        ProcReading.Switches sw = w.switches();
         return new Trial.KernelCounts(io == null ? null : io.readCalls() / (double) messages,
                 io == null ? null : io.writeCalls() / (double) messages, io == null ? null : io.bytesRead() / (double) messages,
                 io == null ? null : io.bytesWritten() / (double) messages, sw == null ? null : sw.voluntary() / (double) messages,

@@ -20,6 +20,7 @@ import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Measurement;
 import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.ServerCatalogue.Entry;
+import echolab.bench.harness.ProcReading;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;
@@ -106,7 +107,7 @@ final class Scenarios {
         try (ServerProcess server = launcher.start(entry, root, List.of())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             Thread.sleep(300);
-            ServerProcess.Sample before = server.sampleNow();
+            ProcReading before = server.sampleNow();
             String openError = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             for (int i = 0; i < idleConnections && System.nanoTime() < deadline; i++) {
@@ -122,7 +123,7 @@ final class Scenarios {
             }
             awaitAccepted(server, before.openFiles() + idle.size());
             Thread.sleep(500);
-            ServerProcess.Sample held = server.sampleNow();
+            ProcReading held = server.sampleNow();
             int accepted = Math.max(0, held.openFiles() - before.openFiles());
             Trial.ScaleStats stats = new Trial.ScaleStats(idleConnections, idle.size(), accepted, before.rssKiB(), held.rssKiB(),
                     idle.isEmpty() ? null : (held.rssKiB() - before.rssKiB()) / (double) idle.size(),

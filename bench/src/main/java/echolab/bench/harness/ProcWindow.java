@@ -1,0 +1,97 @@
+package echolab.bench.harness;
+
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+import echolab.bench.harness.ProcReading.Io;
+import echolab.bench.harness.ProcReading.Switches;
+
+/**
+ * A server's figures between two instants of this JVM's clock, from the /proc readings taken around them:
+ * peaks of RSS, threads and descriptors, and what each counter (CPU time, system calls and their bytes,
+ * context switches) grew by over the window ({@code io} and {@code switches} null when the readings lack them).
+ */
+public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, int peakOpenFiles, Io io, Switches switches) {
+
+    static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
+
+    // The counters a window is measured on; -1 where a reading lacks it.
+    private static final ToLongFunction<ProcReading> READ_CALLS = s -> s.io() == null ? -1 : s.io().readCalls();
+    private static final ToLongFunction<ProcReading> WRITE_CALLS = s -> s.io() == null ? -1 : s.io().writeCalls();
+    private static final ToLongFunction<ProcReading> BYTES_READ = s -> s.io() == null ? -1 : s.io().bytesRead();
+    private static final ToLongFunction<ProcReading> BYTES_WRITTEN = s -> s.io() == null ? -1 : s.io().bytesWritten();
+    private static final ToLongFunction<ProcReading> VOLUNTARY = s -> s.switches() == null ? -1 : s.switches().voluntary();
+    private static final ToLongFunction<ProcReading> INVOLUNTARY = s -> s.switches() == null ? -1 : s.switches().involuntary();
+
+    /** The window [from, to] over {@code readings}; peaks count readings up to 100 ms either side. */
+    static ProcWindow over(List<ProcReading> readings, long fromNanos, long toNanos) {
+        long peakRss = 0;
+        int peakThreads = 0;
+        int peakFiles = -1;
+        for (ProcReading s : readings) {
+            if (s.nanos() >= fromNanos - 100_000_000L && s.nanos() <= toNanos + 100_000_000L) {
+                peakRss = Math.max(peakRss, s.rssKiB());
+                peakThreads = Math.max(peakThreads, s.threads());
+                peakFiles = Math.max(peakFiles, s.openFiles());
+            }
+        }
+        ToLongFunction<ToLongFunction<ProcReading>> grew = counter -> Math.round(increase(readings, fromNanos, toNanos, counter));
+        Io io = new Io(grew.applyAsLong(READ_CALLS), grew.applyAsLong(WRITE_CALLS), grew.applyAsLong(BYTES_READ),
+                grew.applyAsLong(BYTES_WRITTEN));
+        Switches switches = new Switches(grew.applyAsLong(VOLUNTARY), grew.applyAsLong(INVOLUNTARY));
+        return new ProcWindow(peakRss, peakThreads, cpuSeconds(readings, fromNanos, toNanos), peakFiles,
+                io.readCalls() < 0 || io.writeCalls() < 0 ? null : io, switches.voluntary() < 0 ? null : switches);
+    }
+
+    static double cpuSeconds(List<ProcReading> readings, long fromNanos, long toNanos) {
+        double ticks = increase(readings, fromNanos, toNanos, ProcReading::cpuTicks);   // -1: the readings do not tell
+        return ticks < 0 ? 0 : ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * How much a counter (CPU ticks, system calls, context switches) grew in [from, to]; -1 when the
+     * readings do not tell. The readings are ~100 ms apart and their spacing drifts when the sampler waits
+     * for a busy core, so the difference between two readings covers a span that is not the window. The
+     * counter's rate over the readings inside the window (a least-squares slope, which also averages out
+     * the 10 ms steps of CPU ticks), times the window's length, does not depend on where the readings
+     * fell; without enough readings inside, the rate between the readings that bracket it. Readings that
+     * lack the counter are skipped.
+     */
+    static double increase(List<ProcReading> all, long fromNanos, long toNanos, ToLongFunction<ProcReading> counter) {
+        List<ProcReading> readings = all.stream().filter(s -> counter.applyAsLong(s) >= 0).toList();
+        List<ProcReading> inside = readings.stream().filter(s -> s.nanos() >= fromNanos && s.nanos() <= toNanos).toList();
+        double rate;
+        if (inside.size() >= 3 && inside.getLast().nanos() - inside.getFirst().nanos() >= (toNanos - fromNanos) / 2) {
+            rate = slopePerSecond(inside, counter);
+        } else {
+            ProcReading before = null;                      // the last reading at or before the start
+            ProcReading after = null;                       // the first reading at or after the end
+            for (ProcReading s : readings) {
+                if (s.nanos() <= fromNanos) {
+                    before = s;
+                }
+                if (after == null && s.nanos() >= toNanos) {
+                    after = s;
+                }
+            }
+            if (before == null || after == null || after.nanos() <= before.nanos()) {
+                return -1;
+            }
+            rate = (counter.applyAsLong(after) - counter.applyAsLong(before)) / ((after.nanos() - before.nanos()) / 1e9);
+        }
+        return Math.max(0, rate * (toNanos - fromNanos) / 1e9);
+    }
+
+    private static double slopePerSecond(List<ProcReading> readings, ToLongFunction<ProcReading> counter) {
+        double meanT = readings.stream().mapToDouble(s -> s.nanos() / 1e9).average().orElse(0);
+        double meanC = readings.stream().mapToDouble(counter::applyAsLong).average().orElse(0);
+        double covariance = 0;
+        double variance = 0;
+        for (ProcReading s : readings) {
+            double dt = s.nanos() / 1e9 - meanT;
+            covariance += dt * (counter.applyAsLong(s) - meanC);
+            variance += dt * dt;
+        }
+        return covariance / variance;
+    }
+}
