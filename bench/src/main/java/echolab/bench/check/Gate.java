@@ -43,7 +43,7 @@ final class Gate {
     enum Status { PASS, FAIL, INCONCLUSIVE, NOISY, REPORTED }
 
     /** One metric's statistic and status; {@code confirmedAt} is the round whose data confirmed a FAIL (else 0). */
-    record Judgement(PairedRatio.Result result, Status status, int failedFirstAt, int confirmedAt) {
+    record Judgement(PairedRatio.Estimate result, Status status, int failedFirstAt, int confirmedAt) {
     }
 
     /** The gate's answer; exit codes are documented in CheckCommand. */
@@ -111,7 +111,7 @@ final class Gate {
         Map<String, Map<Metric, List<double[]>>> pairs = new LinkedHashMap<>();
         Map<String, Map<Metric, String>> notApplicable = new LinkedHashMap<>();
         Map<String, Map<Metric, Track>> tracks = new LinkedHashMap<>();
-        Map<String, Map<Metric, PairedRatio.Result>> results = new LinkedHashMap<>();
+        Map<String, Map<Metric, PairedRatio.Estimate>> results = new LinkedHashMap<>();
         servers.forEach(s -> {
             pairs.put(s, new EnumMap<>(Metric.class));
             notApplicable.put(s, new EnumMap<>(Metric.class));
@@ -127,19 +127,19 @@ final class Gate {
             Random random = new Random(order.nextLong());
             List<String> shuffled = new ArrayList<>(active);
             Collections.shuffle(shuffled, random);
-            Map<String, Sample[]> measured = new LinkedHashMap<>();
+            Map<String, MetricValues[]> measured = new LinkedHashMap<>();
             for (String server : shuffled) {
                 measured.put(server, measurer.measureRound(server, random, round <= OPEN_LOOP_ROUNDS));
             }
             List<String> next = new ArrayList<>();
-            for (Map.Entry<String, Sample[]> e : measured.entrySet()) {
+            for (Map.Entry<String, MetricValues[]> e : measured.entrySet()) {
                 String server = e.getKey();
                 record(e.getValue(), pairs.get(server), notApplicable.get(server));
                 int n = pairs.get(server).values().stream().mapToInt(List::size).max().orElse(0);
-                Map<Metric, PairedRatio.Result> now = analyse(pairs.get(server), notApplicable.get(server));
+                Map<Metric, PairedRatio.Estimate> now = analyse(pairs.get(server), notApplicable.get(server));
                 results.put(server, now);
                 boolean more = n < rounds;
-                for (Map.Entry<Metric, PairedRatio.Result> m : now.entrySet()) {
+                for (Map.Entry<Metric, PairedRatio.Estimate> m : now.entrySet()) {
                     if (m.getKey().role.steers()) {
                         more |= wantsMore(m.getKey(), m.getValue(), tracks.get(server).computeIfAbsent(m.getKey(), k -> new Track()), n);
                     }
@@ -156,7 +156,7 @@ final class Gate {
         return new Outcome(round, pairs, judge(results, tracks), notApplicable);
     }
 
-    private static void record(Sample[] samples, Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
+    private static void record(MetricValues[] samples, Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
         for (Metric metric : Metric.values()) {
             Double b = samples[Side.BASE.ordinal()].values().get(metric);
             Double c = samples[Side.CANDIDATE.ordinal()].values().get(metric);
@@ -172,7 +172,7 @@ final class Gate {
     }
 
     /** Updates the metric's confirmation state after round n; true while it wants another round. */
-    private boolean wantsMore(Metric metric, PairedRatio.Result r, Track t, int n) {
+    private boolean wantsMore(Metric metric, PairedRatio.Estimate r, Track t, int n) {
         if (t.confirmedAt > 0) {
             return false;
         }
@@ -202,12 +202,12 @@ final class Gate {
         return Math.max(rounds, (cap + 1) / 2);
     }
 
-    private static boolean settled(Metric metric, PairedRatio.Result r) {
+    private static boolean settled(Metric metric, PairedRatio.Estimate r) {
         return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= PairedRatio.THRESHOLD);
     }
 
-    private static Map<Metric, PairedRatio.Result> analyse(Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
-        Map<Metric, PairedRatio.Result> out = new EnumMap<>(Metric.class);
+    private static Map<Metric, PairedRatio.Estimate> analyse(Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
+        Map<Metric, PairedRatio.Estimate> out = new EnumMap<>(Metric.class);
         pairs.forEach((metric, p) -> {
             if (!notApplicable.containsKey(metric)) {               // a metric missing in any round is not judged
                 out.put(metric, PairedRatio.analyse(p.stream().mapToDouble(x -> metric.logRatio(x[0], x[1])).toArray()));
@@ -216,7 +216,7 @@ final class Gate {
         return out;
     }
 
-    private static Map<String, Map<Metric, Judgement>> judge(Map<String, Map<Metric, PairedRatio.Result>> results,
+    private static Map<String, Map<Metric, Judgement>> judge(Map<String, Map<Metric, PairedRatio.Estimate>> results,
                                                              Map<String, Map<Metric, Track>> tracks) {
         Map<String, Map<Metric, Judgement>> out = new LinkedHashMap<>();
         results.forEach((server, byMetric) -> {

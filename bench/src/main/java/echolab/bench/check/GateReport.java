@@ -32,7 +32,7 @@ final class GateReport {
                 Table.figure("change"), Table.text("95% interval"), Table.figure("rounds"), Table.figure("MDE"), Table.text("verdict"));
         o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
             List<double[]> p = o.pairs().get(server).get(metric);
-            PairedRatio.Result r = j.result();
+            PairedRatio.Estimate r = j.result();
             table.row(server, metric.key, fmt(median(p, 0)), fmt(median(p, 1)), String.format("%+.1f%%", 100 * r.change()),
                     String.format("%+.1f%% to %+.1f%%", 100 * r.low(), 100 * r.high()), r.rounds(),
                     metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(j));
@@ -119,7 +119,7 @@ final class GateReport {
         List<Map<String, Object>> rows = new ArrayList<>();
         o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
             Map<String, Object> row = new LinkedHashMap<>();
-            PairedRatio.Result r = j.result();
+            PairedRatio.Estimate r = j.result();
             row.put("server", server);
             row.put("metric", metric.key);
             row.put("role", metric.role.name().toLowerCase());

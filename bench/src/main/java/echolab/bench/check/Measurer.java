@@ -18,5 +18,5 @@ interface Measurer {
      *
      * @return the two samples, indexed by {@link Side#ordinal()}
      */
-    Sample[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException;
+    MetricValues[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException;
 }

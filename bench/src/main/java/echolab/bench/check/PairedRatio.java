@@ -51,7 +51,7 @@ public final class PairedRatio {
      * @param mde the minimum detectable effect, as a fraction
      * @param logEstimate the estimate and its standard error on the log scale, for projections
      */
-    public record Result(int rounds, double change, double low, double high, double mde, Verdict verdict,
+    public record Estimate(int rounds, double change, double low, double high, double mde, Verdict verdict,
                          double logEstimate, double logStandardError) {
     }
 
@@ -63,10 +63,10 @@ public final class PairedRatio {
         return Math.log((candidate + offset) / (base + offset));
     }
 
-    public static Result analyse(double[] logRatios) {
+    public static Estimate analyse(double[] logRatios) {
         int n = logRatios.length;
         if (n < 3) {
-            return new Result(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE, Double.NaN, Double.NaN);
+            return new Estimate(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE, Double.NaN, Double.NaN);
         }
         double[] x = logRatios.clone();
         Arrays.sort(x);
@@ -86,7 +86,7 @@ public final class PairedRatio {
         double q = quantile(h - 1, 1 - (1 - CONFIDENCE) / 2);
         double low = estimate - q * se;
         double high = estimate + q * se;
-        return new Result(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n), verdict(estimate, low, high),
+        return new Estimate(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n), verdict(estimate, low, high),
                 estimate, se);
     }
 
@@ -103,7 +103,7 @@ public final class PairedRatio {
      * FAIL it, or PASS it (with, when {@code needMde}, an MDE at most the threshold). When not, more rounds
      * are futile.
      */
-    public static boolean capCanDecide(Result r, int cap, boolean needMde) {
+    public static boolean capCanDecide(Estimate r, int cap, boolean needMde) {
         int n = Math.max(cap, r.rounds());
         double se = r.logStandardError() * Math.sqrt(r.rounds() / (double) n);
         double q = quantile(n - 2 * trimmed(n) - 1, 1 - (1 - CONFIDENCE) / 2);

@@ -98,7 +98,7 @@ final class ServerMeasurer implements Measurer {
     }
 
     @Override
-    public Sample[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException {
+    public MetricValues[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException {
         ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(server);
         LoadConfig closed = closedLoop(entry);
         Side[] sides = order.nextBoolean() ? new Side[] {Side.BASE, Side.CANDIDATE} : new Side[] {Side.CANDIDATE, Side.BASE};
@@ -139,7 +139,7 @@ final class ServerMeasurer implements Measurer {
                 }
             }
         }
-        Sample[] samples = new Sample[2];
+        MetricValues[] samples = new MetricValues[2];
         for (Side s : Side.values()) {
             samples[s.ordinal()] = sample(label(s, server), totals[s.ordinal()], open[s.ordinal()], stopped[s.ordinal()]);
         }
@@ -157,7 +157,7 @@ final class ServerMeasurer implements Measurer {
         return m;
     }
 
-    private static Sample sample(String label, Totals t, Measurement open, ServerProcess.Stopped stopped) {
+    private static MetricValues sample(String label, Totals t, Measurement open, ServerProcess.Stopped stopped) {
         Map<Metric, Double> values = new EnumMap<>(Metric.class);
         Map<Metric, String> missing = new EnumMap<>(Metric.class);
         values.put(Metric.US_PER_MESSAGE, t.seconds * 1e6 / t.messages);
@@ -180,7 +180,7 @@ final class ServerMeasurer implements Measurer {
             missing.put(Metric.ALLOC_BYTES_PER_MESSAGE, label + ": " + stopped.problem());
             missing.put(Metric.THREADS_STARTED, label + ": " + stopped.problem());
         }
-        return new Sample(values, missing);
+        return new MetricValues(values, missing);
     }
 
     private static void put(Map<Metric, Double> values, Map<Metric, String> missing, Metric metric, Double value, String label) {

@@ -324,7 +324,7 @@ final class Figures {
         List<CourseChart.Bar> bars = new ArrayList<>();
         Table rows = serverTable("server", "allocated per echo", "round trip");
         for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
-            Optional<JmhRun.Result> res = j.find("Bench03_Allocation", "avgt", e.name(), 64);
+            Optional<JmhRun.Score> res = j.find("Bench03_Allocation", "avgt", e.name(), 64);
             if (res.isEmpty() || res.get().allocatedBytesPerOp() == null) {
                 continue;
             }
@@ -332,7 +332,7 @@ final class Figures {
             rows.row(e.name(), String.format("%.1f B", res.get().allocatedBytesPerOp()), String.format("%.1f ± %.1f %s",
                     res.get().score(), res.get().error(), res.get().unit()));
         }
-        Optional<JmhRun.Result> mine = j.find("Bench03_Allocation", "avgt", highlight, 64);
+        Optional<JmhRun.Score> mine = j.find("Bench03_Allocation", "avgt", highlight, 64);
         String sentence = mine.isEmpty() || mine.get().allocatedBytesPerOp() == null ? "" : String.format(
                 "<p class=\"headline\">Each echo through %s allocated <strong>%.0f bytes</strong> (the whole JVM, client included, "
                         + "divided by echoes).</p>", highlight, mine.get().allocatedBytesPerOp());

@@ -22,13 +22,13 @@ import echolab.bench.results.ResultsFile.NotARun;
  * @param environment the machine and commit, from the file beside it that {@code ./echolab jmh} writes
  *                    ({@code <time>.environment.json}); null for a run without one
  */
-public record JmhRun(Path file, String jdk, Environment environment, List<Result> results) {
+public record JmhRun(Path file, String jdk, Environment environment, List<Score> results) {
 
     /** The suffix of the file beside a JMH run's JSON that records its machine and commit. */
     public static final String ENVIRONMENT_SUFFIX = ".environment.json";
 
     /** One benchmark: e.g. Bench03_Allocation, avgt, server selector, size 64. */
-    public record Result(String benchmark, String mode, String server, int size, double score, double error, String unit,
+    public record Score(String benchmark, String mode, String server, int size, double score, double error, String unit,
                          Double allocatedBytesPerOp) {
     }
 
@@ -43,12 +43,12 @@ public record JmhRun(Path file, String jdk, Environment environment, List<Result
         if (!tree.isArray() || tree.isEmpty() || !tree.get(0).has("benchmark") || !tree.get(0).has("primaryMetric")) {
             throw new NotARun(file + " is not JMH's JSON output (an array of results with 'benchmark' and 'primaryMetric')");
         }
-        List<Result> results = new ArrayList<>();
+        List<Score> results = new ArrayList<>();
         for (JsonNode r : tree) {
             String benchmark = r.path("benchmark").asText();
             String[] parts = benchmark.split("\\.");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
-            results.add(new Result(parts.length >= 2 ? parts[parts.length - 2] : benchmark, r.path("mode").asText(),
+            results.add(new Score(parts.length >= 2 ? parts[parts.length - 2] : benchmark, r.path("mode").asText(),
                     r.path("params").path("server").asText(null), r.path("params").path("size").asInt(0),
                     r.path("primaryMetric").path("score").asDouble(Double.NaN),
                     r.path("primaryMetric").path("scoreError").asDouble(Double.NaN), r.path("primaryMetric").path("scoreUnit").asText(),
@@ -70,7 +70,7 @@ public record JmhRun(Path file, String jdk, Environment environment, List<Result
     }
 
     /** The result of {@code benchmark} in {@code mode} for a server and size. */
-    public Optional<Result> find(String benchmark, String mode, String server, int size) {
+    public Optional<Score> find(String benchmark, String mode, String server, int size) {
         return results.stream().filter(r -> r.benchmark().equals(benchmark) && r.mode().equals(mode)
                 && server.equals(r.server()) && r.size() == size).findFirst();
     }

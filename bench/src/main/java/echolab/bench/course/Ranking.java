@@ -78,7 +78,7 @@ final class Ranking {
         if (data.jmh().isPresent()) {
             JmhRun j = data.jmh().get();
             costs.add(cost("bytes allocated per echo (JMH)", "B", false, servers,
-                    s -> j.find("Bench03_Allocation", "avgt", s, 64).map(JmhRun.Result::allocatedBytesPerOp).orElse(null), "jmh"));
+                    s -> j.find("Bench03_Allocation", "avgt", s, 64).map(JmhRun.Score::allocatedBytesPerOp).orElse(null), "jmh"));
         }
         costs.add(cost("lines of code in the teaching file", "", false, servers, s -> (double) data.file(s).codeLines(), "files"));
         costs.removeIf(c -> c.values().values().stream().allMatch(v -> v == null));

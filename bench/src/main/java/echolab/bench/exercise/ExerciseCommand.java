@@ -183,11 +183,11 @@ public final class ExerciseCommand implements Callable<Integer> {
     }
 
     private static void printSymptom(SymptomProbe.Reading broken, SymptomProbe.Reading real) {
-        int width = broken.figures().stream().mapToInt(f -> f.name().length()).max().orElse(10);
+        int width = broken.observations().stream().mapToInt(f -> f.name().length()).max().orElse(10);
         System.out.printf("     %-" + width + "s  %-24s %s%n", "", "broken", "real");
-        for (int i = 0; i < broken.figures().size(); i++) {
-            System.out.printf("     %-" + width + "s  %-24s %s%n", broken.figures().get(i).name(), broken.figures().get(i).value(),
-                    i < real.figures().size() ? real.figures().get(i).value() : "");
+        for (int i = 0; i < broken.observations().size(); i++) {
+            System.out.printf("     %-" + width + "s  %-24s %s%n", broken.observations().get(i).name(), broken.observations().get(i).value(),
+                    i < real.observations().size() ? real.observations().get(i).value() : "");
         }
         System.out.println("     " + (!broken.healthy() && real.healthy() ? "The broken server shows the symptom; the real one does not."
                 : broken.healthy() ? "The broken server did not show the symptom in this short measurement."

@@ -31,11 +31,11 @@ final class SymptomProbe {
     private static final int MiB = 1024 * 1024;
 
     /** One figure: what it is and its value, as text. */
-    record Figure(String name, String value) {
+    record Observation(String name, String value) {
     }
 
     /** What was measured, and whether a correct server would show the same. */
-    record Reading(List<Figure> figures, boolean healthy) {
+    record Reading(List<Observation> observations, boolean healthy) {
     }
 
     private SymptomProbe() {
@@ -77,7 +77,7 @@ final class SymptomProbe {
             }
             int added = sample(server).threads() - before;
             boolean platformEach = entry.threads() == EchoContract.ThreadsPerConnection.ONE_PLATFORM_THREAD;
-            return new Reading(List.of(new Figure("operating-system threads added for " + held + " held connections",
+            return new Reading(List.of(new Observation("operating-system threads added for " + held + " held connections",
                     String.valueOf(added))), platformEach ? added >= held * 9 / 10 : added < held / 10);
         } finally {
             closeAll(clients);
@@ -98,7 +98,7 @@ final class SymptomProbe {
             }
             Thread.sleep(300);
             double share = cpuShare(server, Duration.ofSeconds(2));
-            return new Reading(List.of(new Figure("server CPU while ten connections sit idle for 2 s", percent(share) + " of a core")),
+            return new Reading(List.of(new Observation("server CPU while ten connections sit idle for 2 s", percent(share) + " of a core")),
                     share < 0.2);
         } finally {
             closeAll(clients);
@@ -136,10 +136,10 @@ final class SymptomProbe {
             double share = cpuShare(server, Duration.ofSeconds(2));
             reader.join(4_000);
             return new Reading(List.of(
-                    new Figure("bytes echoed after the client sent 256 KiB and half-closed", received.get() + " of " + sent.length
+                    new Observation("bytes echoed after the client sent 256 KiB and half-closed", received.get() + " of " + sent.length
                             + (same[0] ? "" : " (with different bytes)")),
-                    new Figure("end of stream reached the client", eof[0] ? "yes" : "no, within 3 s"),
-                    new Figure("server CPU in the 2 s after the half-close", percent(share) + " of a core")),
+                    new Observation("end of stream reached the client", eof[0] ? "yes" : "no, within 3 s"),
+                    new Observation("server CPU in the 2 s after the half-close", percent(share) + " of a core")),
                     received.get() == sent.length && same[0] && eof[0] && share < 0.2);
         }
     }
@@ -153,12 +153,12 @@ final class SymptomProbe {
         int streams = oneAtATime ? 1 : 16;
         int[] streamed = streams(new InetSocketAddress("127.0.0.1", server.port()), streams, MiB);
         return new Reading(List.of(
-                new Figure("messages echoed (4 KiB, " + r.connectionsRequested() + " connections, 2 s)", String.format("%,d", r.messages())),
-                new Figure("messages that came back different", String.format("%,d", e.mismatches())),
-                new Figure("short reads, closes and resets", String.format("%,d, %,d, %,d", e.shortReads(), e.unexpectedCloses(), e.resets())),
-                new Figure("connections never answered", String.format("%,d of %,d", r.starvedConnections(), r.connectionsOpened())),
-                new Figure("streams of 1 MiB at once, echoed whole and unmixed", streamed[0] + " of " + streams),
-                new Figure("first error", e.first() == null ? "none" : e.first())),
+                new Observation("messages echoed (4 KiB, " + r.connectionsRequested() + " connections, 2 s)", String.format("%,d", r.messages())),
+                new Observation("messages that came back different", String.format("%,d", e.mismatches())),
+                new Observation("short reads, closes and resets", String.format("%,d, %,d, %,d", e.shortReads(), e.unexpectedCloses(), e.resets())),
+                new Observation("connections never answered", String.format("%,d of %,d", r.starvedConnections(), r.connectionsOpened())),
+                new Observation("streams of 1 MiB at once, echoed whole and unmixed", streamed[0] + " of " + streams),
+                new Observation("first error", e.first() == null ? "none" : e.first())),
                 e.total() == 0 && r.starvedConnections() == 0 && r.messages() > 0 && streamed[0] == streams);
     }
 
@@ -217,8 +217,8 @@ final class SymptomProbe {
             done = Math.min(done, sent.length);
             int mismatch = Arrays.mismatch(Arrays.copyOf(got, done), Arrays.copyOf(sent, done));
             return new Reading(List.of(
-                    new Figure("bytes echoed to a client that starts reading after 1 s", String.format("%,d of %,d", done, sent.length)),
-                    new Figure("first byte that differs", mismatch < 0 ? "none" : String.format("at %,d", mismatch))),
+                    new Observation("bytes echoed to a client that starts reading after 1 s", String.format("%,d of %,d", done, sent.length)),
+                    new Observation("first byte that differs", mismatch < 0 ? "none" : String.format("at %,d", mismatch))),
                     done == sent.length && mismatch < 0);
         }
     }
@@ -246,8 +246,8 @@ final class SymptomProbe {
         }
         long growth = before == null ? 0 : peakRss - before.rssKiB();
         return new Reading(List.of(
-                new Figure("what the server took from a client that writes and never reads", String.format("%,d MiB", accepted.get() / MiB)),
-                new Figure("server RSS growth meanwhile", String.format("%,d MiB", growth / 1024))),
+                new Observation("what the server took from a client that writes and never reads", String.format("%,d MiB", accepted.get() / MiB)),
+                new Observation("server RSS growth meanwhile", String.format("%,d MiB", growth / 1024))),
                 accepted.get() < 64L * MiB && growth < 64 * 1024);
     }
 
@@ -266,7 +266,7 @@ final class SymptomProbe {
             Thread.sleep(100);
             after = openFiles(server);
         }
-        return new Reading(List.of(new Figure("server's open descriptors before, and after 100 connections reset mid-echo",
+        return new Reading(List.of(new Observation("server's open descriptors before, and after 100 connections reset mid-echo",
                 before + " → " + after)), after - before < 5);
     }
 
@@ -286,7 +286,7 @@ final class SymptomProbe {
             ServerProcess.Stopped stopped = server.stop();
             long served = stopped.summary() == null ? -1 : stopped.summary().served();
             return new Reading(List.of(
-                    new Figure("connections served, by the stop summary, with " + n + " connected and answered",
+                    new Observation("connections served, by the stop summary, with " + n + " connected and answered",
                             served < 0 ? "no summary (" + stopped.problem() + ")" : String.valueOf(served))), served == n);
         } finally {
             closeAll(clients);

@@ -41,10 +41,6 @@ final class RunRecorder {
         ResultsFile.write(dir, snapshot(started));
     }
 
-    Path dir() {
-        return dir;
-    }
-
     void add(Scenario.Kind kind, int connections, int size, Double rate, Trial trial) {
         String id = Scenario.id(kind, connections, size);
         Scenario scenario = scenarios.stream().filter(s -> s.id().equals(id)).findFirst().orElseGet(() -> {

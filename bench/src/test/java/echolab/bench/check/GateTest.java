@@ -59,15 +59,15 @@ class GateTest {
         }
 
         @Override
-        public Sample[] measureRound(String server, Random order, boolean openLoop) {
+        public MetricValues[] measureRound(String server, Random order, boolean openLoop) {
             measured.merge(server, 2, Integer::sum);
             if (openLoop) {
                 openLoops.merge(server, 1, Integer::sum);
             }
-            return new Sample[] {sample(server, Side.BASE, openLoop), sample(server, Side.CANDIDATE, openLoop)};
+            return new MetricValues[] {sample(server, Side.BASE, openLoop), sample(server, Side.CANDIDATE, openLoop)};
         }
 
-        private Sample sample(String server, Side side, boolean openLoop) {
+        private MetricValues sample(String server, Side side, boolean openLoop) {
             int call = side == Side.CANDIDATE ? candidateCalls.merge(server, 1, Integer::sum) : 0;
             Map<Metric, Double> values = new EnumMap<>(Metric.class);
             Map<Metric, String> missing = new EnumMap<>(Metric.class);
@@ -81,7 +81,7 @@ class GateTest {
                     values.put(m, 100 * factor * (1 + width * (random.nextDouble() - 0.5)));
                 }
             }
-            return new Sample(values, missing);
+            return new MetricValues(values, missing);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import echolab.bench.check.PairedRatio.Result;
+import echolab.bench.check.PairedRatio.Estimate;
 import echolab.bench.check.PairedRatio.Verdict;
 
 /** The gate's statistic on synthetic data whose answer is known. */
@@ -29,7 +29,7 @@ class PairedRatioTest {
 
     @Test
     void identicalMeasurementsPassWithAZeroIntervalAndTheSmallestMde() {
-        Result r = PairedRatio.analyse(new double[] {0, 0, 0, 0, 0, 0});
+        Estimate r = PairedRatio.analyse(new double[] {0, 0, 0, 0, 0, 0});
         assertEquals(0, r.change(), 1e-12);
         assertEquals(0, r.low(), 1e-12);
         assertEquals(0, r.high(), 1e-12);
@@ -41,7 +41,7 @@ class PairedRatioTest {
     void aConstantRatioIsEstimatedExactly() {
         double[] logs = new double[8];
         Arrays.fill(logs, Math.log(1.2));
-        Result r = PairedRatio.analyse(logs);
+        Estimate r = PairedRatio.analyse(logs);
         assertEquals(0.2, r.change(), 1e-12);
         assertEquals(0.2, r.low(), 1e-12);
         assertEquals(0.2, r.high(), 1e-12);
@@ -50,7 +50,7 @@ class PairedRatioTest {
 
     @Test
     void aClearTwentyFivePercentSlowdownFails() {
-        Result r = PairedRatio.analyse(rounds(8, 1.25, 0.05, 7));
+        Estimate r = PairedRatio.analyse(rounds(8, 1.25, 0.05, 7));
         assertTrue(r.change() > 0.2 && r.change() < 0.3, "estimate " + r.change());
         assertTrue(r.low() > 0.10, "interval starts at " + r.low());
         assertEquals(Verdict.FAIL, r.verdict());
@@ -58,14 +58,14 @@ class PairedRatioTest {
 
     @Test
     void noChangeWithModestNoisePasses() {
-        Result r = PairedRatio.analyse(rounds(10, 1.0, 0.10, 11));
+        Estimate r = PairedRatio.analyse(rounds(10, 1.0, 0.10, 11));
         assertTrue(r.high() < 0.10, "interval ends at " + r.high());
         assertEquals(Verdict.PASS, r.verdict());
     }
 
     @Test
     void aSmallChangeInHeavyNoiseIsInconclusive() {
-        Result r = PairedRatio.analyse(rounds(6, 1.12, 0.6, 5));
+        Estimate r = PairedRatio.analyse(rounds(6, 1.12, 0.6, 5));
         assertTrue(r.low() < 0.02 && r.high() > 0.10, r.toString());
         assertEquals(Verdict.INCONCLUSIVE, r.verdict());
     }
@@ -77,7 +77,7 @@ class PairedRatioTest {
         logs[2] = Math.log(1.6);
         logs[7] = Math.log(1.5);
         double mean = Arrays.stream(logs).average().orElseThrow();
-        Result r = PairedRatio.analyse(logs);
+        Estimate r = PairedRatio.analyse(logs);
         assertTrue(Math.expm1(mean) > 0.08, "the mean is pulled to " + Math.expm1(mean));
         assertTrue(Math.abs(r.change()) < 0.02, "estimate " + r.change());
         assertEquals(Verdict.PASS, r.verdict());
@@ -100,13 +100,13 @@ class PairedRatioTest {
 
     @Test
     void moreRoundsAreFutileOnlyWhenEvenTheCapCouldNotDecide() {
-        Result noisy = PairedRatio.analyse(rounds(6, 1.0, 0.3, 13));
+        Estimate noisy = PairedRatio.analyse(rounds(6, 1.0, 0.3, 13));
         assertTrue(noisy.mde() > PairedRatio.THRESHOLD, noisy.toString());
         assertTrue(PairedRatio.capCanDecide(noisy, 60, true), "60 rounds would narrow it enough");
         assertFalse(PairedRatio.capCanDecide(noisy, 6, true), "no more rounds to come");
-        Result wild = PairedRatio.analyse(rounds(6, 1.0, 1.8, 13));
+        Estimate wild = PairedRatio.analyse(rounds(6, 1.0, 1.8, 13));
         assertFalse(PairedRatio.capCanDecide(wild, 20, true), "too wild for 20 rounds: " + wild);
-        Result slow = PairedRatio.analyse(rounds(6, 2.0, 1.0, 13));
+        Estimate slow = PairedRatio.analyse(rounds(6, 2.0, 1.0, 13));
         assertTrue(PairedRatio.capCanDecide(slow, 20, true), "a large regression could still fail: " + slow);
     }
 

@@ -8,14 +8,10 @@ import java.util.Map;
  * One version of one server measured once: a value per metric. A metric that run could not produce
  * (e.g. the server printed no stop summary) is absent, with the reason in {@code missing}.
  */
-record Sample(Map<Metric, Double> values, Map<Metric, String> missing) {
+record MetricValues(Map<Metric, Double> values, Map<Metric, String> missing) {
 
-    Sample {
+    MetricValues {
         values = Collections.unmodifiableMap(new EnumMap<>(values));
         missing = missing.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(missing));
-    }
-
-    double throughput() {
-        return 1e6 / values.get(Metric.US_PER_MESSAGE);
     }
 }
