@@ -30,11 +30,9 @@ final class ServerMeasurer implements Measurer {
 
     static final int WINDOWS = 4;
     /**
-     * Pairs of windows run like the measured ones but not counted. Measured window by window, the first
-     * window of a JVM after its warm-up took up to three times the CPU per message of its later windows
-     * (virtual-thread, 8 rounds), and after a warm-up three times as long still up to twice, in most JVMs;
-     * from the second window on they were level. Counted, that one window was most of the spread that
-     * made four-server runs NOISY.
+     * Pairs of windows run like the measured ones but not counted: a JVM's first window after its warm-up
+     * still runs code the JIT has not finished with, and costs more CPU per message than the windows after
+     * it; counting it would add that settling to the spread of every round.
      */
     static final int SETTLING_PAIRS = 1;
     static final Duration WARMUP = Duration.ofMillis(500);
@@ -62,10 +60,9 @@ final class ServerMeasurer implements Measurer {
 
     /**
      * A server that serves one connection at a time gets windows twice as long. Its CPU time comes from the
-     * kernel's tick (250 Hz on the reference machine), which samples whether the server is running; sync is
-     * busy less than half the time, so over 2 s a side the count of ticks alone spreads by about 5%, which
-     * was its log-ratio's whole spread in CPU (0.07 in a four-server A/A run, against 0.02 to 0.04 for the
-     * servers that keep their core busy) and made the run NOISY.
+     * kernel's tick, which samples whether the server is running; a server busy less than half the time
+     * gets few ticks per window, and their count alone spreads its CPU per message as much as a real
+     * change would. Longer windows collect enough ticks.
      */
     private LoadConfig closedLoop(ServerCatalogue.Entry entry) {
         return LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64).withWarmup(WINDOW_WARMUP)
