@@ -11,6 +11,8 @@ import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.load.LoadReport;
 import echolab.bench.alloc.AllocationSites;
 import echolab.bench.results.BenchRun;
+import echolab.bench.results.Figure;
+import echolab.bench.results.Unit;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Scenario.Kind;
 import echolab.bench.results.Table;
@@ -59,7 +61,7 @@ final class Figures {
     }
 
     /** The figure named {@code spec}, which {@link #problem} has accepted. */
-    Figure figure(String spec) throws IOException {
+    PageFigure figure(String spec) throws IOException {
         String[] words = spec.strip().split("\\s+");
         String server = words.length > 1 ? words[1] : null;
         return switch (words[0]) {
@@ -80,7 +82,7 @@ final class Figures {
 
     // ---- sync ------------------------------------------------------------------------------------------
 
-    private Figure starvedConnections() throws IOException {
+    private PageFigure starvedConnections() throws IOException {
         String title = "Connections never answered, closed loop at 100 connections";
         if (bench().isEmpty() || bench().get().reference().isEmpty()) {
             return missingBench("starved-connections", title, "the closed loop at 100 connections");
@@ -115,10 +117,10 @@ final class Figures {
                 sync.load().starvedConnections(), sweep.toString().replaceAll("; $", ""));
         String chart = CourseChart.bars(figuresDir, "starved-connections", "Never answered, 100 connections x 64 B, closed loop",
                 "connections", bars, false);
-        return new Figure("starved-connections", title, sentence + rows.html(), chart, "bar chart: connections never answered per server", benchSource(r), false);
+        return new PageFigure("starved-connections", title, sentence + rows.html(), chart, "bar chart: connections never answered per server", benchSource(r), false);
     }
 
-    private Figure openLoopUnanswered() throws IOException {
+    private PageFigure openLoopUnanswered() throws IOException {
         String title = "Open loop at a fixed rate: latency from the planned send time";
         Optional<Scenario> open = bench().flatMap(r -> r.scenario(Kind.OPEN));
         if (open.isEmpty()) {
@@ -147,13 +149,13 @@ final class Figures {
                 micro(sync.latency("p99")));
         String chart = CourseChart.bars(figuresDir, "open-loop-p99", "Open loop: p99 from the planned send time", "milliseconds (log)",
                 bars, true);
-        return new Figure("open-loop-unanswered", title, sentence + rows.html(), chart, "bar chart: corrected p99 per server",
+        return new PageFigure("open-loop-unanswered", title, sentence + rows.html(), chart, "bar chart: corrected p99 per server",
                 benchSource(r), false);
     }
 
     // ---- thread-per-conn -------------------------------------------------------------------------------
 
-    private Figure idleMemory(String highlight) throws IOException {
+    private PageFigure idleMemory(String highlight) throws IOException {
         String title = "Memory and threads per idle connection";
         Optional<Scenario> scale = bench().flatMap(r -> r.scenario(Kind.SCALE));
         if (scale.isEmpty()) {
@@ -181,11 +183,11 @@ final class Figures {
                 mine.threadsPerIdleConnection() == null ? 0 : mine.threadsPerIdleConnection());
         String chart = CourseChart.bars(figuresDir, "idle-memory-" + highlight, "RSS growth per idle connection", "KiB per connection",
                 bars, false);
-        return new Figure("idle-memory-" + highlight, title, sentence + rows.html(), chart,
+        return new PageFigure("idle-memory-" + highlight, title, sentence + rows.html(), chart,
                 "bar chart: KiB of RSS per idle connection per server", benchSource(r), false);
     }
 
-    private Figure thousandConnections(String highlight) throws IOException {
+    private PageFigure thousandConnections(String highlight) throws IOException {
         String title = "A thousand busy connections";
         Optional<Integer> most = bench().map(r -> r.settings().connections().stream().max(Integer::compare).orElse(0));
         if (most.isEmpty() || most.get() < 1000) {
@@ -214,30 +216,30 @@ final class Figures {
                 mine.load().connectionsOpened(), mine.serverStats().peakThreads(), micro(mine.latency("p99")));
         String chart = CourseChart.bars(figuresDir, "thousand-" + highlight, String.format("Closed loop, %,d connections x 64 B", c),
                 "messages per second", bars, false);
-        return new Figure("thousand-" + highlight, title, sentence + rows.html(), chart, "bar chart: throughput at 1,000 connections",
+        return new PageFigure("thousand-" + highlight, title, sentence + rows.html(), chart, "bar chart: throughput at 1,000 connections",
                 benchSource(r), false);
     }
 
     // ---- selector --------------------------------------------------------------------------------------
 
-    private Figure stateDiagram(String server) throws IOException {
+    private PageFigure stateDiagram(String server) throws IOException {
         TeachingFile file = data.file(server);
         List<String> pre = Html.preBlock(file.javadoc().text());
         String title = "A connection's states, as " + file.fileName() + " describes them";
         if (pre.isEmpty()) {
-            return new Figure("state-diagram-" + server, title, "<p>" + file.fileName() + " has no state diagram in its Javadoc.</p>",
+            return new PageFigure("state-diagram-" + server, title, "<p>" + file.fileName() + " has no state diagram in its Javadoc.</p>",
                     null, null, "", true);
         }
         String svg = StateDiagram.parse(pre).svg(title);
         java.nio.file.Files.createDirectories(figuresDir);
         java.nio.file.Files.writeString(figuresDir.resolve("states-" + server + ".svg"), svg);
-        return new Figure("state-diagram-" + server, title, "", "states-" + server + ".svg",
+        return new PageFigure("state-diagram-" + server, title, "", "states-" + server + ".svg",
                 "state diagram: " + String.join(", ", StateDiagram.parse(pre).states()),
                 String.format("Drawn from the <code>&lt;pre&gt;</code> block of the class Javadoc, %s lines %d–%d, when this page "
                         + "was generated.", file.fileName(), file.javadoc().firstLine(), file.javadoc().lastLine()), false);
     }
 
-    private Figure cpuPerMessage(String highlight) throws IOException {
+    private PageFigure cpuPerMessage(String highlight) throws IOException {
         String title = "Server CPU per message, closed loop at 100 connections x 64 B";
         if (bench().isEmpty() || bench().get().reference().isEmpty()) {
             return missingBench("cpu-per-message", title, "the closed loop at 100 connections");
@@ -247,25 +249,24 @@ final class Figures {
         Table rows = serverTable("server", "kind", "CPU per message",
                 "msg/s (that round)");
         for (BenchRun.ServerEntry s : r.servers()) {
-            Optional<Trial> t = r.medianReference(s.name()).filter(Trial::measured);
-            Double cpu = t.map(Trial::serverStats).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null);
+            Double cpu = Figure.CPU_PER_MESSAGE.of(r, s.name());
             if (cpu == null) {
                 continue;
             }
             bars.add(new CourseChart.Bar(s.name(), cpu, s.name().equals(highlight)));
-            rows.row(s.name(), s.kind(), String.format("%.1f µs", cpu), String.format("%,.0f", t.get().throughput()));
+            rows.row(s.name(), s.kind(), Figure.CPU_PER_MESSAGE.format(cpu) + " µs", Figure.THROUGHPUT.format(Figure.THROUGHPUT.of(r, s.name())));
         }
-        Double mine = cpuAtReference(r, highlight);
-        Double nativ = cpuAtReference(r, "native");
+        Double mine = Figure.CPU_PER_MESSAGE.of(r, highlight);
+        Double nativ = Figure.CPU_PER_MESSAGE.of(r, "native");
         String sentence = mine == null ? "" : String.format("<p class=\"headline\">%s spent <strong>%.1f µs</strong> of CPU per echoed "
                 + "message%s.</p>", highlight, mine, nativ == null ? "" : String.format("; the native epoll server, %.1f µs (a ratio of %.2f)",
                 nativ, mine / nativ));
         String chart = CourseChart.bars(figuresDir, "cpu-" + highlight, "Server CPU per message (median round)", "µs per message", bars,
                 false);
-        return new Figure("cpu-" + highlight, title, sentence + rows.html(), chart, "bar chart: server CPU microseconds per message", benchSource(r), false);
+        return new PageFigure("cpu-" + highlight, title, sentence + rows.html(), chart, "bar chart: server CPU microseconds per message", benchSource(r), false);
     }
 
-    private Figure kernelPerMessage(String highlight) throws IOException {
+    private PageFigure kernelPerMessage(String highlight) throws IOException {
         String title = "System calls and context switches per message, closed loop at 100 connections x 64 B";
         if (bench().isEmpty() || bench().get().reference().isEmpty()) {
             return missingBench("kernel-per-message", title, "the closed loop at 100 connections");
@@ -275,31 +276,31 @@ final class Figures {
         Table rows = serverTable("server", "read calls", "write calls", "voluntary switches",
                 "involuntary switches");
         for (BenchRun.ServerEntry s : r.servers()) {
-            Trial.KernelCounts k = r.medianReference(s.name()).map(Trial::serverStats).map(Trial.ServerStats::perMessage).orElse(null);
-            if (k == null) {
+            Optional<Trial> t = Figure.SWITCHES.trial(r, s.name());
+            Double switches = t.map(Figure.SWITCHES::of).orElse(null);
+            if (switches == null) {
                 continue;
             }
-            double switches = (k.voluntarySwitches() == null ? 0 : k.voluntarySwitches())
-                    + (k.involuntarySwitches() == null ? 0 : k.involuntarySwitches());
             bars.add(new CourseChart.Bar(s.name(), switches, s.name().equals(highlight)));
-            rows.row(s.name(), fmt(k.readCalls()), fmt(k.writeCalls()), fmt(k.voluntarySwitches()), fmt(k.involuntarySwitches()));
+            rows.row(s.name(), Figure.READ_CALLS.format(t), Figure.WRITE_CALLS.format(t), Figure.VOLUNTARY_SWITCHES.format(t),
+                    Figure.INVOLUNTARY_SWITCHES.format(t));
         }
         if (bars.isEmpty()) {
-            return new Figure("kernel-" + highlight, title, "<p>This bench run did not record the kernel's counters per message; runs of "
+            return new PageFigure("kernel-" + highlight, title, "<p>This bench run did not record the kernel's counters per message; runs of "
                     + "<code>./echolab bench</code> from this version of echo-lab on do.</p>", null, null, benchSource(r), true);
         }
         String chart = CourseChart.bars(figuresDir, "kernel-" + highlight, "Context switches per message", "switches per message", bars,
                 false);
-        return new Figure("kernel-" + highlight, title, rows.html(), chart, "bar chart: context switches per message", benchSource(r), false);
+        return new PageFigure("kernel-" + highlight, title, rows.html(), chart, "bar chart: context switches per message", benchSource(r), false);
     }
 
     // ---- virtual-thread --------------------------------------------------------------------------------
 
-    private Figure idleBuffer(String server) throws IOException {
+    private PageFigure idleBuffer(String server) throws IOException {
         TeachingFile file = data.file(server);
         int line = file.find(1, "BUFFER_SIZE =");
         long buffer = BufferSize.of(file.line(line));
-        Figure idle = idleMemory(server);
+        PageFigure idle = idleMemory(server);
         if (idle.missing()) {
             return idle;
         }
@@ -310,14 +311,14 @@ final class Figures {
                         + "%.0f%%. The rest is the parked virtual thread itself (its stack, copied to the heap when it parks) and the "
                         + "socket's objects.</p>", kib, buffer / 1024.0, Html.escape(file.line(line).strip()), line,
                 100 * (buffer / 1024.0) / kib);
-        return new Figure("idle-buffer-" + server, "Where the memory of an idle " + server + " connection goes", sentence + idle.body(),
+        return new PageFigure("idle-buffer-" + server, "Where the memory of an idle " + server + " connection goes", sentence + idle.body(),
                 idle.chart(), idle.chartAlt(), idle.source(), false);
     }
 
-    private Figure allocationPerEcho(String highlight) throws IOException {
+    private PageFigure allocationPerEcho(String highlight) throws IOException {
         String title = "Bytes allocated per echo (JMH, Bench03_Allocation, 64 B)";
         if (data.jmh().isEmpty() || data.jmh().get().results().stream().noneMatch(x -> x.allocatedBytesPerOp() != null)) {
-            return new Figure("allocation-" + highlight, title, "<p>No JMH run with <code>-prof gc</code> was found under results/jmh/. "
+            return new PageFigure("allocation-" + highlight, title, "<p>No JMH run with <code>-prof gc</code> was found under results/jmh/. "
                     + "Produce one with <code>" + JMH_COMMAND + "</code>.</p>", null, null, "Missing: <code>" + JMH_COMMAND + "</code>", true);
         }
         JmhRun j = data.jmh().get();
@@ -338,15 +339,15 @@ final class Figures {
                         + "divided by echoes).</p>", highlight, mine.get().allocatedBytesPerOp());
         String chart = CourseChart.bars(figuresDir, "allocation-" + highlight, "Bytes allocated per echo (JMH -prof gc)", "bytes per echo",
                 bars, false);
-        return new Figure("allocation-" + highlight, title, sentence + rows.html(),
+        return new PageFigure("allocation-" + highlight, title, sentence + rows.html(),
                 chart, "bar chart: bytes allocated per echo per server", jmhSource(j), false);
     }
 
-    private Figure allocationSites(String server) throws IOException {
+    private PageFigure allocationSites(String server) throws IOException {
         String title = "Where the bytes allocated per echo come from";
         Optional<AllocationSites.ServerSites> sites = data.allocation().flatMap(a -> a.server(server));
         if (sites.isEmpty()) {
-            return new Figure("allocation-sites-" + server, title, "<p>No allocation-sites run for " + server + " was found under "
+            return new PageFigure("allocation-sites-" + server, title, "<p>No allocation-sites run for " + server + " was found under "
                     + "results/alloc/. Produce one with <code>" + ALLOC_COMMAND + "</code>.</p>", null, null,
                     "Missing: <code>" + ALLOC_COMMAND + "</code>", true);
         }
@@ -374,7 +375,7 @@ final class Figures {
                 shares.isEmpty() ? "no site holds a tenth" : String.join("; ", shares));
         String chart = CourseChart.bars(figuresDir, "allocation-sites-" + server, "Share of the bytes allocated per echo, by class (JFR)",
                 "% of the bytes", bars, false);
-        return new Figure("allocation-sites-" + server, title, sentence + "<table><thead><tr><th>allocated</th><th>where (innermost "
+        return new PageFigure("allocation-sites-" + server, title, sentence + "<table><thead><tr><th>allocated</th><th>where (innermost "
                 + "first)</th><th>bytes per echo</th><th>share</th></tr></thead><tbody>\n" + rows + "</tbody></table>", chart,
                 "bar chart: share of the bytes allocated per echo by class", a.sourceHtml(), false);
     }
@@ -408,11 +409,6 @@ final class Figures {
                 .flatMap(s -> s.trials().stream().filter(t -> t.server().equals(server) && t.round() == 1).findFirst());
     }
 
-    static Double cpuAtReference(BenchRun r, String server) {
-        return r.medianReference(server).filter(Trial::measured).map(Trial::serverStats)
-                .map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null);
-    }
-
     /** Where a bench figure comes from: the run, its machine, the date, and the command that reproduces it. */
     String benchSource(BenchRun r) {
         String folder = data.benchDir() == null ? r.run().id() : data.root().toAbsolutePath().normalize()
@@ -431,14 +427,14 @@ final class Figures {
                 Html.escape(j.file().getFileName().toString()), Html.escape(j.jdk()), Html.escape(j.environmentText()), JMH_COMMAND);
     }
 
-    private Figure missingBench(String id, String title, String what) {
+    private PageFigure missingBench(String id, String title, String what) {
         String command = BENCH_COMMAND + " --profile quick";
         if (bench().isEmpty()) {
-            return new Figure(id, title, "<p>No bench run was found under results/, so this figure cannot be drawn. Produce one with "
+            return new PageFigure(id, title, "<p>No bench run was found under results/, so this figure cannot be drawn. Produce one with "
                     + "<code>" + BENCH_COMMAND + "</code> (about four minutes) or <code>" + command + "</code> (under one).</p>",
                     null, null, "Missing: <code>" + BENCH_COMMAND + "</code>", true);
         }
-        return new Figure(id, title, "<p>Bench run " + Html.escape(bench().get().run().id()) + " did not measure " + Html.escape(what)
+        return new PageFigure(id, title, "<p>Bench run " + Html.escape(bench().get().run().id()) + " did not measure " + Html.escape(what)
                 + "; this figure needs it. <code>" + BENCH_COMMAND + "</code> (the default profile) measures it.</p>", null, null,
                 benchSource(bench().get()), true);
     }
@@ -457,10 +453,6 @@ final class Figures {
     }
 
     static String micro(Double us) {
-        return us == null ? "" : us >= 10_000 ? String.format("%,.1f ms", us / 1000) : String.format("%,.0f µs", us);
-    }
-
-    private static String fmt(Double v) {
-        return v == null ? "" : String.format("%.3f", v);
+        return Unit.LATENCY.withSymbol(us);
     }
 }

@@ -17,9 +17,8 @@ import org.knowm.xchart.VectorGraphicsEncoder;
 
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
-import echolab.bench.results.Scenario;
-import echolab.bench.results.Scenario.Kind;
-import echolab.bench.results.Trial;
+import echolab.bench.results.Figure;
+import echolab.bench.results.Unit;
 
 /**
  * The overview's figure: the four models ranked on each cost, 1 the cheapest, from the bench run, the
@@ -28,9 +27,9 @@ import echolab.bench.results.Trial;
 final class Ranking {
 
     /** One cost: its name, its unit, whether more is better, and each model's value (null when unknown). */
-    record Cost(String name, String unit, boolean higherIsBetter, Map<String, Double> values, String from) {
+    record Cost(String name, Unit unit, boolean higherIsBetter, Map<String, Double> values, String from) {
 
-        /** 1 for the best; ties share a rank; 0 for an unknown value. */
+        /** 1 for the best; values that read the same in their unit tie and share a rank; 0 for an unknown value. */
         int rank(String server) {
             Double mine = values.get(server);
             if (mine == null) {
@@ -38,13 +37,17 @@ final class Ranking {
             }
             int better = 0;
             for (Double v : values.values()) {
-                if (v != null && (higherIsBetter ? v > mine * 1.0005 : v < mine * 0.9995)) {
+                if (v != null && !unit.format(v).equals(unit.format(mine)) && (higherIsBetter ? v > mine : v < mine)) {
                     better++;
                 }
             }
             return better + 1;
         }
     }
+
+    /** The bench run's figures the models are ranked on, from the one catalogue. */
+    private static final List<Figure> RANKED = List.of(Figure.THROUGHPUT, Figure.OPEN_P99, Figure.CPU_PER_MESSAGE, Figure.NEVER_ANSWERED,
+            Figure.SWITCHES, Figure.RSS_PER_IDLE_CONNECTION, Figure.THREADS_PER_IDLE_CONNECTION);
 
     private Ranking() {
     }
@@ -53,45 +56,27 @@ final class Ranking {
         List<String> servers = ServerCatalogue.names(ServerCatalogue.teaching());
         List<Cost> costs = new ArrayList<>();
         Optional<BenchRun> bench = data.bench();
-        if (bench.isPresent() && bench.get().reference().isPresent()) {
-            BenchRun r = bench.get();
-            costs.add(cost("throughput, 100 connections x 64 B", "msg/s", true, servers,
-                    s -> r.medianReference(s).filter(Trial::measured).map(Trial::throughput).orElse(null), "bench"));
-            // The open loop's corrected p99, not the closed loop's: it counts the messages a server never answered.
-            costs.add(cost("p99 latency at a fixed rate (open loop, from the planned send)", "µs", false, servers,
-                    s -> r.trial(Kind.OPEN, s).filter(Trial::measured).map(t -> t.latency("p99")).orElse(null), "bench"));
-            costs.add(cost("server CPU per message", "µs", false, servers, s -> Figures.cpuAtReference(r, s), "bench"));
-            costs.add(cost("connections never answered, of 100", "", false, servers,
-                    s -> Figures.closed(r, s, Scenario.REFERENCE_CONNECTIONS).filter(Trial::measured)
-                            .map(t -> (double) t.load().starvedConnections()).orElse(null), "bench"));
-            costs.add(cost("context switches per message", "", false, servers, s -> r.medianReference(s).map(Trial::serverStats)
-                    .map(Trial.ServerStats::perMessage).filter(k -> k.voluntarySwitches() != null && k.involuntarySwitches() != null)
-                    .map(k -> k.voluntarySwitches() + k.involuntarySwitches()).orElse(null), "bench"));
-        }
-        if (bench.isPresent() && bench.get().scenario(Kind.SCALE).isPresent()) {
-            BenchRun r = bench.get();
-            costs.add(cost("RSS per idle connection", "KiB", false, servers,
-                    s -> r.trial(Kind.SCALE, s).map(Trial::scale).map(Trial.ScaleStats::rssPerIdleConnectionKiB).orElse(null), "bench"));
-            costs.add(cost("threads per idle connection", "", false, servers,
-                    s -> r.trial(Kind.SCALE, s).map(Trial::scale).map(Trial.ScaleStats::threadsPerIdleConnection).orElse(null), "bench"));
+        // The open loop's corrected p99, not the closed loop's: it counts the messages a server never answered.
+        for (Figure f : RANKED) {
+            bench.ifPresent(r -> costs.add(cost(f.description, f.unit, f.higherIsBetter, servers, s -> f.of(r, s), "bench")));
         }
         if (data.jmh().isPresent()) {
             JmhRun j = data.jmh().get();
-            costs.add(cost("bytes allocated per echo (JMH)", "B", false, servers,
+            costs.add(cost("bytes allocated per echo (JMH)", Unit.BYTES_PER_MESSAGE, false, servers,
                     s -> j.find("Bench03_Allocation", "avgt", s, 64).map(JmhRun.Score::allocatedBytesPerOp).orElse(null), "jmh"));
         }
-        costs.add(cost("lines of code in the teaching file", "", false, servers, s -> (double) data.file(s).codeLines(), "files"));
+        costs.add(cost("lines of code in the teaching file", Unit.COUNT, false, servers, s -> (double) data.file(s).codeLines(), "files"));
         costs.removeIf(c -> c.values().values().stream().allMatch(v -> v == null));
         return costs;
     }
 
-    private static Cost cost(String name, String unit, boolean higher, List<String> servers, Function<String, Double> value, String from) {
+    private static Cost cost(String name, Unit unit, boolean higher, List<String> servers, Function<String, Double> value, String from) {
         Map<String, Double> values = new LinkedHashMap<>();
         servers.forEach(s -> values.put(s, value.apply(s)));
         return new Cost(name, unit, higher, values, from);
     }
 
-    static Figure figure(CourseData data, Figures figures, Path figuresDir) throws IOException {
+    static PageFigure figure(CourseData data, Figures figures, Path figuresDir) throws IOException {
         List<Cost> costs = costs(data);
         List<String> servers = ServerCatalogue.names(ServerCatalogue.teaching());
         StringBuilder head = new StringBuilder("<table class=\"ranking\"><thead><tr><th>cost</th>");
@@ -102,7 +87,7 @@ final class Ranking {
             for (String s : servers) {
                 Double v = c.values().get(s);
                 int rank = c.rank(s);
-                head.append(String.format("<td class=\"num rank-%d\">%s%s</td>", rank, v == null ? "" : Html.escape(value(v, c.unit())),
+                head.append(String.format("<td class=\"num rank-%d\">%s%s</td>", rank, v == null ? "" : Html.escape(c.unit().withSymbol(v)),
                         rank == 0 ? "" : "<span class=\"rank\">" + rank + "</span>"));
             }
             head.append("</tr>\n");
@@ -122,7 +107,7 @@ final class Ranking {
         }
         sources.add("Lines of code: the teaching files as they are now (not blank, not only a comment).");
         String chart = heatMap(figuresDir, costs, servers);
-        return new Figure("ranking", "The four models ranked on each cost (1: the cheapest)",
+        return new PageFigure("ranking", "The four models ranked on each cost (1: the cheapest)",
                 "<p class=\"headline\">Each row is one cost, each model ranked from 1 (the cheapest) to 4; ties share a rank.</p>"
                         + head, chart, "heat map of ranks: costs by model", String.join("<br>", sources), false);
     }
@@ -157,9 +142,4 @@ final class Ranking {
         return "ranking.svg";
     }
 
-    private static String value(double v, String unit) {
-        String n = Math.abs(v) >= 1000 || v == Math.rint(v) ? String.format("%,.0f", v) : Math.abs(v) >= 10 ? String.format("%.0f", v)
-                : Math.abs(v) >= 1 ? String.format("%.1f", v) : String.format("%.3f", v);
-        return unit.isEmpty() ? n : n + " " + unit;
-    }
 }

@@ -11,9 +11,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Environment;
-import echolab.bench.results.Scenario;
+import echolab.bench.results.Figure;
 import echolab.bench.results.Table;
-import echolab.bench.results.Trial;
+import echolab.bench.results.Unit;
 
 /**
  * Two bench runs side by side, the way asv compares: per server and figure, A, B and B/A, with the
@@ -22,23 +22,12 @@ import echolab.bench.results.Trial;
  */
 final class Comparison {
 
-    /** A figure of a trial, and whether a higher value is better. */
-    private record Figure(String name, Scenario.Kind kind, boolean higherIsBetter, Function<Trial, Double> value) {
-    }
-
-    private static final List<Figure> FIGURES = List.of(
-            new Figure("msg/s at 100 x 64 B", Scenario.Kind.CLOSED, true, t -> t.load() == null ? null : t.throughput()),
-            new Figure("p99 us at 100 x 64 B", Scenario.Kind.CLOSED, false, t -> t.latency("p99")),
-            new Figure("server CPU us/msg", Scenario.Kind.CLOSED, false,
-                    t -> t.serverStats() == null ? null : t.serverStats().cpuMicrosPerMessage()),
-            new Figure("open-loop p99 us (corrected)", Scenario.Kind.OPEN, false, t -> t.latency("p99")),
-            new Figure("RSS per idle conn KiB", Scenario.Kind.SCALE, false,
-                    t -> t.scale() == null ? null : t.scale().rssPerIdleConnectionKiB()),
-            new Figure("threads with idle", Scenario.Kind.SCALE, false,
-                    t -> t.scale() == null ? null : (double) t.scale().threadsWithIdle()));
+    /** The figures compared, from the one catalogue. */
+    private static final List<Figure> FIGURES = List.of(Figure.THROUGHPUT, Figure.P99, Figure.CPU_PER_MESSAGE, Figure.OPEN_P99,
+            Figure.RSS_PER_IDLE_CONNECTION, Figure.THREADS_WITH_IDLE);
 
     /** One line of the comparison; {@code aLow..aHigh} is the range over rounds (equal to the value with one round). */
-    record Row(String server, String figure, double a, double b, double aLow, double aHigh, double bLow, double bHigh,
+    record Row(String server, String figure, Unit unit, double a, double b, double aLow, double aHigh, double bLow, double bHigh,
                int aRounds, int bRounds, boolean higherIsBetter) {
 
         double ratio() {
@@ -77,23 +66,16 @@ final class Comparison {
         b.servers().stream().map(BenchRun.ServerEntry::name).filter(n -> !servers.contains(n)).forEach(servers::add);
         for (String server : servers) {
             for (Figure f : FIGURES) {
-                List<Double> va = values(a, server, f);
-                List<Double> vb = values(b, server, f);
+                List<Double> va = f.rounds(a, server).stream().filter(v -> v > 0).toList();
+                List<Double> vb = f.rounds(b, server).stream().filter(v -> v > 0).toList();
                 if (va.isEmpty() || vb.isEmpty()) {
                     continue;
                 }
-                rows.add(new Row(server, f.name(), median(va), median(vb), min(va), max(va), min(vb), max(vb),
-                        va.size(), vb.size(), f.higherIsBetter()));
+                rows.add(new Row(server, f.label, f.unit, Figure.median(va), Figure.median(vb), min(va), max(va), min(vb), max(vb),
+                        va.size(), vb.size(), f.higherIsBetter));
             }
         }
         return rows;
-    }
-
-    /** The reference point's rounds for closed-loop figures; the one trial of the scenario otherwise. */
-    private static List<Double> values(BenchRun run, String server, Figure f) {
-        List<Trial> trials = f.kind() == Scenario.Kind.CLOSED ? run.referenceRounds(server)
-                : run.trial(f.kind(), server).filter(Trial::measured).stream().toList();
-        return trials.stream().map(f.value()).filter(Objects::nonNull).filter(v -> v > 0).toList();
     }
 
     /** Where the two environments differ in something that moves the numbers. */
@@ -144,8 +126,8 @@ final class Comparison {
         Table figures = new Table(Table.text("server"), Table.text("figure"), Table.figure("A"), Table.figure("B"), Table.figure("B/A"),
                 Table.figure("A range"), Table.figure("B range"), Table.text(""));
         for (Row r : rows()) {
-            figures.row(r.server(), r.figure(), num(r.a()), num(r.b()), String.format("%.2fx", r.ratio()),
-                    range(r.aLow(), r.aHigh(), r.aRounds()), range(r.bLow(), r.bHigh(), r.bRounds()), r.verdict());
+            figures.row(r.server(), r.figure(), r.unit().format(r.a()), r.unit().format(r.b()), String.format("%.2fx", r.ratio()),
+                    range(r.unit(), r.aLow(), r.aHigh(), r.aRounds()), range(r.unit(), r.bLow(), r.bHigh(), r.bRounds()), r.verdict());
         }
         return s.append(figures.markdown()).toString();
     }
@@ -167,11 +149,11 @@ final class Comparison {
         for (Figure f : FIGURES) {
             List<Double> ratios = new ArrayList<>();
             for (String server : servers) {
-                Optional<Row> row = rows.stream().filter(r -> r.server().equals(server) && r.figure().equals(f.name())).findFirst();
+                Optional<Row> row = rows.stream().filter(r -> r.server().equals(server) && r.figure().equals(f.label)).findFirst();
                 ratios.add(row.map(Row::ratio).orElse(null));                // no bar where a server lacks the figure
             }
             if (ratios.stream().anyMatch(Objects::nonNull)) {
-                chart.addSeries(f.name(), servers, ratios);
+                chart.addSeries(f.label, servers, ratios);
             }
         }
         // XChart counts a missing value as 0 for the axis, which a log axis refuses: the range is the ratios'.
@@ -185,17 +167,8 @@ final class Comparison {
         return chart;
     }
 
-    private static String num(double v) {
-        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
-    }
-
-    private static String range(double low, double high, int rounds) {
-        return rounds < 2 ? "" : num(low) + "-" + num(high);
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = v.stream().sorted().toList();
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    private static String range(Unit unit, double low, double high, int rounds) {
+        return rounds < 2 ? "" : unit.format(low) + "-" + unit.format(high);
     }
 
     private static double min(List<Double> v) {

@@ -8,10 +8,7 @@ public final class Format {
 
     /** Microseconds, or milliseconds from 10 ms on; empty for a missing value. */
     public static String micros(Double us) {
-        if (us == null) {
-            return "";
-        }
-        return us >= 10_000 ? String.format("%.1f ms", us / 1000) : String.format("%.0f", us);
+        return Unit.LATENCY.format(us);
     }
 
     /** {@code String.format(format, value)}, empty for a missing value. */

@@ -28,9 +28,10 @@ public final class SummaryMarkdown {
         s.append(String.format("Main table: closed loop at %d connections x %d B (median of %d interleaved rounds); "
                         + "open loop at %s msg/s; %d idle connections%n%n", Scenario.REFERENCE_CONNECTIONS,
                 Scenario.REFERENCE_SIZE, r.settings().rounds(), rateText(r), r.settings().idleConnections()));
-        Table table = new Table(text("server"), text("kind"), figure("msg/s"), figure("range over rounds"), figure("vs Netty"),
-                figure("vs native"), figure("p50"), figure("p99"), figure("open-loop p99 (corrected)"), figure("server CPU us/msg"),
-                figure("RSS per idle conn"), figure("threads with idle"), text("note"));
+        Table table = new Table(text("server"), text("kind"), figure(Figure.THROUGHPUT.label), figure("range over rounds"),
+                figure("vs Netty"), figure("vs native"), figure(Figure.P50.label), figure(Figure.P99.label), figure(Figure.OPEN_P99.label),
+                figure(Figure.CPU_PER_MESSAGE.label), figure(Figure.RSS_PER_IDLE_CONNECTION.label), figure(Figure.THREADS_WITH_IDLE.label),
+                text("note"));
         for (ServerEntry server : r.servers()) {
             Optional<Trial> ref = r.medianReference(server.name());
             Optional<Trial> open = r.trial(Kind.OPEN, server.name());
@@ -41,14 +42,10 @@ public final class SummaryMarkdown {
                 continue;
             }
             double tput = ref.map(Trial::throughput).orElse(0.0);
-            table.row(server.name(), server.kind(), ref.isPresent() ? String.format("%,.0f", tput) : "", spread(r, server.name()),
-                    Format.ratio(tput, netty), Format.ratio(tput, nativ),
-                    micros(ref.map(t -> t.latency("p50")).orElse(null)), micros(ref.map(t -> t.latency("p99")).orElse(null)),
-                    micros(open.map(t -> t.latency("p99")).orElse(null)),
-                    number(ref.map(Trial::serverStats).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null), "%.1f"),
-                    number(scale.map(Trial::scale).map(Trial.ScaleStats::rssPerIdleConnectionKiB).orElse(null), "%.1f KiB"),
-                    number(scale.map(Trial::scale).map(Trial.ScaleStats::threadsWithIdle).orElse(null), "%.0f"),
-                    note(ref, open, scale));
+            table.row(server.name(), server.kind(), Figure.THROUGHPUT.format(ref), spread(r, server.name()),
+                    Format.ratio(tput, netty), Format.ratio(tput, nativ), Figure.P50.format(ref), Figure.P99.format(ref),
+                    Figure.OPEN_P99.format(open), Figure.CPU_PER_MESSAGE.format(ref), Figure.RSS_PER_IDLE_CONNECTION.format(scale),
+                    Figure.THREADS_WITH_IDLE.format(scale), note(ref, open, scale));
         }
         return s.append(table.markdown()).toString();
     }
@@ -140,13 +137,17 @@ public final class SummaryMarkdown {
 
     /** System calls and context switches per message at the reference point, where the run recorded them. */
     private static void kernel(StringBuilder s, BenchRun r) {
-        Table table = new Table(text("server"), figure("read calls"), figure("write calls"), figure("bytes read"),
-                figure("bytes written"), figure("voluntary switches"), figure("involuntary switches"));
+        List<Figure> counters = List.of(Figure.READ_CALLS, Figure.WRITE_CALLS, Figure.BYTES_READ, Figure.BYTES_WRITTEN,
+                Figure.VOLUNTARY_SWITCHES, Figure.INVOLUNTARY_SWITCHES);
+        List<Table.Column> columns = new ArrayList<>(List.of(text("server")));
+        counters.forEach(f -> columns.add(figure(f.label)));
+        Table table = new Table(columns.toArray(Table.Column[]::new));
         for (ServerEntry server : r.servers()) {
-            Trial.KernelCounts k = r.medianReference(server.name()).map(Trial::serverStats).map(Trial.ServerStats::perMessage).orElse(null);
-            if (k != null) {
-                table.row(server.name(), number(k.readCalls(), "%.2f"), number(k.writeCalls(), "%.2f"), number(k.bytesRead(), "%.1f"),
-                        number(k.bytesWritten(), "%.1f"), number(k.voluntarySwitches(), "%.3f"), number(k.involuntarySwitches(), "%.3f"));
+            Optional<Trial> ref = r.medianReference(server.name());
+            if (ref.map(Trial::serverStats).map(Trial.ServerStats::perMessage).isPresent()) {
+                List<Object> cells = new ArrayList<>(List.of(server.name()));
+                counters.forEach(f -> cells.add(f.format(ref)));
+                table.row(cells.toArray());
             }
         }
         if (table.isEmpty()) {

@@ -115,7 +115,7 @@ class CourseSiteTest {
         assertTrue(selector.contains(run.environment().cpuModel()) && selector.contains("JDK " + run.environment().jdk()), "the machine");
         Matcher cpu = Pattern.compile("selector spent <strong>([0-9.]+) µs</strong>").matcher(selector);
         assertTrue(cpu.find(), "the CPU per message headline");
-        assertEquals(Figures.cpuAtReference(run, "selector"), Double.parseDouble(cpu.group(1)), 0.051, "read from results.json");
+        assertEquals(echolab.bench.results.Figure.CPU_PER_MESSAGE.of(run, "selector"), Double.parseDouble(cpu.group(1)), 0.051, "read from results.json");
     }
 
     @Test

@@ -8,7 +8,7 @@ package echolab.bench.course;
  * @param chart the chart's file under figures/, or null
  * @param missing true when the figure could not be drawn from the runs given
  */
-record Figure(String id, String title, String body, String chart, String chartAlt, String source, boolean missing) {
+record PageFigure(String id, String title, String body, String chart, String chartAlt, String source, boolean missing) {
 
     String html() {
         StringBuilder s = new StringBuilder();

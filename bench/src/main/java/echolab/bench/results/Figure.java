@@ -1,0 +1,116 @@
+package echolab.bench.results;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import echolab.bench.results.Scenario.Kind;
+
+/**
+ * The one place a figure of a server is defined, as ServerCatalogue is for servers: its label, its unit,
+ * which way is better, and how it is read from a bench run's trials. summary.md's main table, compare and
+ * the course's ranking are views over this list; a new figure is one line here.
+ *
+ * <p>A figure of the closed loop is read at the reference point (100 connections x 64 B), which a run
+ * measures in interleaved rounds: {@link #of} takes the median round's trial (the one the main table
+ * shows), {@link #rounds} every round. A figure of the open loop or of the idle connections is read from
+ * that scenario's one trial.
+ */
+public enum Figure {
+    THROUGHPUT("msg/s", "throughput at 100 connections x 64 B", Unit.RATE, true, Kind.CLOSED,
+            t -> t.load() == null ? null : t.throughput()),
+    P50("p50", "p50 latency at 100 connections x 64 B (closed loop)", Unit.LATENCY, false, Kind.CLOSED, t -> t.latency("p50")),
+    P99("p99", "p99 latency at 100 connections x 64 B (closed loop)", Unit.LATENCY, false, Kind.CLOSED, t -> t.latency("p99")),
+    OPEN_P99("open-loop p99 (corrected)", "p99 latency at a fixed rate (open loop, from the planned send)", Unit.LATENCY, false,
+            Kind.OPEN, t -> t.latency("p99")),
+    CPU_PER_MESSAGE("server CPU us/msg", "server CPU per message", Unit.CPU_PER_MESSAGE, false, Kind.CLOSED,
+            t -> stats(t).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null)),
+    NEVER_ANSWERED("never answered", "connections never answered, of 100", Unit.COUNT, false, Kind.CLOSED,
+            t -> t.load() == null ? null : (double) t.load().starvedConnections()),
+    READ_CALLS("read calls", "read system calls per message", Unit.CALLS_PER_MESSAGE, false, Kind.CLOSED,
+            t -> kernel(t).map(Trial.KernelCounts::readCalls).orElse(null)),
+    WRITE_CALLS("write calls", "write system calls per message", Unit.CALLS_PER_MESSAGE, false, Kind.CLOSED,
+            t -> kernel(t).map(Trial.KernelCounts::writeCalls).orElse(null)),
+    BYTES_READ("bytes read", "bytes read per message", Unit.BYTES_PER_MESSAGE, false, Kind.CLOSED,
+            t -> kernel(t).map(Trial.KernelCounts::bytesRead).orElse(null)),
+    BYTES_WRITTEN("bytes written", "bytes written per message", Unit.BYTES_PER_MESSAGE, false, Kind.CLOSED,
+            t -> kernel(t).map(Trial.KernelCounts::bytesWritten).orElse(null)),
+    VOLUNTARY_SWITCHES("voluntary switches", "voluntary context switches per message", Unit.SWITCHES_PER_MESSAGE, false,
+            Kind.CLOSED, t -> kernel(t).map(Trial.KernelCounts::voluntarySwitches).orElse(null)),
+    INVOLUNTARY_SWITCHES("involuntary switches", "involuntary context switches per message", Unit.SWITCHES_PER_MESSAGE, false,
+            Kind.CLOSED, t -> kernel(t).map(Trial.KernelCounts::involuntarySwitches).orElse(null)),
+    SWITCHES("context switches", "context switches per message", Unit.SWITCHES_PER_MESSAGE, false, Kind.CLOSED,
+            t -> kernel(t).filter(k -> k.voluntarySwitches() != null && k.involuntarySwitches() != null)
+                    .map(k -> k.voluntarySwitches() + k.involuntarySwitches()).orElse(null)),
+    RSS_PER_IDLE_CONNECTION("RSS per idle conn", "RSS per idle connection", Unit.KIB, false, Kind.SCALE,
+            t -> t.scale() == null ? null : t.scale().rssPerIdleConnectionKiB()),
+    THREADS_WITH_IDLE("threads with idle", "threads while holding the idle connections", Unit.COUNT, false, Kind.SCALE,
+            t -> t.scale() == null ? null : (double) t.scale().threadsWithIdle()),
+    THREADS_PER_IDLE_CONNECTION("threads per idle conn", "threads per idle connection", Unit.THREADS_PER_CONNECTION, false,
+            Kind.SCALE, t -> t.scale() == null ? null : t.scale().threadsPerIdleConnection());
+
+    /** The column header, short. */
+    public final String label;
+    /** The figure in words, for a sentence or a row of its own. */
+    public final String description;
+    public final Unit unit;
+    public final boolean higherIsBetter;
+    /** The scenario it is read from. */
+    public final Kind kind;
+    private final Function<Trial, Double> value;
+
+    Figure(String label, String description, Unit unit, boolean higherIsBetter, Kind kind, Function<Trial, Double> value) {
+        this.label = label;
+        this.description = description;
+        this.unit = unit;
+        this.higherIsBetter = higherIsBetter;
+        this.kind = kind;
+        this.value = value;
+    }
+
+    /** The figure of one trial; null when the trial does not have it. */
+    public Double of(Trial trial) {
+        return trial == null ? null : value.apply(trial);
+    }
+
+    /** The figure of {@code server} in {@code run}: from the median round for the closed loop; null when not measured. */
+    public Double of(BenchRun run, String server) {
+        return trial(run, server).filter(Trial::measured).map(this::of).orElse(null);
+    }
+
+    /** The trial this figure is read from: the median round of the reference point, or the scenario's trial. */
+    public Optional<Trial> trial(BenchRun run, String server) {
+        return kind == Kind.CLOSED ? run.medianReference(server) : run.trial(kind, server);
+    }
+
+    /** Every measured value of {@code server}: one per round of the reference point, or the one trial's. */
+    public List<Double> rounds(BenchRun run, String server) {
+        List<Trial> trials = kind == Kind.CLOSED ? run.referenceRounds(server) : run.trial(kind, server).filter(Trial::measured).stream().toList();
+        return trials.stream().map(this::of).filter(Objects::nonNull).toList();
+    }
+
+    /** This figure of {@code trial}, in its unit; empty without a trial or a value. */
+    public String format(Optional<Trial> trial) {
+        return format(trial.map(this::of).orElse(null));
+    }
+
+    /** {@code value} in this figure's unit. */
+    public String format(Double value) {
+        return unit.format(value);
+    }
+
+    /** The median of {@code values}: the middle one, or the mean of the two middle ones. */
+    public static double median(List<Double> values) {
+        List<Double> s = values.stream().sorted().toList();
+        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    }
+
+    private static Optional<Trial.ServerStats> stats(Trial t) {
+        return Optional.ofNullable(t.serverStats());
+    }
+
+    private static Optional<Trial.KernelCounts> kernel(Trial t) {
+        return stats(t).map(Trial.ServerStats::perMessage);
+    }
+}
