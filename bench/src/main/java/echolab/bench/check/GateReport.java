@@ -12,6 +12,7 @@ import echolab.bench.check.Gate.GateVerdict;
 import echolab.bench.check.Gate.Judgement;
 import echolab.bench.check.Gate.Status;
 import echolab.bench.results.Environment;
+import echolab.bench.results.Figure;
 import echolab.bench.results.RunOutput;
 import echolab.bench.results.Table;
 import echolab.bench.results.Json;
@@ -33,7 +34,8 @@ final class GateReport {
         o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
             List<double[]> p = o.pairs().get(server).get(metric);
             PairedRatio.Estimate r = j.result();
-            table.row(server, metric.key, fmt(median(p, 0)), fmt(median(p, 1)), String.format("%+.1f%%", 100 * r.change()),
+            table.row(server, metric.key, metric.unit.format(median(p, 0)), metric.unit.format(median(p, 1)),
+                    String.format("%+.1f%%", 100 * r.change()),
                     String.format("%+.1f%% to %+.1f%%", 100 * r.low(), 100 * r.high()), r.rounds(),
                     metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(j));
         }));
@@ -152,12 +154,6 @@ final class GateReport {
     }
 
     private static double median(List<double[]> pairs, int side) {
-        double[] v = pairs.stream().mapToDouble(p -> p[side]).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static String fmt(double v) {
-        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : Math.abs(v) >= 0.1 || v == 0 ? String.format("%.2f", v)
-                : String.format("%.4f", v);
+        return Figure.median(pairs.stream().map(p -> p[side]).toList());
     }
 }

@@ -1,5 +1,8 @@
 package echolab.bench.check;
 
+import echolab.bench.results.Figure;
+import echolab.bench.results.Unit;
+
 /**
  * What the gate compares, each oriented so that higher is worse, and the part each plays.
  *
@@ -12,21 +15,21 @@ package echolab.bench.check;
  * and involuntary context switches (the scheduler taking the core: they follow the machine's load).
  */
 enum Metric {
-    US_PER_MESSAGE("usPerMessage", "time per message (closed loop), µs", Role.PRIMARY, 0),
-    CPU_US_PER_MESSAGE("cpuUsPerMessage", "server CPU per message, µs", Role.PRIMARY, 0),
-    READ_CALLS_PER_MESSAGE("readCallsPerMessage", "read system calls per message", Role.COUNTER, 0.01),
-    WRITE_CALLS_PER_MESSAGE("writeCallsPerMessage", "write system calls per message", Role.COUNTER, 0.01),
-    BYTES_READ_PER_MESSAGE("bytesReadPerMessage", "bytes read per message", Role.COUNTER, 1),
-    BYTES_WRITTEN_PER_MESSAGE("bytesWrittenPerMessage", "bytes written per message", Role.COUNTER, 1),
+    US_PER_MESSAGE("usPerMessage", "time per message (closed loop), µs", Unit.CPU_PER_MESSAGE, Role.PRIMARY, 0),
+    CPU_US_PER_MESSAGE("cpuUsPerMessage", Figure.CPU_PER_MESSAGE, Role.PRIMARY, 0),
+    READ_CALLS_PER_MESSAGE("readCallsPerMessage", Figure.READ_CALLS, Role.COUNTER, 0.01),
+    WRITE_CALLS_PER_MESSAGE("writeCallsPerMessage", Figure.WRITE_CALLS, Role.COUNTER, 0.01),
+    BYTES_READ_PER_MESSAGE("bytesReadPerMessage", Figure.BYTES_READ, Role.COUNTER, 1),
+    BYTES_WRITTEN_PER_MESSAGE("bytesWrittenPerMessage", Figure.BYTES_WRITTEN, Role.COUNTER, 1),
     // Switches are compared with an offset of a tenth of a switch per message: a thread woken per echo
     // (about one per message) counts; the few hundredths that come and go with the machine do not.
-    VOLUNTARY_SWITCHES_PER_MESSAGE("voluntarySwitchesPerMessage", "voluntary context switches per message", Role.COUNTER, 0.1),
+    VOLUNTARY_SWITCHES_PER_MESSAGE("voluntarySwitchesPerMessage", Figure.VOLUNTARY_SWITCHES, Role.COUNTER, 0.1),
     // The scheduler taking the core follows the machine's load, not the code: reported, not judged.
-    INVOLUNTARY_SWITCHES_PER_MESSAGE("involuntarySwitchesPerMessage", "involuntary context switches per message", Role.REPORTED, 0.1),
-    ALLOC_BYTES_PER_MESSAGE("allocBytesPerMessage", "bytes allocated per message (whole run)", Role.COUNTER, 1),
-    THREADS_STARTED("threadsStarted", "threads started (whole run)", Role.COUNTER, 1),
-    OPEN_P50_US("openP50Us", "open-loop p50 at a fixed rate, µs", Role.REPORTED, 0),
-    OPEN_P99_US("openP99Us", "open-loop p99 at a fixed rate, µs", Role.REPORTED, 0);
+    INVOLUNTARY_SWITCHES_PER_MESSAGE("involuntarySwitchesPerMessage", Figure.INVOLUNTARY_SWITCHES, Role.REPORTED, 0.1),
+    ALLOC_BYTES_PER_MESSAGE("allocBytesPerMessage", "bytes allocated per message (whole run)", Unit.BYTES_PER_MESSAGE, Role.COUNTER, 1),
+    THREADS_STARTED("threadsStarted", "threads started (whole run)", Unit.COUNT, Role.COUNTER, 1),
+    OPEN_P50_US("openP50Us", "open-loop p50 at a fixed rate, µs", Unit.LATENCY, Role.REPORTED, 0),
+    OPEN_P99_US("openP99Us", Figure.OPEN_P99, Role.REPORTED, 0);
 
     /** PRIMARY and COUNTER metrics steer the rounds and can fail the gate; REPORTED ones are shown only. */
     enum Role { PRIMARY, COUNTER, REPORTED;
@@ -36,15 +39,25 @@ enum Metric {
         }
     }
 
+    /** The name in check.json and the table. */
     final String key;
     final String description;
+    /** How its values are written: the catalogue's unit for a figure the bench also reports. */
+    final Unit unit;
     final Role role;
     /** Added to both sides of the ratio, so that a count that may be zero (or nearly) compares sensibly. */
     final double offset;
 
-    Metric(String key, String description, Role role, double offset) {
+    /** A figure of the catalogue, measured by the gate in its own windows. */
+    Metric(String key, Figure figure, Role role, double offset) {
+        this(key, figure.description, figure.unit, role, offset);
+    }
+
+    /** A figure only the gate measures (its own time per message, what the stop summary counts). */
+    Metric(String key, String description, Unit unit, Role role, double offset) {
         this.key = key;
         this.description = description;
+        this.unit = unit;
         this.role = role;
         this.offset = offset;
     }
