@@ -50,7 +50,13 @@ public final class Main implements Runnable {
 
     /** Bad usage, found by picocli or by a command's own checks: one line naming the command, exit 2. */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
-        System.err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage());
+        CommandLine command = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !command.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown action '" + u.getUnmatched().get(0) + "'; choose " + String.join(", ", command.getSubcommands().keySet());
+        }
+        System.err.println(command.getCommandName() + ": " + message);
         return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
     }
 

@@ -24,15 +24,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./echolab exercise list|show|run|check}: "what is wrong here?" exercises, graded by the contract suite. */
 @Command(name = "exercise", sortOptions = false, usageHelpAutoWidth = true,
-        description = {
-            "\"What is wrong here?\" exercises: each is a classic mistake, made in a scratch copy of a real teaching file "
-                + "and caught by the contract suite.",
-            "",
-            "  list         the exercises: name, model, question",
-            "  show NAME    the question, the broken section with its line numbers, a hint (--answer: the answer and the diff)",
-            "  run NAME     build the broken server in a scratch folder, run the contract suite against it, measure the "
-                + "symptom beside the real server, print the answer",
-            "  check        run the contract suite against your own servers (the working tree) and list what passes"},
+        description = "\"What is wrong here?\" exercises: each is a classic mistake, made in a scratch copy of a real teaching "
+                + "file and caught by the contract suite.",
         footer = {"", "Example: ./echolab exercise run selector-always-writable",
             "Exit status: list, show: 0; run: 0 when the contract suite caught the mistake, 1 when not (or the run failed); "
                 + "check: 0 when every test passed, 1 otherwise; 2 bad usage (an unknown exercise: the names are listed)."})
@@ -41,52 +34,18 @@ public final class ExerciseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "list, show, run or check.")
-    String action;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The exercise (for show and run).")
-    String name;
-
-    @Option(names = "--answer", description = "With show: print the answer too, and the mistake as a diff against the real file.")
-    boolean answer;
-
-    @Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
-            description = "With check: the servers to grade (default: ${DEFAULT-VALUE}).")
-    List<String> servers;
-
     @Mixin
     Checkout checkout;
 
-
+    /** Without an action: a usage error that names them. */
     @Override
-    public Integer call() throws Exception {
-        Path root = checkout.root();
-        try {
-            return switch (action) {
-                case "list" -> list();
-                case "show" -> show(root, exercise());
-                case "run" -> run(root, exercise());
-                case "check" -> check(root);
-                default -> usage("unknown action '" + action + "'; choose list, show, run or check");
-            };
-        } catch (IllegalArgumentException e) {
-            return usage(e.getMessage());
-        }
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "choose an action: "
+                + String.join(", ", spec.subcommands().keySet()) + " (./echolab exercise --help)");
     }
 
-    private Exercise exercise() throws IOException {
-        if (name == null) {
-            throw new IllegalArgumentException(action + " needs an exercise's name; the exercises are: "
-                    + String.join(", ", Exercise.all().stream().map(Exercise::name).toList()));
-        }
-        return Exercise.named(name);
-    }
-
-    private int usage(String message) {
-        throw new ParameterException(spec.commandLine(), message);
-    }
-
-    private static int list() throws IOException {
+    @Command(name = "list", description = "The exercises: name, model, question.")
+    int list() throws IOException {
         List<Exercise> all = Exercise.all();
         int width = all.stream().mapToInt(e -> e.name().length()).max().orElse(10);
         for (Exercise e : all) {
@@ -96,6 +55,41 @@ public final class ExerciseCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("./echolab exercise show NAME for where to look and a hint; ./echolab exercise run NAME to see it break.");
         return 0;
+    }
+
+    @Command(name = "show", description = "The question, the broken section with its line numbers, a hint.")
+    int show(@Parameters(arity = "0..1", paramLabel = "NAME", description = "The exercise.") String name,
+             @Option(names = "--answer", description = "Print the answer too, and the mistake as a diff against the real file.")
+             boolean answer) throws IOException {
+        Exercise e = exercise("show", name);
+        BrokenSection here = BrokenSection.of(e, checkout.root());
+        TeachingFile.Section s = here.broken().section(e.section());
+        System.out.printf("%s: %s%n%n", e.name(), e.title());
+        System.out.printf("What is wrong here? %s%n%n", wrap(e.question(), 100, ""));
+        System.out.printf("Here: %s, section %d (%s), lines %d-%d, as this exercise breaks it:%n%n", here.broken().path(), s.number(),
+                s.title(), here.from(), here.to());
+        System.out.println(here.numberedText());
+        System.out.printf("Hint: %s%n", wrap(e.hint(), 100, ""));
+        if (answer) {
+            System.out.printf("%nAnswer: %s%n", wrap(e.answer(), 100, ""));
+            System.out.printf("%nThe mistake, as a diff against the real file:%n%s%n", String.join("\n", here.diff()));
+        } else {
+            System.out.printf("%nThe answer: ./echolab exercise show %s --answer, or run it: ./echolab exercise run %s%n", e.name(), e.name());
+        }
+        return 0;
+    }
+
+    /** The exercise called {@code name}; a usage error listing the names when there is no such one, or no name. */
+    private Exercise exercise(String action, String name) throws IOException {
+        try {
+            if (name == null) {
+                throw new IllegalArgumentException(action + " needs an exercise's name; the exercises are: "
+                        + String.join(", ", Exercise.all().stream().map(Exercise::name).toList()));
+            }
+            return Exercise.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** {@code text} broken into lines of at most {@code width} characters, every line after the first starting with {@code indent}. */
@@ -113,25 +107,12 @@ public final class ExerciseCommand implements Callable<Integer> {
         return String.join("\n" + indent, lines);
     }
 
-    private int show(Path root, Exercise e) throws IOException {
-        BrokenSection here = BrokenSection.of(e, root);
-        TeachingFile.Section s = here.broken().section(e.section());
-        System.out.printf("%s: %s%n%n", e.name(), e.title());
-        System.out.printf("What is wrong here? %s%n%n", wrap(e.question(), 100, ""));
-        System.out.printf("Here: %s, section %d (%s), lines %d-%d, as this exercise breaks it:%n%n", here.broken().path(), s.number(),
-                s.title(), here.from(), here.to());
-        System.out.println(here.numberedText());
-        System.out.printf("Hint: %s%n", wrap(e.hint(), 100, ""));
-        if (answer) {
-            System.out.printf("%nAnswer: %s%n", wrap(e.answer(), 100, ""));
-            System.out.printf("%nThe mistake, as a diff against the real file:%n%s%n", String.join("\n", here.diff()));
-        } else {
-            System.out.printf("%nThe answer: ./echolab exercise show %s --answer, or run it: ./echolab exercise run %s%n", e.name(), e.name());
-        }
-        return 0;
-    }
-
-    private int run(Path root, Exercise e) throws IOException, InterruptedException {
+    @Command(name = "run", description = "Build the broken server in a scratch folder, run the contract suite against it, "
+            + "measure the symptom beside the real server, print the answer.")
+    int run(@Parameters(arity = "0..1", paramLabel = "NAME", description = "The exercise.") String name)
+            throws IOException, InterruptedException {
+        Exercise e = exercise("run", name);
+        Path root = checkout.root();
         Path benchJar = benchJar(root);
         ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(e.server());
         System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), entry.source(),
@@ -194,7 +175,11 @@ public final class ExerciseCommand implements Callable<Integer> {
                 : "Both servers showed it: the machine may be too busy to tell; run it again."));
     }
 
-    private int check(Path root) throws IOException, InterruptedException {
+    @Command(name = "check", description = "Run the contract suite against your own servers (the working tree) and list what passes.")
+    int check(@Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
+                      description = "The servers to grade (default: ${DEFAULT-VALUE}).") List<String> servers)
+            throws IOException, InterruptedException {
+        Path root = checkout.root();
         Path benchJar = benchJar(root);
         List<Path> ahead = new ArrayList<>();
         for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
