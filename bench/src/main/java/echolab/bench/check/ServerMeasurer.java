@@ -12,6 +12,8 @@ import java.util.Random;
 
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Measurement;
+import echolab.bench.harness.ProcReading.Io;
+import echolab.bench.harness.ProcReading.Switches;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
@@ -159,12 +161,13 @@ final class ServerMeasurer implements Measurer {
         Map<Metric, String> missing = new EnumMap<>(Metric.class);
         values.put(Metric.US_PER_MESSAGE, t.seconds * 1e6 / t.messages);
         values.put(Metric.CPU_US_PER_MESSAGE, t.cpuSeconds * 1e6 / t.messages);
-        put(values, missing, Metric.READ_CALLS_PER_MESSAGE, t.perMessage(0), label);
-        put(values, missing, Metric.WRITE_CALLS_PER_MESSAGE, t.perMessage(1), label);
-        put(values, missing, Metric.BYTES_READ_PER_MESSAGE, t.perMessage(2), label);
-        put(values, missing, Metric.BYTES_WRITTEN_PER_MESSAGE, t.perMessage(3), label);
-        put(values, missing, Metric.VOLUNTARY_SWITCHES_PER_MESSAGE, t.perMessage(4), label);
-        put(values, missing, Metric.INVOLUNTARY_SWITCHES_PER_MESSAGE, t.perMessage(5), label);
+        Trial.KernelCounts k = Measurement.perMessage(t.io, t.switches, t.messages);
+        put(values, missing, Metric.READ_CALLS_PER_MESSAGE, k.readCalls(), label);
+        put(values, missing, Metric.WRITE_CALLS_PER_MESSAGE, k.writeCalls(), label);
+        put(values, missing, Metric.BYTES_READ_PER_MESSAGE, k.bytesRead(), label);
+        put(values, missing, Metric.BYTES_WRITTEN_PER_MESSAGE, k.bytesWritten(), label);
+        put(values, missing, Metric.VOLUNTARY_SWITCHES_PER_MESSAGE, k.voluntarySwitches(), label);
+        put(values, missing, Metric.INVOLUNTARY_SWITCHES_PER_MESSAGE, k.involuntarySwitches(), label);
         if (open != null) {
             values.put(Metric.OPEN_P50_US, open.load().report().latencyMicros().p50());
             values.put(Metric.OPEN_P99_US, open.load().report().latencyMicros().p99());
@@ -193,28 +196,15 @@ final class ServerMeasurer implements Measurer {
         long messages;
         double seconds;
         double cpuSeconds;
-        final double[] kernel = new double[6];     // read calls, write calls, bytes read, bytes written, switches
-        final boolean[] unknown = new boolean[6];
+        Io io = new Io(0, 0, 0, 0);                  // null once a window could not read them
+        Switches switches = new Switches(0, 0);
 
         void add(Measurement m) {
-            long n = m.load().report().messages();
-            messages += n;
+            messages += m.messages();
             seconds += m.load().report().seconds();
-            cpuSeconds += m.server().cpuSeconds();
-            Trial.KernelCounts k = m.server().perMessage();
-            Double[] v = k == null ? new Double[6] : new Double[] {k.readCalls(), k.writeCalls(), k.bytesRead(), k.bytesWritten(),
-                    k.voluntarySwitches(), k.involuntarySwitches()};
-            for (int i = 0; i < kernel.length; i++) {
-                if (v[i] == null) {
-                    unknown[i] = true;
-                } else {
-                    kernel[i] += v[i] * n;
-                }
-            }
-        }
-
-        Double perMessage(int i) {
-            return !unknown[i] && messages > 0 ? kernel[i] / messages : null;
+            cpuSeconds += m.window().cpuSeconds();
+            io = Io.plus(io, m.window().io());
+            switches = Switches.plus(switches, m.window().switches());
         }
     }
 }

@@ -2,6 +2,8 @@ package echolab.bench.harness;
 
 import java.io.IOException;
 
+import echolab.bench.harness.ProcReading.Io;
+import echolab.bench.harness.ProcReading.Switches;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadResult;
@@ -9,31 +11,37 @@ import echolab.bench.results.Trial;
 
 /**
  * One trial: a running server and a load config in, the generator's result and the server's own figures
- * over the same measured window out. Both bench and check measure through here.
+ * over the same measured window out, in the harness's own terms. Both bench and check measure through
+ * here; {@link #serverStats()} is the one place they become the saved model.
  *
+ * @param heldConnections client connections the server held at its peak; -1 when unknown
  * @param serverAlive whether the server was still running at the end (a crash is a failed trial)
  */
-public record Measurement(LoadResult load, Trial.ServerStats server, boolean serverAlive) {
+public record Measurement(LoadResult load, ProcWindow window, int heldConnections, boolean serverAlive) {
 
     public static Measurement of(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
         LoadResult load = LoadGenerator.run(config.withPort(server.port()));
         ProcWindow w = server.window(load.measureFromNanos(), load.measureToNanos());
-        long messages = load.report().messages();
-        int held = server.heldConnections(w.peakOpenFiles());
-        Trial.ServerStats stats = new Trial.ServerStats(w.peakRssKiB(), w.peakThreads(), w.cpuSeconds(),
-                messages > 0 ? w.cpuSeconds() * 1e6 / messages : null, held < 0 ? null : held, perMessage(w, messages));
-        return new Measurement(load, stats, server.alive());
+        return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive());
     }
 
-    private static Trial.KernelCounts perMessage(ProcWindow w, long messages) {
-        if (messages == 0) {
-            return null;
-        }
-        ProcReading.Io io = w.io();
-        ProcReading.Switches sw = w.switches();
-        return new Trial.KernelCounts(io == null ? null : io.readCalls() / (double) messages,
-                io == null ? null : io.writeCalls() / (double) messages, io == null ? null : io.bytesRead() / (double) messages,
-                io == null ? null : io.bytesWritten() / (double) messages, sw == null ? null : sw.voluntary() / (double) messages,
-                sw == null ? null : sw.involuntary() / (double) messages);
+    public long messages() {
+        return load.report().messages();
+    }
+
+    /** The server's figures as results.json keeps them: peaks, CPU per message, the kernel's counts per message. */
+    public Trial.ServerStats serverStats() {
+        long n = messages();
+        return new Trial.ServerStats(window.peakRssKiB(), window.peakThreads(), window.cpuSeconds(),
+                n > 0 ? window.cpuSeconds() * 1e6 / n : null, heldConnections < 0 ? null : heldConnections,
+                n > 0 ? perMessage(window.io(), window.switches(), n) : null);
+    }
+
+    /** Counts over {@code messages} messages, per message; a count that is unknown stays null. */
+    public static Trial.KernelCounts perMessage(Io io, Switches sw, long messages) {
+        double n = messages;
+        return new Trial.KernelCounts(io == null ? null : io.readCalls() / n, io == null ? null : io.writeCalls() / n,
+                io == null ? null : io.bytesRead() / n, io == null ? null : io.bytesWritten() / n,
+                sw == null ? null : sw.voluntary() / n, sw == null ? null : sw.involuntary() / n);
     }
 }

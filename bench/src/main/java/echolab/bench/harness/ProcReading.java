@@ -25,6 +25,12 @@ public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, i
      * native transport uses those, and shows none), nor epoll_wait, accept or futex.
      */
     public record Io(long readCalls, long writeCalls, long bytesRead, long bytesWritten) {
+
+        /** Both added up; null when either is unknown. */
+        public static Io plus(Io a, Io b) {
+            return a == null || b == null ? null
+                    : new Io(a.readCalls + b.readCalls, a.writeCalls + b.writeCalls, a.bytesRead + b.bytesRead, a.bytesWritten + b.bytesWritten);
+        }
     }
 
     /**
@@ -33,6 +39,11 @@ public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, i
      * Threads that ended are not in the sum.
      */
     public record Switches(long voluntary, long involuntary) {
+
+        /** Both added up; null when either is unknown. */
+        public static Switches plus(Switches a, Switches b) {
+            return a == null || b == null ? null : new Switches(a.voluntary + b.voluntary, a.involuntary + b.involuntary);
+        }
     }
 
     /** Reads /proc/PID/status, stat, io, fd and (with few threads) task/TID/status now; null if the process is gone. */

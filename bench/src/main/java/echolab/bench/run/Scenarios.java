@@ -97,7 +97,7 @@ final class Scenarios {
             status = Status.FAILED;
             error = "the server exited during the scenario" + process.lastWords();
         }
-        return new Trial(server, round, status, error, r, m.server(), scale, capacity, hgrm, hgrmUncorrected,
+        return new Trial(server, round, status, error, r, m.serverStats(), scale, capacity, hgrm, hgrmUncorrected,
                 spectrum, spectrumUncorrected);
     }
 
