@@ -138,13 +138,34 @@ public final class Browser implements AutoCloseable {
             cdp("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
         }
 
-        /** Opens {@code uri} and waits for its load event (at most the launch timeout). */
+        /**
+         * Opens {@code uri} and waits for its load event (at most the launch timeout), then for BiDi's report of
+         * the page's own request, which travels apart from WebDriver's answer and may come a moment later.
+         */
         public void open(URI uri) throws IOException {
             try {
                 driver.get(uri.toString());
             } catch (WebDriverException e) {
                 throw new IOException(uri + " did not load: " + firstLine(e.getMessage()), e);
             }
+            awaitRequest(uri.toString(), Duration.ofSeconds(5));
+        }
+
+        /** Waits up to {@code timeout} for a request to a URL that ends with {@code suffix}; true when one came. */
+        public boolean awaitRequest(String suffix, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (requests().stream().noneMatch(u -> u.endsWith(suffix))) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The value of a JavaScript expression (awaited if it is a promise), as JSON. */

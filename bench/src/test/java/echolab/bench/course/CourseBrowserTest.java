@@ -196,7 +196,7 @@ class CourseBrowserTest {
             Thread.sleep(20);
         }
         assertTrue(page.consoleErrors().stream().anyMatch(e -> e.contains("echo-lab test error")), "errors seen: " + page.consoleErrors());
-        assertTrue(page.requests().stream().anyMatch(u -> u.endsWith("/assets/prism/prism-core.js")), "requests seen: " + page.requests());
+        assertTrue(page.awaitRequest("/assets/prism/prism-core.js", Duration.ofSeconds(10)), "requests seen: " + page.requests());
     }
 
     private static void assertLocalOnly(Browser.Page page) {
