@@ -3,9 +3,7 @@ package echolab.bench.check;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 
 import echolab.bench.check.Gate.GateVerdict;
@@ -19,8 +17,6 @@ import echolab.bench.results.Json;
 
 /** The gate's outcome for people (a Markdown table) and for machines (JSON, schema echo-lab/check). */
 final class GateReport {
-
-    static final int JSON_SCHEMA_VERSION = 2;
 
     private GateReport() {
     }
@@ -91,61 +87,9 @@ final class GateReport {
         };
     }
 
-    static void writeJson(Path file, boolean replace, String baseRev, String baseSha, String candidateCommit, boolean candidateDirty, long seed,
-                          Injected injected, Gate.Outcome o, Environment environment) throws IOException {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("schema", "echo-lab/check");
-        out.put("schemaVersion", JSON_SCHEMA_VERSION);
-        out.put("verdict", o.verdict().name());
-        out.put("exitCode", o.verdict().exitCode());
-        out.put("largestPrimaryMde", o.largestPrimaryMde());
-        out.put("base", Map.of("revision", baseRev, "commit", baseSha));
-        out.put("candidate", Map.of("commit", String.valueOf(candidateCommit), "dirty", candidateDirty));
-        out.put("seed", seed);
-        out.put("rounds", o.rounds());
-        out.put("injected", injected);
-        Map<String, Object> rules = new LinkedHashMap<>();
-        rules.put("estimator", "20% trimmed mean of paired log-ratios, Yuen interval");
-        rules.put("confidence", PairedRatio.CONFIDENCE);
-        rules.put("thresholdPercent", PairedRatio.THRESHOLD_PERCENT);
-        rules.put("failAbovePercent", PairedRatio.FAIL_ABOVE_PERCENT);
-        rules.put("failEstimatePercent", PairedRatio.FAIL_ESTIMATE_PERCENT);
-        rules.put("confirmRounds", Gate.CONFIRM_ROUNDS);
-        rules.put("mdePower", PairedRatio.POWER);
-        out.put("rules", rules);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Status status : Status.values()) {
-            counts.put(status.name().toLowerCase(), o.count(status));
-        }
-        out.put("counts", counts);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            PairedRatio.Estimate r = j.result();
-            row.put("server", server);
-            row.put("metric", metric.key);
-            row.put("role", metric.role.name().toLowerCase());
-            row.put("pairs", o.pairs().get(server).get(metric));
-            row.put("change", r.change());
-            row.put("low", r.low());
-            row.put("high", r.high());
-            row.put("mde", r.mde());
-            row.put("status", j.status().name());
-            row.put("failedFirstAt", j.failedFirstAt() == 0 ? null : j.failedFirstAt());
-            row.put("confirmedAt", j.confirmedAt() == 0 ? null : j.confirmedAt());
-            rows.add(row);
-        }));
-        o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("server", server);
-            row.put("metric", metric.key);
-            row.put("role", metric.role.name().toLowerCase());
-            row.put("status", "N/A");
-            row.put("reason", why);
-            rows.add(row);
-        }));
-        out.put("results", rows);
-        out.put("environment", environment);
+    static void writeJson(Path file, boolean replace, String baseRev, String baseSha, String candidateCommit, boolean candidateDirty,
+                          long seed, Injected injected, Gate.Outcome o, Environment environment) throws IOException {
+        CheckFile out = CheckFile.of(baseRev, baseSha, candidateCommit, candidateDirty, seed, injected, o, environment);
         RunOutput.write(file, replace, "--json", into -> Json.PRETTY.writeValue(into.toFile(), out));
     }
 

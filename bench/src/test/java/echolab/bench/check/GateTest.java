@@ -190,4 +190,34 @@ class GateTest {
         assertTrue(GateReport.table("HEAD~1", "0123456789abcdef", o).contains("| selector | allocBytesPerMessage |  |  |  |  |  |  | n/a: "));
         assertFalse(o.failed());
     }
+
+    /** check.json holds the verdict, the rules, and a row per metric: judged with its pairs, or not applicable with why. */
+    @Test
+    void theJsonHoldsTheVerdictTheRulesAndEveryMetricJudgedOrNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        FakeMeasurer m = new FakeMeasurer();
+        m.noSummary = List.of("selector");
+        Gate.Outcome o = run(m, List.of("selector"), 5, 5);
+        java.nio.file.Path file = dir.resolve("check.json");
+        GateReport.writeJson(file, false, "HEAD~1", "0123456789abcdef", "fedcba9876543210", false, 862, new GateReport.Injected(0, false), o,
+                null);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        List<String> fields = new java.util.ArrayList<>();
+        json.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("schema", "schemaVersion", "verdict", "exitCode", "largestPrimaryMde", "base", "candidate", "seed", "rounds",
+                "injected", "rules", "counts", "results", "environment"), fields);
+        assertEquals("echo-lab/check", json.path("schema").asText());
+        assertEquals(2, json.path("schemaVersion").asInt());
+        assertEquals(o.verdict().name(), json.path("verdict").asText());
+        assertEquals(0.95, json.path("rules").path("confidence").asDouble());
+        boolean judged = false;
+        boolean notApplicable = false;
+        for (com.fasterxml.jackson.databind.JsonNode row : json.path("results")) {
+            if (row.path("status").asText().equals("N/A")) {
+                notApplicable |= row.path("reason").asText().contains("printed no stop summary");
+            } else {
+                judged |= row.path("pairs").size() == 5 && row.has("change") && row.has("failedFirstAt");
+            }
+        }
+        assertTrue(judged && notApplicable, json.path("results").toString());
+    }
 }

@@ -1,0 +1,63 @@
+package echolab.bench.check;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import echolab.bench.check.Gate.Status;
+import echolab.bench.results.Environment;
+
+/**
+ * check.json (schema {@value #SCHEMA}, version {@value #VERSION}) as records: the verdict, the two versions,
+ * the rules it was judged by, and per server and metric the paired data and the statistic. Jackson writes
+ * the components in the order declared here.
+ */
+record CheckFile(String schema, int schemaVersion, String verdict, int exitCode, double largestPrimaryMde, Base base,
+                 Candidate candidate, long seed, int rounds, GateReport.Injected injected, Rules rules, Map<String, Long> counts,
+                 List<Object> results, Environment environment) {
+
+    static final String SCHEMA = "echo-lab/check";
+    static final int VERSION = 2;
+
+    record Base(String revision, String commit) {
+    }
+
+    record Candidate(String commit, boolean dirty) {
+    }
+
+    record Rules(String estimator, double confidence, int thresholdPercent, int failAbovePercent, int failEstimatePercent,
+                 int confirmRounds, double mdePower) {
+
+        static final Rules CURRENT = new Rules("20% trimmed mean of paired log-ratios, Yuen interval", PairedRatio.CONFIDENCE,
+                PairedRatio.THRESHOLD_PERCENT, PairedRatio.FAIL_ABOVE_PERCENT, PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS,
+                PairedRatio.POWER);
+    }
+
+    /** A metric judged: its pairs ({base, candidate} per round), the statistic, and when a FAIL was first seen and confirmed. */
+    record Judged(String server, String metric, String role, List<double[]> pairs, double change, double low, double high, double mde,
+                  String status, Integer failedFirstAt, Integer confirmedAt) {
+    }
+
+    /** A metric one of the versions does not report, and why. */
+    record NotApplicable(String server, String metric, String role, String status, String reason) {
+    }
+
+    static CheckFile of(String baseRev, String baseSha, String candidateCommit, boolean candidateDirty, long seed,
+                        GateReport.Injected injected, Gate.Outcome o, Environment environment) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Status status : Status.values()) {
+            counts.put(status.name().toLowerCase(), o.count(status));
+        }
+        List<Object> results = new ArrayList<>();
+        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> results.add(new Judged(server, metric.key,
+                metric.role.name().toLowerCase(), o.pairs().get(server).get(metric), j.result().change(), j.result().low(),
+                j.result().high(), j.result().mde(), j.status().name(), j.failedFirstAt() == 0 ? null : j.failedFirstAt(),
+                j.confirmedAt() == 0 ? null : j.confirmedAt()))));
+        o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) -> results.add(new NotApplicable(server,
+                metric.key, metric.role.name().toLowerCase(), "N/A", why))));
+        return new CheckFile(SCHEMA, VERSION, o.verdict().name(), o.verdict().exitCode(), o.largestPrimaryMde(),
+                new Base(baseRev, baseSha), new Candidate(String.valueOf(candidateCommit), candidateDirty), seed, o.rounds(), injected,
+                Rules.CURRENT, counts, results, environment);
+    }
+}
