@@ -32,9 +32,13 @@ public record JmhRun(Path file, String jdk, Environment environment, List<Score>
                          Double allocatedBytesPerOp) {
     }
 
-    /** The newest JSON file under {@code dir}, by name (a UTC time). */
+    /**
+     * The newest JSON file under {@code dir}, by name (a UTC time). JMH creates its result file when it starts and
+     * fills it when it ends, so a run that was stopped or failed leaves an empty one: that is not a run.
+     */
     public static Optional<Path> newest(Path dir) throws IOException {
-        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().endsWith(ENVIRONMENT_SUFFIX));
+        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().endsWith(ENVIRONMENT_SUFFIX)
+                && f.toFile().length() > 0);
     }
 
     /** Reads a JMH JSON file; {@link NotARun} with one line when it is missing or is not JMH's JSON. */

@@ -83,6 +83,15 @@ class CourseSiteTest {
         assertTrue(exercises.contains("<details class=\"answer\">"), "the answers are folded away");
     }
 
+    /** A JMH run that was stopped leaves the empty file JMH made when it started: the course's default passes over it. */
+    @Test
+    void anEmptyJmhFileLeftByAStoppedRunIsNotTheNewestRun(@TempDir Path jmh) throws Exception {
+        Path reference = ReferenceRuns.of(ROOT).jmhFile(ROOT);
+        Files.copy(reference, jmh.resolve("2026-01-01T000000Z.json"));
+        Files.createFile(jmh.resolve("2026-12-31T235959Z.json"));
+        assertEquals(jmh.resolve("2026-01-01T000000Z.json"), JmhRun.newest(jmh).orElseThrow());
+    }
+
     /** "What is wrong here?" shows here: every line an exercise adds is on its page, in the code, marked as changed. */
     @Test
     void everyExerciseShowsItsSectionAsItBreaksIt(@TempDir Path out) throws Exception {
