@@ -181,10 +181,7 @@ public abstract class EchoCliContract {
                 for (int i = 0; i < limit + 50; i++) {
                     flood.add(TestClient.connect(address));       // the kernel completes them; the server cannot accept them all
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (stderr.stream().noneMatch(l -> l.contains("accept failed")) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                awaitLine(stderr, l -> l.contains("accept failed"), 20);
                 assertTrue(stderr.stream().anyMatch(l -> l.contains("accept failed: Too many open files")),
                         "accept never failed under a limit of " + limit + " descriptors: " + stderr);
                 long cpuBefore = cpuTicks(server.pid());

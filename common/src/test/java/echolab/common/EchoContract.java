@@ -60,6 +60,21 @@ public abstract class EchoContract {
         ThreadsPerConnection(String words) {
             this.words = words;
         }
+
+        /** Whether {@code added} platform threads for {@code held} more connections is this model's count. */
+        public boolean platformThreadsFit(long added, int held) {
+            return this == ONE_PLATFORM_THREAD ? added >= held - held / 10 : added <= few(held);
+        }
+
+        /** Whether {@code added} virtual threads for {@code held} more connections is this model's count. */
+        public boolean virtualThreadsFit(long added, int held) {
+            return this == ONE_VIRTUAL_THREAD ? added >= held - held / 10 : added <= few(held);
+        }
+
+        /** What is not one per connection: carriers, pollers, the JVM's own threads started meanwhile. */
+        private static long few(int held) {
+            return Math.max(held / 10, Runtime.getRuntime().availableProcessors() + 8);
+        }
     }
 
     /** The model of the server under test, which {@link #eachHeldConnectionCostsTheThreadsOfItsModel} checks. */
@@ -366,13 +381,7 @@ public abstract class EchoContract {
             String measured = String.format("%d held connections added %d platform and %d virtual threads; the model: %s",
                     held, platform, virtual, model.words);
             System.out.println(measured);
-            long few = Math.max(held / 10, Runtime.getRuntime().availableProcessors() + 8);   // carriers, pollers, the JVM's own
-            long most = held - held / 10;
-            switch (model) {
-                case NONE -> assertTrue(platform <= few && virtual <= few, measured);
-                case ONE_PLATFORM_THREAD -> assertTrue(platform >= most && virtual <= few, measured);
-                case ONE_VIRTUAL_THREAD -> assertTrue(virtual >= most && platform <= few, measured);
-            }
+            assertTrue(model.platformThreadsFit(platform, held) && model.virtualThreadsFit(virtual, held), measured);
         } finally {
             for (TestClient client : clients) {
                 client.close();

@@ -254,7 +254,7 @@ final class Figures {
                 continue;
             }
             bars.add(new CourseChart.Bar(s.name(), cpu, s.name().equals(highlight)));
-            rows.row(s.name(), s.kind(), Figure.CPU_PER_MESSAGE.format(cpu) + " µs", Figure.THROUGHPUT.format(Figure.THROUGHPUT.of(r, s.name())));
+            rows.row(s.name(), s.kind(), Figure.CPU_PER_MESSAGE.unit.withSymbol(cpu), Figure.THROUGHPUT.format(Figure.THROUGHPUT.of(r, s.name())));
         }
         Double mine = Figure.CPU_PER_MESSAGE.of(r, highlight);
         Double nativ = Figure.CPU_PER_MESSAGE.of(r, "native");
@@ -277,11 +277,11 @@ final class Figures {
                 "involuntary switches");
         for (BenchRun.ServerEntry s : r.servers()) {
             Optional<Trial> t = Figure.SWITCHES.trial(r, s.name());
-            Double switches = t.map(Figure.SWITCHES::of).orElse(null);
-            if (switches == null) {
-                continue;
+            if (t.map(Trial::serverStats).map(Trial.ServerStats::perMessage).isEmpty()) {
+                continue;                                   // a run from before the counters were recorded
             }
-            bars.add(new CourseChart.Bar(s.name(), switches, s.name().equals(highlight)));
+            Double switches = t.map(Figure.SWITCHES::of).orElse(null);
+            bars.add(new CourseChart.Bar(s.name(), switches == null ? 0 : switches, s.name().equals(highlight)));
             rows.row(s.name(), Figure.READ_CALLS.format(t), Figure.WRITE_CALLS.format(t), Figure.VOLUNTARY_SWITCHES.format(t),
                     Figure.INVOLUNTARY_SWITCHES.format(t));
         }

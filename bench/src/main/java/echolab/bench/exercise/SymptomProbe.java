@@ -18,7 +18,6 @@ import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadReport;
-import echolab.common.EchoContract;
 import echolab.common.TestClient;
 
 /**
@@ -76,9 +75,8 @@ final class SymptomProbe {
                 }
             }
             int added = sample(server).threads() - before;
-            boolean platformEach = entry.threads() == EchoContract.ThreadsPerConnection.ONE_PLATFORM_THREAD;
             return new Reading(List.of(new Observation("operating-system threads added for " + held + " held connections",
-                    String.valueOf(added))), platformEach ? added >= held * 9 / 10 : added < held / 10);
+                    String.valueOf(added))), entry.threads().platformThreadsFit(added, held));
         } finally {
             closeAll(clients);
         }

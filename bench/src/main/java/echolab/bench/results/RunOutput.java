@@ -37,7 +37,7 @@ public final class RunOutput {
         Files.createDirectories(parent);
         for (int i = 1; ; i++) {
             try {
-                return Files.createDirectory(parent.resolve(i == 1 ? stem : stem + "-" + i));
+                return Files.createDirectory(parent.resolve(numbered(stem, i)));
             } catch (FileAlreadyExistsException taken) {
                 // another run (or an earlier one) has this name: try the next
             }
@@ -100,6 +100,11 @@ public final class RunOutput {
         }
     }
 
+    /** The i-th name a run may take: STEM, then STEM-2, STEM-3, ... */
+    private static String numbered(String stem, int i) {
+        return i == 1 ? stem : stem + "-" + i;
+    }
+
     /** A hidden file beside the result, readable by all as a result is (a temporary file is not, by default). */
     private static Path partial(Path parent, String name) throws IOException {
         Path partial = Files.createTempFile(parent, "." + name + ".", ".partial");
@@ -118,7 +123,7 @@ public final class RunOutput {
         try {
             writer.write(partial);
             for (int i = 1; ; i++) {
-                Path file = parent.resolve((i == 1 ? stem : stem + "-" + i) + ext);
+                Path file = parent.resolve(numbered(stem, i) + ext);
                 try {
                     Files.createLink(file, partial);
                     return file;
