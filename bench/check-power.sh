@@ -4,13 +4,16 @@
 #   SLOW25 runs with an injected +25%                    (power: each should FAIL)
 #   SYSCALL runs with one more write system call per echo (power: each should FAIL, on its counter)
 #   AA runs against an unchanged candidate               (false alarms: none should FAIL; NOISY is counted)
+#   SLOW5 runs with an injected +5%                      (power at the smallest slowdown the gate aims at)
 # The injections are test-only and outside the teaching files (echolab.common.Connections). Run it from a
 # clean checkout: the candidate is the working tree, the base is HEAD.
-#   bench/check-power.sh [SLOW10] [SLOW25] [SYSCALL] [AA] [extra check options...]   (defaults: 10 10 10 20,
+#   bench/check-power.sh [SLOW10] [SLOW25] [SYSCALL] [AA] [SLOW5] [extra check options...]   (defaults: 10 10 10 20 0,
 #   selector only unless --servers is given; e.g. 'bench/check-power.sh 0 0 0 5 --servers sync,thread-per-conn,selector,virtual-thread')
 set -uo pipefail
 cd "$(dirname "$0")/.."
-SLOW10="${1:-10}"; SLOW25="${2:-10}"; SYSCALL="${3:-10}"; AA="${4:-20}"; shift $(( $# > 4 ? 4 : $# ))
+COUNTS=()                                            # the leading numbers; what follows goes to check
+while [[ $# -gt 0 && ${#COUNTS[@]} -lt 5 && "$1" =~ ^[0-9]+$ ]]; do COUNTS+=("$1"); shift; done
+SLOW10="${COUNTS[0]:-10}"; SLOW25="${COUNTS[1]:-10}"; SYSCALL="${COUNTS[2]:-10}"; AA="${COUNTS[3]:-20}"; SLOW5="${COUNTS[4]:-0}"
 if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   echo "check-power: the working tree differs from HEAD; commit or stash first (A/A needs them equal)" >&2
   exit 2
@@ -34,7 +37,12 @@ for i in $(seq 1 "$SLOW10"); do run slow10 "$i" --inject-slowdown 10; done
 for i in $(seq 1 "$SLOW25"); do run slow25 "$((100 + i))" --inject-slowdown 25; done
 for i in $(seq 1 "$SYSCALL"); do run syscall "$((200 + i))" --inject-syscall; done
 for i in $(seq 1 "$AA"); do run aa "$((1000 + i))"; done
-for kind in slow10 slow25 syscall aa; do
+for i in $(seq 1 "$SLOW5"); do run slow5 "$((300 + i))" --inject-slowdown 5; done
+for kind in slow5 slow10 slow25 syscall aa; do
   [[ -n "${RUNS[$kind]:-}" ]] && echo "$kind: FAIL in ${FAILED[$kind]:-0} of ${RUNS[$kind]} runs, NOISY in ${NOISY[$kind]:-0}"
 done
+if [[ "$AA" -gt 0 && -f bench/target/bench.jar ]]; then
+  echo "round-to-round spread over the A/A runs (per server and metric):"
+  java -cp bench/target/bench.jar bench/check-spread.java "$OUT"/aa-*.json | grep -E "metric|UsPerMessage" || true
+fi
 echo "details (each run's table, JSON and log): $OUT"

@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 
 import echolab.bench.Durations;
@@ -79,10 +83,23 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON; refused if FILE exists, unless --replace.")
     Path json;
 
-    @Option(names = "--replace", description = "With --json: overwrite the file if it exists.")
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write JUnit XML, a test case per server and judged metric (FAIL a failure, NOISY an error), for a "
+                + "CI system's test report.")
+    Path junit;
+
+    @Option(names = "--bmf", paramLabel = "FILE", description = "Also write the Bencher Metric Format (JSON), for Bencher.")
+    Path bmf;
+
+    @Option(names = "--github-benchmark", paramLabel = "FILE",
+            description = "Also write github-action-benchmark's customSmallerIsBetter JSON.")
+    Path githubBenchmark;
+
+    @Option(names = "--replace", description = "Overwrite the files of --json, --junit, --bmf and --github-benchmark if they exist.")
     boolean replace;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table to FILE (e.g. $GITHUB_STEP_SUMMARY).")
+    @Option(names = "--markdown", paramLabel = "FILE",
+            description = "Also append the table to FILE. Under GitHub Actions it is appended to $GITHUB_STEP_SUMMARY as well.")
     Path markdown;
 
     @Option(names = "--inject-slowdown", paramLabel = "PERCENT", hidden = true,
@@ -112,8 +129,11 @@ public final class CheckCommand implements Callable<Integer> {
         List<ServerCatalogue.Entry> entries;
         try {
             entries = ServerCatalogue.teaching(servers);
-            if (json != null) {
-                RunOutput.checkFree(json, replace, "--json");
+            for (Object[] out : new Object[][] {{json, "--json"}, {junit, "--junit"}, {bmf, "--bmf"},
+                    {githubBenchmark, "--github-benchmark"}}) {
+                if (out[0] != null) {
+                    RunOutput.checkFree((Path) out[0], replace, (String) out[1]);
+                }
             }
         } catch (IllegalArgumentException | RunOutput.Taken e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -139,13 +159,28 @@ public final class CheckCommand implements Callable<Integer> {
         }
         String table = GateReport.table(baseRev, baseSha, outcome);
         System.out.print(table);
-        if (markdown != null) {
-            Files.writeString(markdown, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Set<Path> summaries = new LinkedHashSet<>();         // the same file named twice gets the table once
+        String stepSummary = System.getenv("GITHUB_STEP_SUMMARY");
+        Stream.of(markdown, stepSummary == null || stepSummary.isBlank() ? null : Path.of(stepSummary)).filter(Objects::nonNull)
+                .forEach(p -> summaries.add(p.toAbsolutePath().normalize()));
+        for (Path summary : summaries) {
+            Files.writeString(summary, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
+        String status = Machine.git(root, "status", "--porcelain", "--untracked-files=no");
+        CiReports.Versions versions = new CiReports.Versions(baseRev, baseSha, Machine.git(root, "rev-parse", "HEAD"),
+                status != null && !status.isBlank());
         if (json != null) {
-            String status = Machine.git(root, "status", "--porcelain", "--untracked-files=no");
-            GateReport.writeJson(json, replace, baseRev, baseSha, Machine.git(root, "rev-parse", "HEAD"), status != null && !status.isBlank(),
-                    seed, new GateReport.Injected(injectSlowdown, injectSyscall), outcome, Machine.describe(root, pinning));
+            GateReport.writeJson(json, replace, versions, seed, new GateReport.Injected(injectSlowdown, injectSyscall), outcome,
+                    Machine.describe(root, pinning));
+        }
+        if (junit != null) {
+            CiReports.junit(junit, replace, versions, outcome);
+        }
+        if (bmf != null) {
+            CiReports.bmf(bmf, replace, outcome);
+        }
+        if (githubBenchmark != null) {
+            CiReports.githubBenchmark(githubBenchmark, replace, versions, outcome);
         }
         return outcome.verdict().exitCode();
     }

@@ -14,7 +14,7 @@ import echolab.bench.results.Environment;
  * the components in the order declared here.
  */
 record CheckFile(String schema, int schemaVersion, String verdict, int exitCode, double largestPrimaryMde, Base base,
-                 Candidate candidate, long seed, int rounds, GateReport.Injected injected, Rules rules, Map<String, Long> counts,
+                 Candidate candidate, long seed, int rounds, String cpuClock, GateReport.Injected injected, Rules rules, Map<String, Long> counts,
                  List<Object> results, Environment environment) {
 
     static final String SCHEMA = "echo-lab/check";
@@ -35,7 +35,7 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
     }
 
     /** A metric judged: its pairs ({base, candidate} per round), the statistic, and when a FAIL was first seen and confirmed. */
-    record Judged(String server, String metric, String role, List<double[]> pairs, double change, double low, double high, double mde,
+    record Judged(String server, String metric, String role, List<Gate.Pair> pairs, double change, double low, double high, double mde,
                   String status, Integer failedFirstAt, Integer confirmedAt) {
     }
 
@@ -43,21 +43,22 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
     record NotApplicable(String server, String metric, String role, String status, String reason) {
     }
 
-    static CheckFile of(String baseRev, String baseSha, String candidateCommit, boolean candidateDirty, long seed,
-                        GateReport.Injected injected, Gate.Outcome o, Environment environment) {
+    static CheckFile of(CiReports.Versions v, long seed, GateReport.Injected injected, Gate.Outcome o, Environment environment) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Status status : Status.values()) {
             counts.put(status.name().toLowerCase(), o.count(status));
         }
         List<Object> results = new ArrayList<>();
-        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> results.add(new Judged(server, metric.key,
-                metric.role.name().toLowerCase(), o.pairs().get(server).get(metric), j.result().change(), j.result().low(),
-                j.result().high(), j.result().mde(), j.status().name(), j.failedFirstAt() == 0 ? null : j.failedFirstAt(),
-                j.confirmedAt() == 0 ? null : j.confirmedAt()))));
-        o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) -> results.add(new NotApplicable(server,
-                metric.key, metric.role.name().toLowerCase(), "N/A", why))));
+        for (Gate.Row row : o.rows()) {
+            String role = row.metric().role.name().toLowerCase();
+            Gate.Judgement j = row.judgement();
+            results.add(j == null ? new NotApplicable(row.server(), row.metric().key, role, "N/A", row.notApplicable())
+                    : new Judged(row.server(), row.metric().key, role, row.pairs(), j.result().change(), j.result().low(),
+                            j.result().high(), j.result().mde(), j.status().name(), j.failedFirstAt() == 0 ? null : j.failedFirstAt(),
+                            j.confirmedAt() == 0 ? null : j.confirmedAt()));
+        }
         return new CheckFile(SCHEMA, VERSION, o.verdict().name(), o.verdict().exitCode(), o.largestPrimaryMde(),
-                new Base(baseRev, baseSha), new Candidate(String.valueOf(candidateCommit), candidateDirty), seed, o.rounds(), injected,
+                new Base(v.baseRevision(), v.baseCommit()), new Candidate(String.valueOf(v.candidateCommit()), v.candidateDirty()), seed, o.rounds(), o.cpuClock(), injected,
                 Rules.CURRENT, counts, results, environment);
     }
 }

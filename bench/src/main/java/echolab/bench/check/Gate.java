@@ -8,8 +8,12 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import echolab.bench.check.Measurer.Side;
 import echolab.bench.check.PairedRatio.Verdict;
@@ -54,9 +58,29 @@ final class Gate {
         }
     }
 
-    /** Per server and metric: the (base, candidate) pairs, the judgement, and why a metric could not be judged. */
-    record Outcome(int rounds, Map<String, Map<Metric, List<double[]>>> pairs, Map<String, Map<Metric, Judgement>> judgements,
-                   Map<String, Map<Metric, String>> notApplicable) {
+    /** One round's value of a metric for base and candidate; check.json writes it as {@code [base, candidate]}. */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    @JsonPropertyOrder({"base", "candidate"})
+    record Pair(double base, double candidate) {
+    }
+
+    /**
+     * One metric of one server: its pairs, and either its judgement or why it could not be judged
+     * ({@code notApplicable}; then {@code judgement} is null).
+     */
+    record Row(String server, Metric metric, List<Pair> pairs, Judgement judgement, String notApplicable) {
+
+        boolean judged() {
+            return judgement != null;
+        }
+
+        Status status() {
+            return judgement == null ? null : judgement.status();
+        }
+    }
+
+    /** The rows in the order of the servers, then of the metrics; {@code cpuClock} names the clock CPU time was read with. */
+    record Outcome(int rounds, List<Row> rows, String cpuClock) {
 
         GateVerdict verdict() {
             if (count(Status.FAIL) > 0) {
@@ -70,14 +94,27 @@ final class Gate {
         }
 
         long count(Status status) {
-            return judgements.values().stream().flatMap(m -> m.values().stream()).filter(j -> j.status() == status).count();
+            return rows.stream().filter(r -> r.status() == status).count();
+        }
+
+        List<Row> judged() {
+            return rows.stream().filter(Row::judged).toList();
+        }
+
+        /** The row of one server's metric; empty when that metric was neither judged nor found not applicable. */
+        Optional<Row> row(String server, Metric metric) {
+            return rows.stream().filter(r -> r.server().equals(server) && r.metric() == metric).findFirst();
+        }
+
+        /** The judgement of one server's metric, or null when it was not judged. */
+        Judgement judgement(String server, Metric metric) {
+            return row(server, metric).map(Row::judgement).orElse(null);
         }
 
         /** The largest MDE of the primary metrics: "no regression larger than this" when the gate passes. */
         double largestPrimaryMde() {
-            return judgements.values().stream().flatMap(m -> m.entrySet().stream())
-                    .filter(e -> e.getKey().role == Metric.Role.PRIMARY)
-                    .mapToDouble(e -> e.getValue().result().mde()).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+            return judged().stream().filter(r -> r.metric().role == Metric.Role.PRIMARY)
+                    .mapToDouble(r -> r.judgement().result().mde()).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
         }
     }
 
@@ -104,20 +141,58 @@ final class Gate {
         int confirmedAt;
     }
 
+    /** One server's data during the rounds. */
+    private static final class Rounds {
+        final Map<Metric, List<Pair>> pairs = new EnumMap<>(Metric.class);
+        final Map<Metric, String> notApplicable = new EnumMap<>(Metric.class);
+        final Map<Metric, Track> tracks = new EnumMap<>(Metric.class);
+        Map<Metric, PairedRatio.Estimate> estimates = Map.of();
+
+        int size() {
+            return pairs.values().stream().mapToInt(List::size).max().orElse(0);
+        }
+
+        void record(MetricValues[] samples) {
+            for (Metric metric : Metric.values()) {
+                Double b = samples[Side.BASE.ordinal()].values().get(metric);
+                Double c = samples[Side.CANDIDATE.ordinal()].values().get(metric);
+                if (b != null && c != null) {
+                    pairs.computeIfAbsent(metric, k -> new ArrayList<>()).add(new Pair(b, c));
+                } else {
+                    String why = samples[0].missing().getOrDefault(metric, samples[1].missing().get(metric));
+                    if (why != null || metric.role.steers()) {               // a reported metric may sit a round out
+                        notApplicable.putIfAbsent(metric, why != null ? why : "not measured");
+                    }
+                }
+            }
+            estimates = new EnumMap<>(Metric.class);
+            pairs.forEach((metric, p) -> {
+                if (!notApplicable.containsKey(metric)) {               // a metric missing in any round is not judged
+                    estimates.put(metric, PairedRatio.analyse(p.stream().mapToDouble(x -> metric.logRatio(x.base(), x.candidate())).toArray()));
+                }
+            });
+        }
+
+        boolean failed() {
+            return tracks.values().stream().anyMatch(t -> t.confirmedAt > 0);
+        }
+
+        /** The rows of this server: its judged metrics, then those not applicable. */
+        List<Row> rows(String server) {
+            List<Row> out = new ArrayList<>();
+            estimates.forEach((metric, r) -> out.add(new Row(server, metric, List.copyOf(pairs.get(metric)),
+                    judge(metric, r, tracks.getOrDefault(metric, new Track())), null)));
+            notApplicable.forEach((metric, why) -> out.add(new Row(server, metric, List.copyOf(pairs.getOrDefault(metric, List.of())), null, why)));
+            return out;
+        }
+    }
+
     Outcome run() throws IOException, InterruptedException {
         for (String server : servers) {
             measurer.prepare(server);
         }
-        Map<String, Map<Metric, List<double[]>>> pairs = new LinkedHashMap<>();
-        Map<String, Map<Metric, String>> notApplicable = new LinkedHashMap<>();
-        Map<String, Map<Metric, Track>> tracks = new LinkedHashMap<>();
-        Map<String, Map<Metric, PairedRatio.Estimate>> results = new LinkedHashMap<>();
-        servers.forEach(s -> {
-            pairs.put(s, new EnumMap<>(Metric.class));
-            notApplicable.put(s, new EnumMap<>(Metric.class));
-            tracks.put(s, new EnumMap<>(Metric.class));
-            results.put(s, new EnumMap<>(Metric.class));
-        });
+        Map<String, Rounds> data = new LinkedHashMap<>();
+        servers.forEach(s -> data.put(s, new Rounds()));
         SplittableRandom order = new SplittableRandom(seed);
         List<String> active = servers;
         long started = System.nanoTime();
@@ -133,42 +208,26 @@ final class Gate {
             }
             List<String> next = new ArrayList<>();
             for (Map.Entry<String, MetricValues[]> e : measured.entrySet()) {
-                String server = e.getKey();
-                record(e.getValue(), pairs.get(server), notApplicable.get(server));
-                int n = pairs.get(server).values().stream().mapToInt(List::size).max().orElse(0);
-                Map<Metric, PairedRatio.Estimate> now = analyse(pairs.get(server), notApplicable.get(server));
-                results.put(server, now);
+                Rounds d = data.get(e.getKey());
+                d.record(e.getValue());
+                int n = d.size();
                 boolean more = n < rounds;
-                for (Map.Entry<Metric, PairedRatio.Estimate> m : now.entrySet()) {
+                for (Map.Entry<Metric, PairedRatio.Estimate> m : d.estimates.entrySet()) {
                     if (m.getKey().role.steers()) {
-                        more |= wantsMore(m.getKey(), m.getValue(), tracks.get(server).computeIfAbsent(m.getKey(), k -> new Track()), n);
+                        more |= wantsMore(m.getKey(), m.getValue(), d.tracks.computeIfAbsent(m.getKey(), k -> new Track()), n);
                     }
                 }
-                boolean failed = tracks.get(server).values().stream().anyMatch(t -> t.confirmedAt > 0);
-                if (more && !failed) {                              // a confirmed FAIL decides this server: no more rounds
-                    next.add(server);
+                if (more && !d.failed()) {                              // a confirmed FAIL decides this server: no more rounds
+                    next.add(e.getKey());
                 }
             }
             active = next;
             log.printf("check: round %d done (%s elapsed)%s%n", round, Format.seconds((System.nanoTime() - started) / 1e9),
                     active.isEmpty() ? "" : round < rounds ? "" : "; more rounds for " + String.join(", ", active));
         }
-        return new Outcome(round, pairs, judge(results, tracks), notApplicable);
-    }
-
-    private static void record(MetricValues[] samples, Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
-        for (Metric metric : Metric.values()) {
-            Double b = samples[Side.BASE.ordinal()].values().get(metric);
-            Double c = samples[Side.CANDIDATE.ordinal()].values().get(metric);
-            if (b != null && c != null) {
-                pairs.computeIfAbsent(metric, k -> new ArrayList<>()).add(new double[] {b, c});
-            } else {
-                String why = samples[0].missing().getOrDefault(metric, samples[1].missing().get(metric));
-                if (why != null || metric.role.steers()) {               // a reported metric may sit a round out
-                    notApplicable.putIfAbsent(metric, why != null ? why : "not measured");
-                }
-            }
-        }
+        List<Row> rows = new ArrayList<>();
+        data.forEach((server, d) -> rows.addAll(d.rows(server)));
+        return new Outcome(round, rows, measurer.cpuClock());
     }
 
     /** Updates the metric's confirmation state after round n; true while it wants another round. */
@@ -206,37 +265,17 @@ final class Gate {
         return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= PairedRatio.THRESHOLD);
     }
 
-    private static Map<Metric, PairedRatio.Estimate> analyse(Map<Metric, List<double[]>> pairs, Map<Metric, String> notApplicable) {
-        Map<Metric, PairedRatio.Estimate> out = new EnumMap<>(Metric.class);
-        pairs.forEach((metric, p) -> {
-            if (!notApplicable.containsKey(metric)) {               // a metric missing in any round is not judged
-                out.put(metric, PairedRatio.analyse(p.stream().mapToDouble(x -> metric.logRatio(x[0], x[1])).toArray()));
-            }
-        });
-        return out;
-    }
-
-    private static Map<String, Map<Metric, Judgement>> judge(Map<String, Map<Metric, PairedRatio.Estimate>> results,
-                                                             Map<String, Map<Metric, Track>> tracks) {
-        Map<String, Map<Metric, Judgement>> out = new LinkedHashMap<>();
-        results.forEach((server, byMetric) -> {
-            Map<Metric, Judgement> j = new EnumMap<>(Metric.class);
-            byMetric.forEach((metric, r) -> {
-                Track t = tracks.get(server).getOrDefault(metric, new Track());
-                Status status;
-                if (!metric.role.steers()) {
-                    status = Status.REPORTED;
-                } else if (t.confirmedAt > 0) {
-                    status = Status.FAIL;
-                } else if (metric.role == Metric.Role.PRIMARY && !(r.mde() <= PairedRatio.THRESHOLD)) {
-                    status = Status.NOISY;
-                } else {
-                    status = r.verdict() == Verdict.PASS ? Status.PASS : Status.INCONCLUSIVE;
-                }
-                j.put(metric, new Judgement(r, status, t.failedFirstAt, t.confirmedAt));
-            });
-            out.put(server, j);
-        });
-        return out;
+    private static Judgement judge(Metric metric, PairedRatio.Estimate r, Track t) {
+        Status status;
+        if (!metric.role.steers()) {
+            status = Status.REPORTED;
+        } else if (t.confirmedAt > 0) {
+            status = Status.FAIL;
+        } else if (metric.role == Metric.Role.PRIMARY && !(r.mde() <= PairedRatio.THRESHOLD)) {
+            status = Status.NOISY;
+        } else {
+            status = r.verdict() == Verdict.PASS ? Status.PASS : Status.INCONCLUSIVE;
+        }
+        return new Judgement(r, status, t.failedFirstAt, t.confirmedAt);
     }
 }

@@ -2,7 +2,6 @@ package echolab.bench.check;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 
@@ -27,23 +26,26 @@ final class GateReport {
         s.append(headline(o)).append("\n\n");
         Table table = new Table(Table.text("server"), Table.text("metric"), Table.figure("base"), Table.figure("candidate"),
                 Table.figure("change"), Table.text("95% interval"), Table.figure("rounds"), Table.figure("MDE"), Table.text("verdict"));
-        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
-            List<double[]> p = o.pairs().get(server).get(metric);
-            PairedRatio.Estimate r = j.result();
-            table.row(server, metric.key, metric.unit.format(median(p, 0)), metric.unit.format(median(p, 1)),
-                    String.format("%+.1f%%", 100 * r.change()),
+        for (Gate.Row row : o.rows()) {
+            Metric metric = row.metric();
+            if (!row.judged()) {
+                table.row(row.server(), metric.key, null, null, null, null, null, null, "n/a: " + row.notApplicable());
+                continue;
+            }
+            PairedRatio.Estimate r = row.judgement().result();
+            table.row(row.server(), metric.key, metric.unit.format(median(row, Measurer.Side.BASE)),
+                    metric.unit.format(median(row, Measurer.Side.CANDIDATE)), String.format("%+.1f%%", 100 * r.change()),
                     String.format("%+.1f%% to %+.1f%%", 100 * r.low(), 100 * r.high()), r.rounds(),
-                    metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(j));
-        }));
-        o.notApplicable().forEach((server, byMetric) -> byMetric.forEach((metric, why) ->
-                table.row(server, metric.key, null, null, null, null, null, null, "n/a: " + why)));
+                    metric.role.steers() ? String.format("%.1f%%", 100 * r.mde()) : "", verdictCell(row.judgement()));
+        }
         s.append(table.markdown());
         s.append(String.format("%nHigher is worse for every metric. Base, candidate: medians over the rounds. Change: the 20%% "
                 + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 95%% interval. MDE: the smallest "
                 + "slowdown these rounds would fail 9 times in 10. FAIL: interval wholly above +%d%%, change at least +%d%%, "
                 + "still so after %d confirming rounds. PASS: interval wholly below +%d%% (for time and CPU, also MDE at most "
-                + "+%d%%). Open-loop percentiles and involuntary context switches are reported, not judged.%n", PairedRatio.FAIL_ABOVE_PERCENT,
-                PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS, PairedRatio.THRESHOLD_PERCENT, PairedRatio.THRESHOLD_PERCENT));
+                + "+%d%%). Open-loop percentiles and involuntary context switches are reported, not judged. Server CPU time read "
+                + "with: %s.%n", PairedRatio.FAIL_ABOVE_PERCENT, PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS,
+                PairedRatio.THRESHOLD_PERCENT, PairedRatio.THRESHOLD_PERCENT, o.cpuClock()));
         return s.toString();
     }
 
@@ -68,14 +70,9 @@ final class GateReport {
     }
 
     private static List<String> where(Gate.Outcome o, Status status) {
-        List<String> out = new ArrayList<>();
-        o.judgements().forEach((server, byMetric) -> byMetric.forEach((metric, j) -> {
-            if (j.status() == status) {
-                out.add(server + " " + metric.key + (status == Status.NOISY ? String.format(" (MDE %.0f%%)", 100 * j.result().mde())
-                        : status == Status.FAIL ? String.format(" (%+.1f%%)", 100 * j.result().change()) : ""));
-            }
-        }));
-        return out;
+        return o.judged().stream().filter(r -> r.status() == status).map(r -> r.server() + " " + r.metric().key
+                + (status == Status.NOISY ? String.format(" (MDE %.0f%%)", 100 * r.judgement().result().mde())
+                : status == Status.FAIL ? String.format(" (%+.1f%%)", 100 * r.judgement().result().change()) : "")).toList();
     }
 
     private static String verdictCell(Judgement j) {
@@ -87,9 +84,9 @@ final class GateReport {
         };
     }
 
-    static void writeJson(Path file, boolean replace, String baseRev, String baseSha, String candidateCommit, boolean candidateDirty,
-                          long seed, Injected injected, Gate.Outcome o, Environment environment) throws IOException {
-        CheckFile out = CheckFile.of(baseRev, baseSha, candidateCommit, candidateDirty, seed, injected, o, environment);
+    static void writeJson(Path file, boolean replace, CiReports.Versions versions, long seed, Injected injected, Gate.Outcome o,
+                          Environment environment) throws IOException {
+        CheckFile out = CheckFile.of(versions, seed, injected, o, environment);
         RunOutput.write(file, replace, "--json", into -> Json.PRETTY.writeValue(into.toFile(), out));
     }
 
@@ -97,7 +94,8 @@ final class GateReport {
     record Injected(double slowdownPercent, boolean extraWriteCall) {
     }
 
-    private static double median(List<double[]> pairs, int side) {
-        return Figure.median(pairs.stream().map(p -> p[side]).toList());
+    /** The median over the rounds of one side of a row. */
+    static double median(Gate.Row row, Measurer.Side side) {
+        return Figure.median(row.pairs().stream().map(p -> side == Measurer.Side.BASE ? p.base() : p.candidate()).toList());
     }
 }

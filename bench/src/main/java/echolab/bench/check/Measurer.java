@@ -19,4 +19,7 @@ interface Measurer {
      * @return the two samples, indexed by {@link Side#ordinal()}
      */
     MetricValues[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException;
+
+    /** The clock the servers' CPU time was read with, as the reports name it. */
+    String cpuClock();
 }

@@ -17,6 +17,10 @@ import echolab.bench.results.Unit;
 enum Metric {
     US_PER_MESSAGE("usPerMessage", "time per message (closed loop), µs", Unit.CPU_PER_MESSAGE, Role.PRIMARY, 0),
     CPU_US_PER_MESSAGE("cpuUsPerMessage", Figure.CPU_PER_MESSAGE, Role.PRIMARY, 0),
+    // Where CPU time comes from a cgroup (ns), the kernel's tick clock (10 ms) is reported beside it, so
+    // that the two clocks' spread over the same rounds can be compared from check.json.
+    CPU_TICK_US_PER_MESSAGE("cpuTickUsPerMessage", "server CPU per message by the 10 ms tick (beside the cgroup's, for comparison)",
+            Unit.CPU_PER_MESSAGE, Role.REPORTED, 0),
     READ_CALLS_PER_MESSAGE("readCallsPerMessage", Figure.READ_CALLS, Role.COUNTER, 0.01),
     WRITE_CALLS_PER_MESSAGE("writeCallsPerMessage", Figure.WRITE_CALLS, Role.COUNTER, 0.01),
     BYTES_READ_PER_MESSAGE("bytesReadPerMessage", Figure.BYTES_READ, Role.COUNTER, 1),

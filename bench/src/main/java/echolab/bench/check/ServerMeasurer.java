@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import echolab.bench.results.CpuClock;
+import echolab.bench.harness.CpuCgroup;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Measurement;
 import echolab.bench.harness.ProcReading.Io;
@@ -48,6 +50,7 @@ final class ServerMeasurer implements Measurer {
     private final boolean injectSyscall;
     private final Map<String, Double> openRates = new HashMap<>();
     private final Map<String, List<String>> candidateFlags = new HashMap<>();
+    private CpuClock clock;                   // decided by the first server started
 
     /** @param duration measured time per version and round, split into the alternating windows */
     ServerMeasurer(Launcher launcher, Path baseTree, Path candidateTree, Duration duration, double injectSlowdownPercent,
@@ -77,6 +80,11 @@ final class ServerMeasurer implements Measurer {
         ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(server);
         Totals probe = new Totals();
         try (ServerProcess p = launcher.start(entry, baseTree, List.of())) {
+            if (clock == null) {
+                clock = p.cpuClockProblem() == null ? CpuClock.CGROUP : CpuClock.TICKS;
+                System.err.println("check: server CPU time from " + clock.label
+                        + (p.cpuClockProblem() == null ? "" : ": " + p.cpuClockProblem()));
+            }
             checked("base " + server, Measurement.of(p, closedLoop(entry).withWarmup(WARMUP)));
             for (int i = 0; i < 3; i++) {
                 probe.add(checked("base " + server, Measurement.of(p, closedLoop(entry))));
@@ -94,6 +102,11 @@ final class ServerMeasurer implements Measurer {
             System.err.printf("check: injecting one more write system call per echo into the candidate's %s%n", server);
         }
         candidateFlags.put(server, flags);
+    }
+
+    @Override
+    public String cpuClock() {
+        return clock == null ? "not measured" : clock.label;
     }
 
     @Override
@@ -161,6 +174,9 @@ final class ServerMeasurer implements Measurer {
         Map<Metric, String> missing = new EnumMap<>(Metric.class);
         values.put(Metric.US_PER_MESSAGE, t.seconds * 1e6 / t.messages);
         values.put(Metric.CPU_US_PER_MESSAGE, t.cpuSeconds * 1e6 / t.messages);
+        if (t.clocks.equals(java.util.Set.of(CpuClock.CGROUP))) {
+            values.put(Metric.CPU_TICK_US_PER_MESSAGE, t.tickCpuSeconds * 1e6 / t.messages);
+        }
         Trial.KernelCounts k = Measurement.perMessage(t.io, t.switches, t.messages);
         put(values, missing, Metric.READ_CALLS_PER_MESSAGE, k.readCalls(), label);
         put(values, missing, Metric.WRITE_CALLS_PER_MESSAGE, k.writeCalls(), label);
@@ -196,6 +212,8 @@ final class ServerMeasurer implements Measurer {
         long messages;
         double seconds;
         double cpuSeconds;
+        double tickCpuSeconds;
+        final java.util.Set<CpuClock> clocks = java.util.EnumSet.noneOf(CpuClock.class);
         Io io = new Io(0, 0, 0, 0);                  // null once a window could not read them
         Switches switches = new Switches(0, 0);
 
@@ -203,6 +221,8 @@ final class ServerMeasurer implements Measurer {
             messages += m.messages();
             seconds += m.load().report().seconds();
             cpuSeconds += m.window().cpuSeconds();
+            tickCpuSeconds += m.window().tickCpuSeconds();
+            clocks.add(m.window().cpuClock());
             io = Io.plus(io, m.window().io());
             switches = Switches.plus(switches, m.window().switches());
         }

@@ -34,7 +34,7 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
         long n = messages();
         return new Trial.ServerStats(window.peakRssKiB(), window.peakThreads(), window.cpuSeconds(),
                 n > 0 ? window.cpuSeconds() * 1e6 / n : null, heldConnections < 0 ? null : heldConnections,
-                n > 0 ? perMessage(window.io(), window.switches(), n) : null);
+                n > 0 ? perMessage(window.io(), window.switches(), n) : null, window.cpuClock());
     }
 
     /** Counts over {@code messages} messages, per message; a count that is unknown stays null. */

@@ -5,17 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One reading of a process from /proc: RSS, threads and open files as of now; CPU ticks, {@code io} and
- * {@code switches} as counters since the process started. {@code openFiles} is -1 and {@code io} or
- * {@code switches} null when they could not be read.
+ * One reading of a process from /proc: RSS, threads and open files as of now; CPU ticks, CPU nanoseconds
+ * (from its cgroup, see {@link CpuCgroup}), {@code io} and {@code switches} as counters. {@code cpuNanos}
+ * and {@code openFiles} are -1, {@code io} or {@code switches} null, when they could not be read.
  */
-public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, int openFiles, Io io, Switches switches) {
+public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, long cpuNanos, int openFiles, Io io, Switches switches) {
 
     /** Context switches are summed only while the process has at most this many threads, so that reading stays cheap. */
     static final int MAX_THREADS_FOR_SWITCHES = 256;
 
-    ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, int openFiles) {
-        this(nanos, rssKiB, threads, cpuTicks, openFiles, null, null);
+    ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, long cpuNanos, int openFiles) {
+        this(nanos, rssKiB, threads, cpuTicks, cpuNanos, openFiles, null, null);
     }
 
     /**
@@ -46,8 +46,11 @@ public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, i
         }
     }
 
-    /** Reads /proc/PID/status, stat, io, fd and (with few threads) task/TID/status now; null if the process is gone. */
-    public static ProcReading of(long pid) {
+    /**
+     * Reads /proc/PID/status, stat, io, fd and (with few threads) task/TID/status now, and the CPU time of
+     * {@code cgroup} when there is one; null if the process is gone.
+     */
+    public static ProcReading of(long pid, CpuCgroup cgroup) {
         try {
             Path proc = Path.of("/proc/" + pid);
             long rss = 0;
@@ -63,7 +66,7 @@ public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, i
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime + stime
             String[] fds = proc.resolve("fd").toFile().list();
-            return new ProcReading(System.nanoTime(), rss, threads, ticks, fds == null ? -1 : fds.length, readIo(proc),
+            return new ProcReading(System.nanoTime(), rss, threads, ticks, cgroup == null ? -1 : cgroup.nanos(), fds == null ? -1 : fds.length, readIo(proc),
                     threads <= MAX_THREADS_FOR_SWITCHES ? readSwitches(proc) : null);
         } catch (IOException | RuntimeException e) {
             return null;

@@ -5,13 +5,17 @@ import java.util.function.ToLongFunction;
 
 import echolab.bench.harness.ProcReading.Io;
 import echolab.bench.harness.ProcReading.Switches;
+import echolab.bench.results.CpuClock;
 
 /**
  * A server's figures between two instants of this JVM's clock, from the /proc readings taken around them:
  * peaks of RSS, threads and descriptors, and what each counter (CPU time, system calls and their bytes,
  * context switches) grew by over the window ({@code io} and {@code switches} null when the readings lack them).
+ * CPU time is read with the most precise clock the readings have ({@code cpuClock}); {@code tickCpuSeconds}
+ * is always the tick clock's, for comparison.
  */
-public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, int peakOpenFiles, Io io, Switches switches) {
+public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, CpuClock cpuClock, double tickCpuSeconds,
+                         int peakOpenFiles, Io io, Switches switches) {
 
     static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
 
@@ -39,7 +43,11 @@ public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, in
         Io io = new Io(grew.applyAsLong(READ_CALLS), grew.applyAsLong(WRITE_CALLS), grew.applyAsLong(BYTES_READ),
                 grew.applyAsLong(BYTES_WRITTEN));
         Switches switches = new Switches(grew.applyAsLong(VOLUNTARY), grew.applyAsLong(INVOLUNTARY));
-        return new ProcWindow(peakRss, peakThreads, cpuSeconds(readings, fromNanos, toNanos), peakFiles,
+        double ticks = cpuSeconds(readings, fromNanos, toNanos);
+        double nanos = increase(readings, fromNanos, toNanos, ProcReading::cpuNanos);     // -1: no cgroup
+        boolean precise = nanos >= 0;
+        return new ProcWindow(peakRss, peakThreads, precise ? nanos / 1e9 : ticks, precise ? CpuClock.CGROUP : CpuClock.TICKS,
+                ticks, peakFiles,
                 io.readCalls() < 0 || io.writeCalls() < 0 ? null : io, switches.voluntary() < 0 ? null : switches);
     }
 

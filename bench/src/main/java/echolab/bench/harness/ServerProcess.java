@@ -35,6 +35,7 @@ public final class ServerProcess implements AutoCloseable {
     private final List<ProcReading> samples = new ArrayList<>();
     private final int listeningFiles;               // descriptors held once listening, before any client
     private final Thread sampler;
+    private final CpuCgroup.Joined cpu;             // the server's own cgroup, for its CPU time in ns; else why not
     private volatile boolean sampling = true;
     private Stopped stopped;
 
@@ -53,6 +54,7 @@ public final class ServerProcess implements AutoCloseable {
         this.port = port;
         this.stderr = stderr;
         this.stderrReader = stderrReader;
+        this.cpu = CpuCgroup.join(process.pid());
         ProcReading first = sampleNow();
         this.listeningFiles = first == null ? -1 : first.openFiles();
         this.sampler = Thread.ofPlatform().daemon().name("proc-sampler").start(this::sampleLoop);
@@ -120,7 +122,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Reads the server's /proc now; null if it is gone. */
     public ProcReading sampleNow() {
-        return ProcReading.of(process.pid());
+        return ProcReading.of(process.pid(), cpu.group());
     }
 
     /** The server's figures between two instants of this JVM's clock, from the readings taken every 100 ms. */
@@ -134,6 +136,11 @@ public final class ServerProcess implements AutoCloseable {
             copy = new ArrayList<>(samples);
         }
         return ProcWindow.over(copy, fromNanos, toNanos);
+    }
+
+    /** Why this server's CPU time is read by the kernel's tick instead of its cgroup; null when it is not. */
+    public String cpuClockProblem() {
+        return cpu.whyNot();
     }
 
     /** The last lines the server wrote to stderr, for an error message. */
@@ -176,6 +183,9 @@ public final class ServerProcess implements AutoCloseable {
             }
         } else {
             problem = name + " had already exited (status " + process.exitValue() + ")" + lastLines(stderr);
+        }
+        if (cpu.group() != null && !process.isAlive()) {
+            cpu.group().close();
         }
         stderrReader.join(2_000);                          // the stop summary is the last thing on stderr
         StopSummary summary = parseSummary(stderr.text());

@@ -1,21 +1,12 @@
 package echolab.bench.jmh;
 
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-import echolab.bench.harness.InProcessServer;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /*
@@ -36,34 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-@State(Scope.Benchmark)
-public class Bench01_RoundTrip {
-
-    @Param({"sync", "thread-per-conn", "selector", "virtual-thread"})
-    String server;
-
-    @Param({"64", "4096"})
-    int size;
-
-    private InProcessServer echo;
-    private InProcessServer.Client client;
-
-    @Setup(Level.Trial)
-    public void start() throws IOException {
-        echo = new InProcessServer(server);
-        client = echo.connect(size);
-    }
-
-    @Benchmark
-    public byte roundTrip() throws IOException {
-        return client.roundTrip();
-    }
-
-    @TearDown(Level.Trial)
-    public void stop() throws Exception {
-        client.close();
-        echo.close();
-    }
+public class Bench01_RoundTrip extends OneEchoAtATime {
 }
 
 /*

@@ -61,7 +61,13 @@ public final class SummaryMarkdown {
         s.append(mainTable(r)).append('\n');
         s.append("Latencies in microseconds unless marked ms. `vs` columns: throughput ratio to the reference peer. ");
         s.append("Server CPU and RSS come from /proc of the server process; RSS per idle connection is ");
-        s.append("(RSS holding the idle connections - RSS before) / connections.\n\n");
+        s.append("(RSS holding the idle connections - RSS before) / connections.");
+        List<String> clocks = r.scenarios().stream().flatMap(sc -> sc.trials().stream()).map(Trial::serverStats)
+                .filter(st -> st != null && st.cpuClock() != null).map(st -> st.cpuClock().label).distinct().toList();
+        if (!clocks.isEmpty()) {                           // runs from before the clock was recorded do not say
+            s.append(" Server CPU time read with: ").append(String.join("; ", clocks)).append('.');
+        }
+        s.append("\n\n");
         s.append("![throughput](throughput.png) ![p99](p99.png)\n\n![spectrum](spectrum.png) ![rss](rss-per-connection.png)\n\n");
         sweep(s, r);
         rounds(s, r);

@@ -36,9 +36,10 @@ public record Trial(String server, int round, Status status, String error, LoadR
      *                            (open descriptors); null where it could not be read
      * @param perMessage what the kernel counted for the server per message echoed in the window; null where
      *                   nothing was echoed (and in runs measured before it was recorded)
+     * @param cpuClock the clock {@code cpuSeconds} was read with; null in runs measured before it was recorded
      */
     public record ServerStats(long peakRssKiB, int peakThreads, double cpuSeconds, Double cpuMicrosPerMessage,
-                              Integer acceptedConnections, KernelCounts perMessage) {
+                              Integer acceptedConnections, KernelCounts perMessage, CpuClock cpuClock) {
     }
 
     /**

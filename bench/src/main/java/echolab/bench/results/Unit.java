@@ -6,30 +6,33 @@ package echolab.bench.results;
  */
 public enum Unit {
     /** Messages per second, whole, with thousands separators. */
-    RATE("msg/s", "%,.0f"),
+    RATE("msg/s", "msg/s", "%,.0f"),
     /** A latency in microseconds; from 10 ms on, in milliseconds. */
-    LATENCY("µs", null),
+    LATENCY("µs", "µs", null),
     /** Server CPU time per message, in microseconds, to a tenth. */
-    CPU_PER_MESSAGE("µs", "%.1f"),
+    CPU_PER_MESSAGE("µs", "µs/msg", "%.1f"),
     /** Kibibytes, to a tenth, with the unit. */
-    KIB("KiB", "%.1f KiB"),
+    KIB("KiB", "KiB", "%.1f KiB"),
     /** A count. */
-    COUNT("", "%.0f"),
+    COUNT("", "count", "%.0f"),
     /** Threads per held connection, to a thousandth. */
-    THREADS_PER_CONNECTION("", "%.3f"),
+    THREADS_PER_CONNECTION("", "threads/conn", "%.3f"),
     /** System calls per message, to a hundredth. */
-    CALLS_PER_MESSAGE("", "%.2f"),
+    CALLS_PER_MESSAGE("", "calls/msg", "%.2f"),
     /** Bytes per message, to a tenth. */
-    BYTES_PER_MESSAGE("B", "%.1f"),
+    BYTES_PER_MESSAGE("B", "B/msg", "%.1f"),
     /** Context switches per message, to a thousandth. */
-    SWITCHES_PER_MESSAGE("", "%.3f");
+    SWITCHES_PER_MESSAGE("", "switches/msg", "%.3f");
 
     /** What a reader sees after the number where a table does not say it in its header. */
     public final String symbol;
+    /** The unit named in full, for a reader that sees the number alone (a CI system's chart): "calls/msg". */
+    public final String label;
     private final String pattern;
 
-    Unit(String symbol, String pattern) {
+    Unit(String symbol, String label, String pattern) {
         this.symbol = symbol;
+        this.label = label;
         this.pattern = pattern;
     }
 

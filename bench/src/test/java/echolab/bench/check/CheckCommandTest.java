@@ -66,6 +66,15 @@ class CheckCommandTest {
     }
 
     @Test
+    void aReportFileThatExistsIsAUsageErrorBeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        for (String option : new String[] {"--json", "--junit", "--bmf", "--github-benchmark"}) {
+            java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve(option.substring(2) + ".out"), "kept");
+            assertUsageError(file + " already holds a run; name another " + option, option, file.toString(), "--base", "no-such-revision-862", "--root", "..");
+        }
+    }
+
+    @Test
     void aMalformedNumberIsAUsageError() {
         assertUsageError("--rounds", "--rounds", "many");
     }

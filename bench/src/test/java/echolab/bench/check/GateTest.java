@@ -54,6 +54,11 @@ class GateTest {
         }
 
         @Override
+        public String cpuClock() {
+            return "the fake's";
+        }
+
+        @Override
         public void prepare(String server) {
             prepared.merge(server, 1, Integer::sum);
         }
@@ -98,9 +103,8 @@ class GateTest {
         assertEquals(1, m.prepared.get("selector"));
         assertEquals(GateVerdict.PASS, o.verdict());
         assertEquals(0, o.verdict().exitCode());
-        o.judgements().get("selector").forEach((metric, j) ->
-                assertEquals(metric.role.steers() ? Status.PASS : Status.REPORTED, j.status(), metric.key));
-        assertEquals(Metric.values().length, o.judgements().get("selector").size());
+        o.judged().forEach(r -> assertEquals(r.metric().role.steers() ? Status.PASS : Status.REPORTED, r.status(), r.metric().key));
+        assertEquals(Metric.values().length, o.judged().stream().filter(r -> r.server().equals("selector")).count());
         assertTrue(GateReport.headline(o).startsWith("**Gate: PASS**: no regression larger than "), GateReport.headline(o));
     }
 
@@ -108,14 +112,14 @@ class GateTest {
     void aSlowerCandidateFailsOnlyAfterItsFailureIsConfirmed() throws Exception {
         FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.3);
         Gate.Outcome o = run(m, List.of("selector"), 5, 15);
-        Gate.Judgement cpu = o.judgements().get("selector").get(Metric.CPU_US_PER_MESSAGE);
+        Gate.Judgement cpu = o.judgement("selector", Metric.CPU_US_PER_MESSAGE);
         assertEquals(Status.FAIL, cpu.status());
         assertEquals(5, cpu.failedFirstAt());
         assertEquals(5 + Gate.CONFIRM_ROUNDS, cpu.confirmedAt());
         assertEquals(5 + Gate.CONFIRM_ROUNDS, o.rounds());
         assertEquals(GateVerdict.FAIL, o.verdict());
         assertEquals(1, o.verdict().exitCode());
-        assertEquals(Status.PASS, o.judgements().get("selector").get(Metric.US_PER_MESSAGE).status());
+        assertEquals(Status.PASS, o.judgement("selector", Metric.US_PER_MESSAGE).status());
     }
 
     @Test
@@ -123,7 +127,7 @@ class GateTest {
         FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.3);
         m.slowInCall = call -> call <= 5;                 // slow in the first five rounds only: a disturbance
         Gate.Outcome o = run(m, List.of("selector"), 5, 15);
-        Gate.Judgement cpu = o.judgements().get("selector").get(Metric.CPU_US_PER_MESSAGE);
+        Gate.Judgement cpu = o.judgement("selector", Metric.CPU_US_PER_MESSAGE);
         assertEquals(5, cpu.failedFirstAt(), "the screening saw it");
         assertEquals(0, cpu.confirmedAt());
         assertFalse(o.failed());
@@ -134,7 +138,7 @@ class GateTest {
     void anExtraSystemCallPerEchoFailsOnItsCounterInTheFirstRounds() throws Exception {
         FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.WRITE_CALLS_PER_MESSAGE, 2.0);
         Gate.Outcome o = run(m, List.of("selector"), 5, 15);
-        Gate.Judgement calls = o.judgements().get("selector").get(Metric.WRITE_CALLS_PER_MESSAGE);
+        Gate.Judgement calls = o.judgement("selector", Metric.WRITE_CALLS_PER_MESSAGE);
         assertEquals(Status.FAIL, calls.status());
         assertEquals(5, calls.failedFirstAt());
         assertTrue(GateReport.headline(o).contains("**Gate: FAIL**: a regression, confirmed, in selector writeCallsPerMessage (+"),
@@ -150,9 +154,9 @@ class GateTest {
         int syncRounds = m.measured.get("sync") / 2;
         assertTrue(syncRounds > 5 && syncRounds < 30, "sync stopped early, once settled, after " + syncRounds);
         assertEquals(syncRounds, o.rounds());
-        assertEquals(Status.PASS, o.judgements().get("sync").get(Metric.CPU_US_PER_MESSAGE).status());
-        assertTrue(o.judgements().get("sync").get(Metric.CPU_US_PER_MESSAGE).result().mde() <= PairedRatio.THRESHOLD);
-        assertEquals(5, o.pairs().get("selector").get(Metric.US_PER_MESSAGE).size());
+        assertEquals(Status.PASS, o.judgement("sync", Metric.CPU_US_PER_MESSAGE).status());
+        assertTrue(o.judgement("sync", Metric.CPU_US_PER_MESSAGE).result().mde() <= PairedRatio.THRESHOLD);
+        assertEquals(5, o.row("selector", Metric.US_PER_MESSAGE).orElseThrow().pairs().size());
     }
 
     @Test
@@ -175,7 +179,7 @@ class GateTest {
         Gate.Outcome o = run(m, List.of("selector"), 5, 30);
         assertEquals(5, o.rounds());
         assertEquals(Gate.OPEN_LOOP_ROUNDS, m.openLoops.get("selector"), "the open loop, which only reports, in the first rounds");
-        assertEquals(Status.REPORTED, o.judgements().get("selector").get(Metric.OPEN_P99_US).status());
+        assertEquals(Status.REPORTED, o.judgement("selector", Metric.OPEN_P99_US).status());
         assertEquals(GateVerdict.PASS, o.verdict());
     }
 
@@ -184,9 +188,9 @@ class GateTest {
         FakeMeasurer m = new FakeMeasurer();
         m.noSummary = List.of("selector");
         Gate.Outcome o = run(m, List.of("selector"), 5, 5);
-        assertFalse(o.judgements().get("selector").containsKey(Metric.ALLOC_BYTES_PER_MESSAGE));
-        assertFalse(o.judgements().get("selector").containsKey(Metric.THREADS_STARTED));
-        assertTrue(o.notApplicable().get("selector").get(Metric.ALLOC_BYTES_PER_MESSAGE).contains("printed no stop summary"));
+        assertEquals(null, o.judgement("selector", Metric.ALLOC_BYTES_PER_MESSAGE));
+        assertEquals(null, o.judgement("selector", Metric.THREADS_STARTED));
+        assertTrue(o.row("selector", Metric.ALLOC_BYTES_PER_MESSAGE).orElseThrow().notApplicable().contains("printed no stop summary"));
         assertTrue(GateReport.table("HEAD~1", "0123456789abcdef", o).contains("| selector | allocBytesPerMessage |  |  |  |  |  |  | n/a: "));
         assertFalse(o.failed());
     }
@@ -198,13 +202,13 @@ class GateTest {
         m.noSummary = List.of("selector");
         Gate.Outcome o = run(m, List.of("selector"), 5, 5);
         java.nio.file.Path file = dir.resolve("check.json");
-        GateReport.writeJson(file, false, "HEAD~1", "0123456789abcdef", "fedcba9876543210", false, 862, new GateReport.Injected(0, false), o,
+        GateReport.writeJson(file, false, new CiReports.Versions("HEAD~1", "0123456789abcdef", "fedcba9876543210", false), 862, new GateReport.Injected(0, false), o,
                 null);
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
         List<String> fields = new java.util.ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("schema", "schemaVersion", "verdict", "exitCode", "largestPrimaryMde", "base", "candidate", "seed", "rounds",
-                "injected", "rules", "counts", "results", "environment"), fields);
+                "cpuClock", "injected", "rules", "counts", "results", "environment"), fields);
         assertEquals("echo-lab/check", json.path("schema").asText());
         assertEquals(2, json.path("schemaVersion").asInt());
         assertEquals(o.verdict().name(), json.path("verdict").asText());
@@ -215,7 +219,8 @@ class GateTest {
             if (row.path("status").asText().equals("N/A")) {
                 notApplicable |= row.path("reason").asText().contains("printed no stop summary");
             } else {
-                judged |= row.path("pairs").size() == 5 && row.has("change") && row.has("failedFirstAt");
+                judged |= row.path("pairs").size() == 5 && row.path("pairs").path(0).isArray() && row.path("pairs").path(0).size() == 2
+                        && row.has("change") && row.has("failedFirstAt");
             }
         }
         assertTrue(judged && notApplicable, json.path("results").toString());

@@ -15,7 +15,7 @@ class ServerProcessTest {
 
     /** A reading at {@code ms} of a server that has burnt {@code cpuPerSecond} CPU seconds per second since 0. */
     private static ProcReading at(long ms, double cpuPerSecond) {
-        return new ProcReading(ms * MS, 0, 0, (long) Math.floor(cpuPerSecond * ms / 10.0), 0);   // 10 ms per tick
+        return new ProcReading(ms * MS, 0, 0, (long) Math.floor(cpuPerSecond * ms / 10.0), -1, 0);   // 10 ms per tick
     }
 
     @Test
