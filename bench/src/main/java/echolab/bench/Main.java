@@ -39,7 +39,14 @@ public final class Main implements Runnable {
             NettyEchoServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (Error e) {                          // picocli hands on Errors: exit 2 for them too, never the gate's 1 (FAIL)
+            System.err.println("echolab: " + e);
+            status = 2;
+        }
+        System.exit(status);
     }
 
     /** The command line every caller runs, the tests included. */

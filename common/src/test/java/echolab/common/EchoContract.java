@@ -223,6 +223,38 @@ public abstract class EchoContract {
         }
     }
 
+    /**
+     * One client sends and reads nothing until the server is stuck writing its echo back; meanwhile twenty
+     * other clients are served; then it reads everything: every byte must be its own. A server whose
+     * connections share a buffer has by then overwritten the bytes it was still writing back to the first
+     * client with the others' bytes; a server that keeps what it could not write per connection (as
+     * selector-echo copies it) has not. Unlike the streams above, this does not wait for two threads to
+     * happen to run at the same instant: the stuck write holds the buffer for as long as the test likes.
+     */
+    @Test
+    void aStalledEchoKeepsItsOwnBytesWhileOthersAreServed() throws Exception {
+        assumeTrue(servesConcurrently(), "serves one connection at a time");
+        byte[] chunk = TestClient.randomBytes(64 * 1024, 21);
+        long limit = 64L * MiB;
+        AtomicLong taken = new AtomicLong();
+        try (TestClient late = TestClient.connect(address, 64 * 1024)) {
+            Thread writer = late.writeWithoutReading(chunk, limit, taken);
+            waitUntilStalled(taken, 1_000, 30_000);
+            assertTrue(taken.get() < limit, "the server never stopped taking bytes from a client that did not read");
+            for (int i = 0; i < 20; i++) {
+                try (TestClient other = TestClient.connect(address)) {
+                    byte[] m = TestClient.randomBytes(8 * 1024, 2_100 + i);
+                    assertArrayEquals(m, other.roundTrip(m), "client " + i + " beside the stalled one");
+                }
+            }
+            for (long read = 0; read < limit; read += chunk.length) {
+                assertArrayEquals(chunk, late.readExactly(chunk.length),
+                        "the stalled client got bytes that are not its own, " + read / 1024 + " KiB into its echo");
+            }
+            writer.join(10_000);
+        }
+    }
+
     @Test
     void slowReaderThatStartsAfterThreeSecondsGetsEveryByte() throws Exception {
         byte[] sent = TestClient.randomBytes(16 * MiB, 3);

@@ -67,7 +67,7 @@ public final class AllocCommand implements Callable<Integer> {
         }
         List<ServerCatalogue.Entry> entries;
         try {
-            entries = ServerCatalogue.teaching(servers);
+            entries = ServerCatalogue.named(servers, ServerCatalogue.teaching());
             if (out != null) {
                 RunOutput.checkFree(out, replace, "--out");
             }

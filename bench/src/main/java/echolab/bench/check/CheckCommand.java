@@ -16,6 +16,7 @@ import echolab.bench.Durations;
 import echolab.bench.Checkout;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
+import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import picocli.CommandLine.Spec;
@@ -69,7 +70,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--servers", split = ",", paramLabel = "NAMES",
             defaultValue = "sync,thread-per-conn,selector,virtual-thread",
-            description = "Servers to compare (default: ${DEFAULT-VALUE}).")
+            description = "Servers to compare (default: ${DEFAULT-VALUE}); also the variants virtual-thread+pollerMode=1, "
+                + "virtual-thread+pollerMode=3, virtual-thread+carriers=1.")
     List<String> servers;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "2s", converter = Durations.class,
@@ -128,7 +130,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         List<ServerCatalogue.Entry> entries;
         try {
-            entries = ServerCatalogue.teaching(servers);
+            entries = ServerCatalogue.named(servers, ServerCatalogue.checkable());
             for (Object[] out : new Object[][] {{json, "--json"}, {junit, "--junit"}, {bmf, "--bmf"},
                     {githubBenchmark, "--github-benchmark"}}) {
                 if (out[0] != null) {
@@ -150,7 +152,7 @@ public final class CheckCommand implements Callable<Integer> {
             pinning = Pinning.apply(noPin);
             System.err.printf("check: base %s (%s) vs working tree; servers %s; %d to %d rounds; seed %d%n",
                     baseRev, baseSha.substring(0, 12), servers, rounds, cap, seed);
-            Launcher launcher = new Launcher(Launcher.currentJava(), pinning, null);
+            Launcher launcher = new Launcher(Launcher.currentJava(), pinning, NativePeers.none());
             Measurer measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown, injectSyscall);
             outcome = new Gate(measurer, ServerCatalogue.names(entries), rounds, cap, seed, System.err).run();
         } catch (IOException e) {

@@ -64,20 +64,21 @@ final class ServerMeasurer implements Measurer {
     }
 
     /**
-     * A server that serves one connection at a time gets windows twice as long. Its CPU time comes from the
-     * kernel's tick, which samples whether the server is running; a server busy less than half the time
-     * gets few ticks per window, and their count alone spreads its CPU per message as much as a real
-     * change would. Longer windows collect enough ticks.
+     * Where CPU time comes from the kernel's tick, a server that serves one connection at a time gets
+     * windows twice as long: the tick samples whether the server is running, a server busy less than half
+     * the time gets few ticks per window, and their count alone spreads its CPU per message as much as a
+     * real change would. The cgroup's clock counts nanoseconds, and needs no longer windows.
      */
     private LoadConfig closedLoop(ServerCatalogue.Entry entry) {
+        boolean longer = entry.oneAtATime() && clock != CpuClock.CGROUP;
         return LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64).withWarmup(WINDOW_WARMUP)
-                .withDuration(entry.oneAtATime() ? window.multipliedBy(2) : window);
+                .withDuration(longer ? window.multipliedBy(2) : window);
     }
 
     /** One warmed base JVM, three windows: the open-loop rate (half its throughput) and the test-only injection. */
     @Override
     public void prepare(String server) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(server);
+        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.checkable());
         Totals probe = new Totals();
         try (ServerProcess p = launcher.start(entry, baseTree, List.of())) {
             if (clock == null) {
@@ -111,7 +112,7 @@ final class ServerMeasurer implements Measurer {
 
     @Override
     public MetricValues[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(server);
+        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.checkable());
         LoadConfig closed = closedLoop(entry);
         Side[] sides = order.nextBoolean() ? new Side[] {Side.BASE, Side.CANDIDATE} : new Side[] {Side.CANDIDATE, Side.BASE};
         ServerProcess[] process = new ServerProcess[2];

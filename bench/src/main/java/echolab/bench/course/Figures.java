@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.load.LoadReport;
 import echolab.bench.alloc.AllocationSites;
@@ -136,17 +137,17 @@ final class Figures {
                 continue;
             }
             LoadReport l = t.get().load();
-            bars.add(new CourseChart.Bar(s.name(), t.get().latency("p99") == null ? 0 : t.get().latency("p99") / 1000, s.name().equals("sync")));
-            rows.row(s.name(), String.format("%,.0f", l.achievedRate() == null ? 0 : l.achievedRate()),
-                    String.format("%,d", l.errors().unansweredMessages()), micro(t.get().latency("p50")), micro(t.get().latency("p99")),
-                    micro(t.get().uncorrectedLatency("p99")));
+            bars.add(new CourseChart.Bar(s.name(), t.get().latency(Percentile.P99) == null ? 0 : t.get().latency(Percentile.P99) / 1000, s.name().equals("sync")));
+            rows.row(s.name(), Unit.RATE.format(l.achievedRate() == null ? 0 : l.achievedRate()),
+                    String.format("%,d", l.errors().unansweredMessages()), micro(t.get().latency(Percentile.P50)), micro(t.get().latency(Percentile.P99)),
+                    micro(t.get().uncorrectedLatency(Percentile.P99)));
         }
         Trial sync = r.trial(Kind.OPEN, "sync").filter(Trial::measured).orElse(null);
         String sentence = sync == null ? "" : String.format("<p class=\"headline\">At %,.0f messages a second over %d connections, "
                         + "<strong>%,d messages to sync were never answered</strong>; counted from when each was due, its p99 "
                         + "is %s: the time those messages had been waiting when the run ended.</p>",
                 open.get().rate() == null ? 0 : open.get().rate(), open.get().connections(), sync.load().errors().unansweredMessages(),
-                micro(sync.latency("p99")));
+                micro(sync.latency(Percentile.P99)));
         String chart = CourseChart.bars(figuresDir, "open-loop-p99", "Open loop: p99 from the planned send time", "milliseconds (log)",
                 bars, true);
         return new PageFigure("open-loop-unanswered", title, sentence + rows.html(), chart, "bar chart: corrected p99 per server",
@@ -172,9 +173,8 @@ final class Figures {
             }
             bars.add(new CourseChart.Bar(s.name(), st.get().rssPerIdleConnectionKiB(), s.name().equals(highlight)));
             rows.row(s.name(), String.format("%,d", st.get().idleAcceptedByServer()),
-                    String.format("%.1f KiB", st.get().rssPerIdleConnectionKiB()), String.format("%,d → %,d", st.get().threadsBaseline(),
-                            st.get().threadsWithIdle()), st.get().threadsPerIdleConnection() == null ? "" : String.format("%.3f",
-                            st.get().threadsPerIdleConnection()));
+                    Unit.KIB.format(st.get().rssPerIdleConnectionKiB()), String.format("%,d → %,d", st.get().threadsBaseline(),
+                            st.get().threadsWithIdle()), Unit.THREADS_PER_CONNECTION.format(st.get().threadsPerIdleConnection()));
         }
         Trial.ScaleStats mine = r.trial(Kind.SCALE, highlight).map(Trial::scale).orElse(null);
         String sentence = mine == null || mine.rssPerIdleConnectionKiB() == null ? "" : String.format(
@@ -205,7 +205,7 @@ final class Figures {
             }
             LoadReport l = t.get().load();
             bars.add(new CourseChart.Bar(s.name(), l.messagesPerSecond(), s.name().equals(highlight)));
-            rows.row(s.name(), String.format("%,.0f", l.messagesPerSecond()), micro(t.get().latency("p99")),
+            rows.row(s.name(), Unit.RATE.format(l.messagesPerSecond()), micro(t.get().latency(Percentile.P99)),
                     String.format("%.2f s", l.rampUpSeconds()), String.format("%,d", l.answeredInRampUp()),
                     String.format("%,d", l.starvedConnections()), String.format("%,d", t.get().serverStats().peakThreads()));
         }
@@ -213,7 +213,7 @@ final class Figures {
         String sentence = mine == null ? "" : String.format("<p class=\"headline\">With %,d busy connections, %s took "
                         + "<strong>%.2f s</strong> until each had been echoed once (%,d of %,d), then ran with <strong>%,d threads</strong> "
                         + "at its peak; p99 %s.</p>", c, highlight, mine.load().rampUpSeconds(), mine.load().answeredInRampUp(),
-                mine.load().connectionsOpened(), mine.serverStats().peakThreads(), micro(mine.latency("p99")));
+                mine.load().connectionsOpened(), mine.serverStats().peakThreads(), micro(mine.latency(Percentile.P99)));
         String chart = CourseChart.bars(figuresDir, "thousand-" + highlight, String.format("Closed loop, %,d connections x 64 B", c),
                 "messages per second", bars, false);
         return new PageFigure("thousand-" + highlight, title, sentence + rows.html(), chart, "bar chart: throughput at 1,000 connections",
@@ -330,7 +330,7 @@ final class Figures {
                 continue;
             }
             bars.add(new CourseChart.Bar(e.name(), res.get().allocatedBytesPerOp(), e.name().equals(highlight)));
-            rows.row(e.name(), String.format("%.1f B", res.get().allocatedBytesPerOp()), String.format("%.1f ± %.1f %s",
+            rows.row(e.name(), Unit.BYTES_PER_MESSAGE.withSymbol(res.get().allocatedBytesPerOp()), String.format("%.1f ± %.1f %s",
                     res.get().score(), res.get().error(), res.get().unit()));
         }
         Optional<JmhRun.Score> mine = j.find("Bench03_Allocation", "avgt", highlight, 64);

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import echolab.bench.Checkout;
 import echolab.bench.exercise.ContractRunner.TestResult;
 import echolab.bench.harness.Launcher;
+import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
@@ -145,7 +146,7 @@ public final class ExerciseCommand implements Callable<Integer> {
             // Not pinned: some mistakes (threads sharing a buffer) only show with threads truly running at once.
             System.out.printf("3. The symptom, measured: %s. The broken server and the real one, each in its own JVM:%n",
                     e.symptom().description());
-            Launcher launcher = new Launcher(Launcher.currentJava(), new Pinning(null, null), null);
+            Launcher launcher = new Launcher(Launcher.currentJava(), new Pinning(null, null), NativePeers.none());
             SymptomProbe.Reading broken;
             SymptomProbe.Reading real;
             try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server())) {
@@ -190,7 +191,7 @@ public final class ExerciseCommand implements Callable<Integer> {
             ahead.add(jar);
         }
         boolean allPassed = true;
-        for (String server : ServerCatalogue.names(ServerCatalogue.teaching(servers))) {
+        for (String server : ServerCatalogue.names(ServerCatalogue.named(servers, ServerCatalogue.teaching()))) {
             List<TestResult> results = ContractSuite.run(server, ahead, benchJar);
             long failed = results.stream().filter(TestResult::failed).count();
             allPassed &= failed == 0;

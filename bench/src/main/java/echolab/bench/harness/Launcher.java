@@ -15,9 +15,9 @@ import echolab.bench.harness.ServerCatalogue.Entry;
  * pinned to the server CPUs), the start and its {@code listening on} handshake, within one timeout.
  *
  * @param java the java binary for JVM servers (the one running this bench)
- * @param nativeServer the compiled native peer, or null when it could not be built
+ * @param natives the compiled native peers ({@link NativePeers#none()} for a command that starts none)
  */
-public record Launcher(String java, Pinning pinning, Path nativeServer) {
+public record Launcher(String java, Pinning pinning, NativePeers natives) {
 
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
@@ -32,22 +32,24 @@ public record Launcher(String java, Pinning pinning, Path nativeServer) {
         if (server.isJvm()) {
             command.add(java);
             command.addAll(ServerCatalogue.JVM_FLAGS);
+            command.addAll(server.jvmFlags());
             command.addAll(extraFlags);
             command.addAll(List.of("-jar", server.jarIn(tree).toString()));
             command.addAll(server.args());
         } else {
-            command.add(nativeServer == null ? "echo-server" : nativeServer.toString());
+            Path binary = natives.binary(server.program());
+            command.add(binary == null ? server.program() : binary.toString());
         }
         command.addAll(List.of("--port", "0"));
         return command;
     }
 
     /** Why {@code server} cannot be started from {@code tree}, or null when it can. */
-    public String unavailable(Entry server, Path tree, String nativeProblem) {
+    public String unavailable(Entry server, Path tree) {
         if (!server.isJvm()) {
-            return nativeServer == null ? nativeProblem : null;
+            return natives.problem(server.program());
         }
-        return Files.isRegularFile(server.jarIn(tree)) ? null : "not built: " + server.jarIn(tree);
+        return Files.isRegularFile(server.jarIn(tree)) ? server.whyUnavailable().get() : "not built: " + server.jarIn(tree);
     }
 
     public ServerProcess start(Entry server, Path tree, List<String> extraFlags) throws IOException, InterruptedException {

@@ -16,19 +16,21 @@ public record LatencySummary(long count, double mean, double p50, double p90, do
                 h.getValueAtPercentile(99.99) / 1e3, h.getMaxValue() / 1e3);
     }
 
-    /** The percentile by its name in reports: p50, p90, p99, p999, p9999, max; null for an empty summary. */
-    public Double at(String percentile) {
+    /** The percentiles a summary keeps, as the reports name them. */
+    public enum Percentile { P50, P90, P99, P999, P9999, MAX }
+
+    /** One percentile; null for an empty summary. */
+    public Double at(Percentile percentile) {
         if (count == 0) {
             return null;
         }
         return switch (percentile) {
-            case "p50" -> p50;
-            case "p90" -> p90;
-            case "p99" -> p99;
-            case "p999" -> p999;
-            case "p9999" -> p9999;
-            case "max" -> max;
-            default -> throw new IllegalArgumentException("no percentile " + percentile);
+            case P50 -> p50;
+            case P90 -> p90;
+            case P99 -> p99;
+            case P999 -> p999;
+            case P9999 -> p9999;
+            case MAX -> max;
         };
     }
 }

@@ -23,21 +23,73 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 
 /**
  * Reference peer, not a teaching file: the echo server a user would write with Netty instead of
- * hand-rolling one. Native epoll transport where available, one event loop per core (Netty's default
- * is twice that), pooled buffers, and backpressure the Netty way: stop reading while the channel is not
- * writable (outbound buffer above its high water mark), read again once it drains.
+ * hand-rolling one. Netty's native epoll transport (or, as the peer netty-uring, its io_uring transport;
+ * {@value #TRANSPORT} chooses), one event loop per core (Netty's default is twice that), pooled buffers,
+ * and backpressure the Netty way: stop reading while the channel is not writable (outbound buffer above
+ * its high water mark), read again once it drains.
  */
 public final class NettyEchoServer implements EchoServer {
+
+    /** The system property that chooses the transport: epoll (the default), io_uring, or nio. */
+    public static final String TRANSPORT = "echolab.netty.transport";
+
+    /** Netty's transports on Linux: the event loops' I/O handler and the listening channel's class. */
+    public enum Transport {
+        EPOLL, IO_URING, NIO;
+
+        /** The transport {@value #TRANSPORT} names; when it names none, epoll where Netty has it, else NIO. */
+        public static Transport chosen() {
+            String name = System.getProperty(TRANSPORT, Epoll.isAvailable() ? "epoll" : "nio");
+            for (Transport t : values()) {
+                if (t.name().equalsIgnoreCase(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("-D" + TRANSPORT + "=" + name + ": choose epoll, io_uring or nio");
+        }
+
+        /** Why this transport cannot run here (its native library, or the kernel, refused); null when it can. */
+        public String whyUnavailable() {
+            Throwable cause = switch (this) {
+                case EPOLL -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+                case IO_URING -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+                case NIO -> null;
+            };
+            return cause == null ? null : "Netty's " + name().toLowerCase() + " transport is not available here: " + cause;
+        }
+
+        IoHandlerFactory handler() {
+            return switch (this) {
+                case EPOLL -> EpollIoHandler.newFactory();
+                case IO_URING -> IoUringIoHandler.newFactory();
+                case NIO -> NioIoHandler.newFactory();
+            };
+        }
+
+        Class<? extends ServerChannel> channel() {
+            return switch (this) {
+                case EPOLL -> EpollServerSocketChannel.class;
+                case IO_URING -> IoUringServerSocketChannel.class;
+                case NIO -> NioServerSocketChannel.class;
+            };
+        }
+    }
 
     private static final AttributeKey<Closeable> CLOSER = AttributeKey.valueOf("echolab.closer");
 
@@ -49,14 +101,18 @@ public final class NettyEchoServer implements EchoServer {
 
     public NettyEchoServer(InetSocketAddress address, Connections connections) throws IOException {
         this.connections = connections;
-        boolean epoll = Epoll.isAvailable();
+        Transport transport = Transport.chosen();
+        String unavailable = transport.whyUnavailable();
+        if (unavailable != null) {
+            throw new IOException(unavailable);
+        }
         int threads = Runtime.getRuntime().availableProcessors();
-        boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-        workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        boss = new MultiThreadIoEventLoopGroup(1, transport.handler());
+        workers = new MultiThreadIoEventLoopGroup(threads, transport.handler());
         EchoHandler handler = new EchoHandler();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(transport.channel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

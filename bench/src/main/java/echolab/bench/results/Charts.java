@@ -16,6 +16,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
+import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.results.BenchRun.ServerEntry;
 import echolab.bench.results.Scenario.Kind;
 
@@ -30,7 +31,7 @@ public final class Charts {
 
     public static void draw(Path dir, BenchRun run) throws IOException {
         save(dir, "throughput", sweep(run, "Closed loop, 64 B messages: throughput", "messages per second", Trial::throughput));
-        save(dir, "p99", sweep(run, "Closed loop, 64 B messages: p99 latency", "p99 latency (us)", t -> t.latency("p99")));
+        save(dir, "p99", sweep(run, "Closed loop, 64 B messages: p99 latency", "p99 latency (us)", t -> t.latency(Percentile.P99)));
         save(dir, "spectrum", spectrum(run));
         save(dir, "rss-per-connection", rss(run));
     }

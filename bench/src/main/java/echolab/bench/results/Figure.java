@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
+import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.results.Scenario.Kind;
 
 /**
@@ -20,10 +21,10 @@ import echolab.bench.results.Scenario.Kind;
 public enum Figure {
     THROUGHPUT("msg/s", "throughput at 100 connections x 64 B", Unit.RATE, true, Kind.CLOSED,
             t -> t.load() == null ? null : t.throughput()),
-    P50("p50", "p50 latency at 100 connections x 64 B (closed loop)", Unit.LATENCY, false, Kind.CLOSED, t -> t.latency("p50")),
-    P99("p99", "p99 latency at 100 connections x 64 B (closed loop)", Unit.LATENCY, false, Kind.CLOSED, t -> t.latency("p99")),
+    P50("p50", "p50 latency at 100 connections x 64 B (closed loop)", Unit.LATENCY, false, Kind.CLOSED, t -> t.latency(Percentile.P50)),
+    P99("p99", "p99 latency at 100 connections x 64 B (closed loop)", Unit.LATENCY, false, Kind.CLOSED, t -> t.latency(Percentile.P99)),
     OPEN_P99("open-loop p99 (corrected)", "p99 latency at a fixed rate (open loop, from the planned send)", Unit.LATENCY, false,
-            Kind.OPEN, t -> t.latency("p99")),
+            Kind.OPEN, t -> t.latency(Percentile.P99)),
     CPU_PER_MESSAGE("server CPU us/msg", "server CPU per message", Unit.CPU_PER_MESSAGE, false, Kind.CLOSED,
             t -> stats(t).map(Trial.ServerStats::cpuMicrosPerMessage).orElse(null)),
     NEVER_ANSWERED("never answered", "connections never answered, of 100", Unit.COUNT, false, Kind.CLOSED,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.load.LoadReport;
 import echolab.bench.results.BenchRun.ServerEntry;
 import echolab.bench.results.Scenario.Kind;
@@ -104,8 +105,8 @@ public final class SummaryMarkdown {
                 table.row(t.server(), scenario.connections(), scenario.size(),
                         l == null ? "" : String.format("%,.0f", l.messagesPerSecond()),
                         l == null ? "" : String.format("%.2f", l.mibPerSecond()),
-                        micros(t.latency("p50")), micros(t.latency("p90")), micros(t.latency("p99")),
-                        micros(t.latency("p999")), micros(t.latency("max")),
+                        micros(t.latency(Percentile.P50)), micros(t.latency(Percentile.P90)), micros(t.latency(Percentile.P99)),
+                        micros(t.latency(Percentile.P999)), micros(t.latency(Percentile.MAX)),
                         l == null ? "" : l.errors().total(), l == null ? "" : String.format("%.2f", l.rampUpSeconds()),
                         l == null ? "" : l.starvedConnections(), l == null ? "" : l.starvedInWindow(),
                         st == null ? "" : number(st.acceptedConnections(), "%.0f"),
@@ -174,9 +175,9 @@ public final class SummaryMarkdown {
         for (Trial t : r.scenario(Kind.OPEN).map(Scenario::trials).orElse(List.of())) {
             LoadReport l = t.load();
             table.row(t.server(), l == null ? "" : number(l.targetRate(), "%,.0f"), l == null ? "" : number(l.achievedRate(), "%,.0f"),
-                    micros(t.latency("p50")), micros(t.latency("p90")), micros(t.latency("p99")),
-                    micros(t.latency("p999")), micros(t.latency("max")),
-                    micros(t.uncorrectedLatency("p99")), micros(t.uncorrectedLatency("max")), statusText(t));
+                    micros(t.latency(Percentile.P50)), micros(t.latency(Percentile.P90)), micros(t.latency(Percentile.P99)),
+                    micros(t.latency(Percentile.P999)), micros(t.latency(Percentile.MAX)),
+                    micros(t.uncorrectedLatency(Percentile.P99)), micros(t.uncorrectedLatency(Percentile.MAX)), statusText(t));
         }
         s.append(table.markdown());
     }
@@ -192,7 +193,7 @@ public final class SummaryMarkdown {
                     c == null ? "" : c.rssBaselineKiB(), c == null ? "" : c.rssWithIdleKiB(),
                     c == null ? "" : number(c.rssPerIdleConnectionKiB(), "%.2f"),
                     c == null ? "" : c.threadsBaseline(), c == null ? "" : c.threadsWithIdle(),
-                    micros(t.latency("p50")), micros(t.latency("p99")), statusText(t));
+                    micros(t.latency(Percentile.P50)), micros(t.latency(Percentile.P99)), statusText(t));
         }
         s.append(table.markdown());
     }

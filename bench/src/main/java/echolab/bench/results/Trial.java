@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import echolab.bench.load.LatencySummary;
+import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.load.LoadReport;
 
 /**
@@ -68,12 +69,12 @@ public record Trial(String server, int round, Status status, String error, LoadR
         return load == null ? 0 : load.messagesPerSecond();
     }
 
-    /** Corrected latency at a percentile (p50, p99, ...), or null when nothing was measured. */
-    public Double latency(String percentile) {
+    /** Corrected latency at a percentile, or null when nothing was measured. */
+    public Double latency(Percentile percentile) {
         return load == null || load.latencyMicros() == null ? null : load.latencyMicros().at(percentile);
     }
 
-    public Double uncorrectedLatency(String percentile) {
+    public Double uncorrectedLatency(Percentile percentile) {
         LatencySummary l = load == null ? null : load.uncorrectedLatencyMicros();
         return l == null ? null : l.at(percentile);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.Checkout;
 import echolab.bench.Reproduce;
 import echolab.bench.harness.Launcher;
@@ -41,8 +42,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Measure the four echo servers side by side, with Netty's echo and a native epoll echo as reference",
-            "peers. Scenarios: (a) closed-loop sweep over connections and message sizes; (b) open loop at one",
+            "Measure the four echo servers side by side, with Netty's echo and native C echoes over epoll and over",
+            "io_uring as reference peers. Scenarios: (a) closed-loop sweep over connections and message sizes; (b) open loop at one",
             "fixed rate for all (half the slowest concurrent server's closed-loop throughput at 100 x 64 B),",
             "latency corrected and uncorrected; (c) idle connections held plus one active; (d) the generator's",
             "own capacity against the native server. Writes results.json, summary.md, charts (PNG, SVG) and",
@@ -59,7 +60,9 @@ public final class BenchCommand implements Callable<Integer> {
     Profile profile;
 
     @Option(names = "--only", split = ",", paramLabel = "NAMES",
-            description = "Only these servers, comma-separated, from: sync, thread-per-conn, selector, virtual-thread, netty, native.")
+            description = "Only these servers, comma-separated, from: sync, thread-per-conn, selector, virtual-thread, netty, netty-uring, "
+                + "native, native-uring; and the variants, which run only when named: virtual-thread+pollerMode=1, "
+                + "virtual-thread+pollerMode=3, virtual-thread+carriers=1.")
     List<String> only;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new results/<date>T<time>-<profile>/); "
@@ -80,6 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
 
 
     private Progress progress;
+    private Double openRate;                       // the open loop's rate, once decided
     private RunRecorder recorder;
     private Scenarios scenarios;
     private int failures;
@@ -87,33 +91,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = checkout.root();
-        List<Entry> servers = new ArrayList<>();
-        try {
-            for (String name : only != null ? only : ServerCatalogue.names(ServerCatalogue.ALL)) {
-                servers.add(ServerCatalogue.named(name, ServerCatalogue.ALL));
-            }
-            if (rate != null && rate <= 0) {
-                throw new IllegalArgumentException("--rate must be positive");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        Path dir;
-        try {
-            dir = out != null ? RunOutput.claimFolder(out, ResultsFile.NAME, replace, "--out")
-                    : RunOutput.newFolder(root.resolve("results"),
-                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + profile.label());
-        } catch (RunOutput.Taken e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        List<Entry> servers = chosenServers();
+        Path dir = folder(root);
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
-        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives.server());
+        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives);
 
         List<BenchRun.ServerEntry> entries = new ArrayList<>();
         List<Entry> live = new ArrayList<>();
         for (Entry s : servers) {
-            String skipped = launcher.unavailable(s, root, natives.problem());
+            String skipped = launcher.unavailable(s, root);
             entries.add(new BenchRun.ServerEntry(s.name(), s.kind().label(), s.oneAtATime(), launcher.command(s, root, List.of()), skipped));
             if (skipped == null) {
                 live.add(s);
@@ -121,61 +108,20 @@ public final class BenchCommand implements Callable<Integer> {
                 System.err.println("bench: skipping " + s.name() + ": " + skipped);
             }
         }
-        String command = Reproduce.of(spec);
-        recorder = new RunRecorder(dir, profile, command, Machine.describe(root, pinning), entries);
+        recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), entries);
         scenarios = new Scenarios(launcher, root, dir);
-        progress = new Progress(plan(profile, live.size(), natives.client() != null && live.stream().anyMatch(s -> !s.isJvm())));
+        Map<Entry, ServerProcess> running = new LinkedHashMap<>();
+        List<Step> schedule = schedule(live, running, natives);
+        progress = new Progress(schedule.stream().map(Step::plannedSeconds).toList());
         System.err.printf("bench: profile %s, %d servers, writing to %s%n", profile.label(), servers.size(), dir);
         System.err.printf("bench: servers on CPU %s, generator on CPU %s%n",
                 pinning.pinned() ? pinning.serverCpus() : "any", pinning.pinned() ? pinning.generatorCpus() : "any");
-
-        // All servers run at once, idle but for the one being measured, so that the scenarios can be
-        // interleaved: each point of the sweep measures every server back to back, in a rotating order,
-        // and the reference point is repeated in rounds. Drift on a shared machine then hits them alike.
-        Map<Entry, ServerProcess> running = new LinkedHashMap<>();
-        for (Entry server : live) {
-            warmStart(server, running, profile);
-        }
-        int step = 0;
-        for (int size : profile.sizes()) {
-            for (int c : profile.connections()) {
-                for (Entry server : rotate(live, step++)) {
-                    point(server, running, profile, Scenarios.load(c, size, profile.warmup(), profile.duration()), 1);
-                }
+        try {
+            for (Step step : schedule) {
+                step.run().run();
             }
-        }
-        for (int round = 2; round <= profile.rounds(); round++) {
-            for (Entry server : rotate(live, step++)) {
-                point(server, running, profile, Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE,
-                        profile.warmup(), profile.duration()), round);
-            }
-        }
-        double openRate = rate != null ? rate : recorder.snapshot().derivedOpenLoopRate();
-        if (openRate > 0) {
-            recorder.openLoopRate(openRate);
-            for (Entry server : rotate(live, step++)) {
-                point(server, running, profile, Scenarios.load(profile.openLoopConnections(), Scenario.REFERENCE_SIZE,
-                        profile.warmup(), profile.openLoopDuration()).withRate(openRate), 1);
-            }
-        } else {
-            System.err.println("bench: no closed-loop throughput at 100 x 64 B to derive an open-loop rate from; skipping (b)");
-        }
-        for (ServerProcess server : running.values()) {
-            server.close();
-        }
-
-        for (Entry server : live) {
-            String label = String.format("%s scale idle=%d", server.name(), profile.idleConnections());
-            progress.starting(label);
-            record(Kind.SCALE, profile.idleConnections() + 1, Scenario.REFERENCE_SIZE, null, label,
-                    scenarios.scale(server, profile.idleConnections(), profile.warmup(), profile.scaleDuration()));
-        }
-        Entry nativeEntry = live.stream().filter(s -> !s.isJvm()).findFirst().orElse(null);
-        if (profile.capacity() && nativeEntry != null && natives.client() != null) {
-            String label = "generator capacity vs native client";
-            progress.starting(label);
-            record(Kind.CAPACITY, Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, null, label,
-                    scenarios.capacity(nativeEntry, natives, profile.firstWarmup(), profile.duration()));
+        } finally {
+            stopAll(running);
         }
 
         BenchRun done = recorder.finish();
@@ -185,7 +131,31 @@ public final class BenchCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    private void warmStart(Entry server, Map<Entry, ServerProcess> running, Profile profile) throws InterruptedException {
+    /** The servers of --only, or all; an unknown one (or a bad --rate) is a usage error. */
+    private List<Entry> chosenServers() {
+        try {
+            if (rate != null && rate <= 0) {
+                throw new IllegalArgumentException("--rate must be positive");
+            }
+            return (only != null ? only : ServerCatalogue.names(ServerCatalogue.ALL)).stream()
+                    .map(name -> ServerCatalogue.named(name, ServerCatalogue.runnable())).toList();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** --out, claimed; or a new folder under results/ named by the time and the profile. */
+    private Path folder(Path root) throws java.io.IOException {
+        try {
+            return out != null ? RunOutput.claimFolder(out, ResultsFile.NAME, replace, "--out")
+                    : RunOutput.newFolder(root.resolve("results"),
+                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + profile.label());
+        } catch (RunOutput.Taken e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void warmStart(Entry server, Map<Entry, ServerProcess> running) throws InterruptedException {
         String label = server.name() + " start and warm-up";
         progress.starting(label);
         try {
@@ -198,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** One point on one of the running servers; a server that died is restarted for its next one. */
-    private void point(Entry server, Map<Entry, ServerProcess> running, Profile profile, LoadConfig config, int round)
+    private void point(Entry server, Map<Entry, ServerProcess> running, LoadConfig config, int round)
             throws InterruptedException {
         ServerProcess process = running.get(server);
         if (process == null || !process.alive()) {
@@ -206,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                 process.close();
             }
             running.remove(server);
-            warmStart(server, running, profile);
+            warmStart(server, running);
             process = running.get(server);
         }
         String label = String.format("%s %s c=%d s=%d%s%s", server.name(), config.openLoop() ? "open" : "closed",
@@ -231,7 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (t.load() == null) {
             return "FAILED: " + t.error();
         }
-        String s = String.format("%,.0f msg/s, p99 %s", t.throughput(), Format.micros(t.latency("p99")));
+        String s = String.format("%,.0f msg/s, p99 %s", t.throughput(), Format.micros(t.latency(Percentile.P99)));
         if (t.load().starvedConnections() > 0) {
             s += String.format(", %d of %d connections never answered", t.load().starvedConnections(), t.load().connectionsRequested());
         }
@@ -261,25 +231,94 @@ public final class BenchCommand implements Callable<Integer> {
         return rotated;
     }
 
-    /** Planned seconds of every step, for the ETA. */
-    private static List<Double> plan(Profile p, int servers, boolean capacity) {
-        List<Double> steps = new ArrayList<>();
-        double point = (p.warmup().toMillis() + p.duration().toMillis()) / 1e3 + 0.2;
-        for (int i = 0; i < servers; i++) {
-            steps.add(p.firstWarmup().toMillis() / 1e3 + 1.2);
+    /** One step of the run: its planned seconds (for the ETA) and what it does. */
+    private record Step(double plannedSeconds, Action run) {
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * The run, step by step, written once: the progress line's plan is read from it. All servers run at
+     * once, idle but for the one being measured, so that the scenarios can be interleaved: each point of
+     * the sweep measures every server back to back, in a rotating order, and the reference point is
+     * repeated in rounds; drift on a shared machine then hits them alike. Then each server alone, in a
+     * fresh process, for the idle connections; then the generator against the native client.
+     */
+    private List<Step> schedule(List<Entry> live, Map<Entry, ServerProcess> running, NativePeers natives) {
+        Profile p = profile;
+        List<Step> steps = new ArrayList<>();
+        double point = seconds(p.warmup()) + seconds(p.duration()) + 0.2;
+        for (Entry server : live) {
+            steps.add(new Step(seconds(p.firstWarmup()) + 1.2, () -> warmStart(server, running)));
         }
-        for (int i = 0; i < servers * (p.connections().size() * p.sizes().size() + p.rounds() - 1); i++) {
-            steps.add(point);
+        int turn = 0;
+        for (int size : p.sizes()) {
+            for (int c : p.connections()) {
+                for (Entry server : rotate(live, turn++)) {
+                    steps.add(new Step(point, () -> point(server, running, Scenarios.load(c, size, p.warmup(), p.duration()), 1)));
+                }
+            }
         }
-        for (int i = 0; i < servers; i++) {
-            steps.add((p.warmup().toMillis() + p.openLoopDuration().toMillis()) / 1e3 + 0.3);
+        for (int round = 2; round <= p.rounds(); round++) {
+            int r = round;
+            for (Entry server : rotate(live, turn++)) {
+                steps.add(new Step(point, () -> point(server, running, Scenarios.load(Scenario.REFERENCE_CONNECTIONS,
+                        Scenario.REFERENCE_SIZE, p.warmup(), p.duration()), r)));
+            }
         }
-        for (int i = 0; i < servers; i++) {
-            steps.add(p.warmup().toMillis() / 1e3 + p.scaleDuration().toMillis() / 1e3 + 2.0 + p.idleConnections() / 2500.0);
+        for (Entry server : rotate(live, turn++)) {
+            steps.add(new Step(seconds(p.warmup()) + seconds(p.openLoopDuration()) + 0.3, () -> openPoint(server, running)));
         }
-        if (p.capacity() && capacity) {
-            steps.add(2 * (p.firstWarmup().toMillis() + p.duration().toMillis()) / 1e3 + 1);
+        for (Entry server : live) {
+            steps.add(new Step(seconds(p.warmup()) + seconds(p.scaleDuration()) + 2.0 + p.idleConnections() / 2500.0, () -> {
+                stopAll(running);                        // the idle connections are measured with each server alone
+                String label = String.format("%s scale idle=%d", server.name(), p.idleConnections());
+                progress.starting(label);
+                record(Kind.SCALE, p.idleConnections() + 1, Scenario.REFERENCE_SIZE, null, label,
+                        scenarios.scale(server, p.idleConnections(), p.warmup(), p.scaleDuration()));
+            }));
+        }
+        Entry nativeEntry = live.stream().filter(s -> NativePeers.EPOLL_SERVER.equals(s.program())).findFirst().orElse(null);
+        if (p.capacity() && nativeEntry != null && natives.binary(NativePeers.CLIENT) != null) {
+            steps.add(new Step(2 * (seconds(p.firstWarmup()) + seconds(p.duration())) + 1, () -> {
+                String label = "generator capacity vs native client";
+                progress.starting(label);
+                record(Kind.CAPACITY, Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, null, label,
+                        scenarios.capacity(nativeEntry, natives, p.firstWarmup(), p.duration()));
+            }));
         }
         return steps;
+    }
+
+    /** The open loop at one rate for every server: --rate, or derived from the sweep once it is measured. */
+    private void openPoint(Entry server, Map<Entry, ServerProcess> running) throws InterruptedException {
+        if (openRate == null) {
+            openRate = rate != null ? rate : recorder.snapshot().derivedOpenLoopRate();
+            if (openRate > 0) {
+                recorder.openLoopRate(openRate);
+            } else {
+                System.err.println("bench: no closed-loop throughput at 100 x 64 B to derive an open-loop rate from; skipping (b)");
+            }
+        }
+        if (openRate > 0) {
+            point(server, running, Scenarios.load(profile.openLoopConnections(), Scenario.REFERENCE_SIZE, profile.warmup(),
+                    profile.openLoopDuration()).withRate(openRate), 1);
+        } else {
+            progress.done(server.name() + " open", "skipped: no open-loop rate");
+        }
+    }
+
+    private static void stopAll(Map<Entry, ServerProcess> running) throws InterruptedException {
+        for (ServerProcess server : running.values()) {
+            server.close();
+        }
+        running.clear();
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toMillis() / 1e3;
     }
 }

@@ -172,7 +172,7 @@ final class Scenarios {
     Trial capacity(Entry nativeEntry, NativePeers natives, Duration warmup, Duration duration) throws InterruptedException {
         try (ServerProcess server = launcher.start(nativeEntry, root, List.of())) {
             Measurement java = Measurement.of(server, load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, warmup, duration));
-            List<String> command = launcher.pinning().generator(List.of(natives.client().toString(), "--port", String.valueOf(server.port()),
+            List<String> command = launcher.pinning().generator(List.of(natives.binary(NativePeers.CLIENT).toString(), "--port", String.valueOf(server.port()),
                     "--connections", String.valueOf(Scenario.REFERENCE_CONNECTIONS), "--size", String.valueOf(Scenario.REFERENCE_SIZE),
                     "--seconds", String.valueOf(duration.toMillis() / 1e3), "--warmup", String.valueOf(warmup.toMillis() / 1e3)));
             ChildProcess.Result client = ChildProcess.run(command, null, duration.plus(warmup).plusSeconds(30));

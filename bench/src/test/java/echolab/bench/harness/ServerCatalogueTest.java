@@ -48,6 +48,35 @@ class ServerCatalogueTest {
     }
 
     @Test
+    void theHelpOfBenchAndCheckNamesEveryServerTheyCanRun() {
+        String only = String.join(" ", new picocli.CommandLine(new echolab.bench.run.BenchCommand()).getCommandSpec()
+                .findOption("--only").description());
+        for (ServerCatalogue.Entry e : ServerCatalogue.runnable()) {
+            assertTrue(only.contains(e.name()), "bench --only does not name " + e.name() + ": " + only);
+        }
+        String servers = String.join(" ", new picocli.CommandLine(new echolab.bench.check.CheckCommand()).getCommandSpec()
+                .findOption("--servers").description());
+        for (ServerCatalogue.Entry e : ServerCatalogue.checkable()) {
+            assertTrue(servers.replace("${DEFAULT-VALUE}", "sync,thread-per-conn,selector,virtual-thread").contains(e.name()),
+                    "check --servers does not name " + e.name() + ": " + servers);
+        }
+    }
+
+    @Test
+    void aVariantIsItsServerWithItsFlags() {
+        for (ServerCatalogue.Entry v : ServerCatalogue.VARIANTS) {
+            ServerCatalogue.Entry base = ServerCatalogue.named(v.name().substring(0, v.name().indexOf('+')), ServerCatalogue.teaching());
+            assertEquals(base.jar(), v.jar(), v.name());
+            assertEquals(ServerCatalogue.Kind.VARIANT, v.kind());
+            List<String> command = new Launcher("java", new Pinning(null, null), NativePeers.none()).command(v, Path.of("."), List.of());
+            assertTrue(command.containsAll(v.jvmFlags()) && !v.jvmFlags().isEmpty(), command.toString());
+            assertTrue(command.indexOf(v.jvmFlags().get(0)) < command.indexOf("-jar"), "the flags go to the JVM: " + command);
+        }
+        assertEquals(List.of(), ServerCatalogue.teaching().stream().filter(ServerCatalogue.VARIANTS::contains).toList(),
+                "the teaching list (the contract, the course, the JMH suite) holds no variant");
+    }
+
+    @Test
     void theLauncherScriptServesTheCatalogueTeachingServers() throws IOException {
         Matcher m = Pattern.compile("(?m)^SERVERS=\"([^\"]*)\"").matcher(Files.readString(Path.of("..", "echolab")));
         assertTrue(m.find(), "no SERVERS= line in ./echolab");
@@ -65,7 +94,11 @@ class ServerCatalogueTest {
                 assertEquals(null, e.factory(), e.name());
             }
         }
-        assertEquals(6, ServerCatalogue.ALL.stream().map(ServerCatalogue.Entry::name).distinct().count(), "names are unique");
+        assertEquals(ServerCatalogue.ALL.size(), ServerCatalogue.ALL.stream().map(ServerCatalogue.Entry::name).distinct().count(),
+                "names are unique");
+        for (ServerCatalogue.Entry e : ServerCatalogue.ALL) {
+            assertEquals(e.isJvm(), e.program() == null, e.name() + ": a native peer names its program, a JVM server none");
+        }
     }
 
     @Test
