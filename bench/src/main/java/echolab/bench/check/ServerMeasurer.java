@@ -64,15 +64,14 @@ final class ServerMeasurer implements Measurer {
     }
 
     /**
-     * Where CPU time comes from the kernel's tick, a server that serves one connection at a time gets
-     * windows twice as long: the tick samples whether the server is running, a server busy less than half
-     * the time gets few ticks per window, and their count alone spreads its CPU per message as much as a
-     * real change would. The cgroup's clock counts nanoseconds, and needs no longer windows.
+     * A server that serves one connection at a time gets windows twice as long. It is busy less than half
+     * the time, and its CPU per message spreads more from window to window: with the kernel's tick clock
+     * because few ticks land in a short window, and, with the cgroup's nanoseconds too, enough that a
+     * four-server run with the shorter windows could not judge it (see the README's "Server CPU time").
      */
     private LoadConfig closedLoop(ServerCatalogue.Entry entry) {
-        boolean longer = entry.oneAtATime() && clock != CpuClock.CGROUP;
         return LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64).withWarmup(WINDOW_WARMUP)
-                .withDuration(longer ? window.multipliedBy(2) : window);
+                .withDuration(entry.oneAtATime() ? window.multipliedBy(2) : window);
     }
 
     /** One warmed base JVM, three windows: the open-loop rate (half its throughput) and the test-only injection. */

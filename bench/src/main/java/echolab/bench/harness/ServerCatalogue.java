@@ -84,10 +84,11 @@ public final class ServerCatalogue {
 
     /**
      * Teaching servers run with switches the JDK already offers, which change what their model costs and
-     * which nobody sets without measuring: how virtual threads wait for sockets ({@code jdk.pollerMode}: 1,
-     * platform poller threads; 2, virtual poller threads, the default on Linux; 3, a poller per carrier)
-     * and how many carriers run them. Named {@code server+setting}; bench (with --only) and check run them
-     * like any server, and results.json keeps their flags in the server's command.
+     * which nobody should set without measuring: how virtual threads wait for sockets ({@code jdk.pollerMode}:
+     * 1, platform poller threads; 2, virtual poller threads, the default on Linux; 3, a poller per carrier,
+     * which JDK 25 does not know: its poller fails to start, and the bench's failed rows quote why) and how
+     * many carriers run them. Named {@code server+setting}; bench (with --only) and check run them like any
+     * server, and results.json keeps their flags in the server's command.
      */
     public static final List<Entry> VARIANTS = List.of(
             variant("virtual-thread", "pollerMode=1", "-Djdk.pollerMode=1"),

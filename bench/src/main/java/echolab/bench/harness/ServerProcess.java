@@ -143,6 +143,30 @@ public final class ServerProcess implements AutoCloseable {
         return cpu.whyNot();
     }
 
+    /**
+     * The line of the server's stderr that says what went wrong, for a failed trial's message: the root
+     * cause of its first exception ({@code Caused by: ...}, else the exception's own line); empty when it
+     * printed none.
+     */
+    public String complaint() {
+        return complaintIn(stderr.text());
+    }
+
+    static String complaintIn(String stderrText) {
+        String[] lines = stderrText.split("\n");
+        String first = null;
+        for (String line : lines) {
+            if (first == null && (line.startsWith("Exception in thread") || line.matches("^[\\w.$]+(Exception|Error)\\b.*"))) {
+                first = line.strip();
+            } else if (first != null && line.startsWith("Caused by: ")) {
+                first = line.strip();
+            } else if (first != null && !line.startsWith("\t") && !line.startsWith("Caused by") && !line.startsWith("\t...")) {
+                break;                                   // the end of the first exception's trace
+            }
+        }
+        return first == null ? "" : "; the server said: " + first;
+    }
+
     /** The last lines the server wrote to stderr, for an error message. */
     public String lastWords() {
         return lastLines(stderr);

@@ -89,10 +89,10 @@ final class Scenarios {
         String error = null;
         if (r.messages() == 0 && !starvedOnly) {
             status = Status.FAILED;
-            error = "no message was echoed" + (r.errors().first() != null ? ": " + r.errors().first() : "");
+            error = "no message was echoed" + (r.errors().first() != null ? ": " + r.errors().first() : "") + process.complaint();
         } else if (r.errors().total() > 0) {
             status = Status.FAILED;
-            error = r.errors().total() + " errors: " + r.errors().first();
+            error = r.errors().total() + " errors: " + r.errors().first() + process.complaint();
         } else if (!m.serverAlive()) {
             status = Status.FAILED;
             error = "the server exited during the scenario" + process.lastWords();

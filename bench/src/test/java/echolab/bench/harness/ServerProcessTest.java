@@ -42,4 +42,19 @@ class ServerProcessTest {
         assertEquals(0, ProcWindow.cpuSeconds(List.of(), 0, 1000 * MS));
         assertEquals(0, ProcWindow.cpuSeconds(List.of(at(500, 1)), 0, 1000 * MS));
     }
+
+    @Test
+    void aFailedTrialNamesTheRootCauseOfTheServersFirstException() {
+        String stderr = String.join("\n", "listening on 127.0.0.1:7350",
+                "Exception in thread \"\" java.lang.ExceptionInInitializerError",
+                "\tat java.base/sun.nio.ch.NioSocketImpl.park(NioSocketImpl.java:174)",
+                "Caused by: java.lang.RuntimeException: Can't parse '3' as polling mode",
+                "\tat java.base/sun.nio.ch.Poller$Pollers.<init>(Poller.java:321)",
+                "\t... 12 more",
+                "Exception in thread \"\" java.lang.NoClassDefFoundError: Could not initialize class sun.nio.ch.Poller",
+                "\tat java.base/sun.nio.ch.NioSocketImpl.park(NioSocketImpl.java:174)");
+        assertEquals("; the server said: Caused by: java.lang.RuntimeException: Can't parse '3' as polling mode",
+                ServerProcess.complaintIn(stderr));
+        assertEquals("", ServerProcess.complaintIn("listening on 127.0.0.1:7350\nsync-echo: stopped"));
+    }
 }
