@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "lifeline.h"
+#include "peer_main.h"
 
 #define BUFFER_SIZE (64 * 1024)
 #define MAX_EVENTS 512
@@ -31,15 +31,10 @@ struct conn {
     size_t pending_off, pending_len;
 };
 
-static volatile sig_atomic_t stopping = 0;
+#define USAGE "Usage: echo-server [--host HOST] [--port PORT]\n" \
+              "Native epoll echo server (echo-lab reference peer). Default 127.0.0.1:7007; port 0 picks a free port.\n"
+
 static unsigned long long served = 0, echoed = 0;
-
-static void on_signal(int sig) { (void) sig; stopping = 1; }
-
-static void usage(FILE *out) {
-    fprintf(out, "Usage: echo-server [--host HOST] [--port PORT]\n"
-                 "Native epoll echo server (echo-lab reference peer). Default 127.0.0.1:7007; port 0 picks a free port.\n");
-}
 
 static void close_conn(int epfd, struct conn *c) {
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -54,41 +49,10 @@ static void set_events(int epfd, struct conn *c) {
 }
 
 int main(int argc, char **argv) {
-    const char *host = "127.0.0.1";
-    long port = 7007;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(stdout); return 0; }
-        if (!strcmp(argv[i], "--host") && i + 1 < argc) { host = argv[++i]; continue; }
-        if (!strcmp(argv[i], "--port") && i + 1 < argc) {
-            char *end;
-            port = strtol(argv[++i], &end, 10);
-            if (*end || port < 0 || port > 65535) { fprintf(stderr, "echo-server: bad port '%s'\n", argv[i]); usage(stderr); return 2; }
-            continue;
-        }
-        fprintf(stderr, "echo-server: unknown option '%s'\n", argv[i]);
-        usage(stderr);
-        return 2;
-    }
-    lifeline_start();
-    signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short) port)};
-    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) { fprintf(stderr, "echo-server: bad host '%s'\n", host); return 2; }
-    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int status = 1;
+    int lfd = peer_start("echo-server", USAGE, argc, argv, SOCK_NONBLOCK, &status);
+    if (lfd < 0) return status;
     int one = 1;
-    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(lfd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(lfd, 4096) < 0) {
-        if (errno == EADDRINUSE) fprintf(stderr, "echo-server: port %ld is already in use on %s\n", port, host);
-        else fprintf(stderr, "echo-server: cannot listen on %s:%ld: %s\n", host, port, strerror(errno));
-        return 1;
-    }
-    socklen_t len = sizeof addr;
-    getsockname(lfd, (struct sockaddr *) &addr, &len);
-    printf("listening on %s:%d\n", host, ntohs(addr.sin_port));
-    fflush(stdout);
 
     int epfd = epoll_create1(0);
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};   /* NULL marks the listener */

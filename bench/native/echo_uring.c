@@ -29,7 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "lifeline.h"
+#include "peer_main.h"
 
 #define RING_ENTRIES 4096
 #define BUFFERS 4096            /* a power of two, as the buffer ring requires */
@@ -45,19 +45,14 @@ struct conn {
     struct conn *next_waiting;  /* on the list of receives waiting for a free buffer */
 };
 
-static volatile sig_atomic_t stopping = 0;
 static unsigned long long served = 0, echoed = 0;
 static struct io_uring ring;
 static struct io_uring_buf_ring *pool;
 static char *buffers;
 static struct conn *waiting = NULL;
 
-static void on_signal(int sig) { (void) sig; stopping = 1; }
-
-static void usage(FILE *out) {
-    fprintf(out, "Usage: echo-uring [--host HOST] [--port PORT] | --probe\n"
-                 "Native io_uring echo server (echo-lab reference peer). Default 127.0.0.1:7007; port 0 picks a free port.\n");
-}
+#define USAGE "Usage: echo-uring [--host HOST] [--port PORT] | --probe\n" \
+              "Native io_uring echo server (echo-lab reference peer). Default 127.0.0.1:7007; port 0 picks a free port.\n"
 
 static uint64_t tag(void *p, enum op op) { return (uint64_t) (uintptr_t) p | (uint64_t) op; }
 
@@ -174,49 +169,20 @@ static void on_completion(struct io_uring_cqe *cqe, int lfd) {
 }
 
 int main(int argc, char **argv) {
-    const char *host = "127.0.0.1";
-    long port = 7007;
     const char *what = NULL;
+    int ret;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(stdout); return 0; }
         if (!strcmp(argv[i], "--probe")) {
-            int ret = setup(&what);
+            ret = setup(&what);
             if (ret < 0) { fprintf(stderr, "io_uring cannot be used here: %s: %s\n", what, strerror(-ret)); return 1; }
             return 0;
         }
-        if (!strcmp(argv[i], "--host") && i + 1 < argc) { host = argv[++i]; continue; }
-        if (!strcmp(argv[i], "--port") && i + 1 < argc) {
-            char *end;
-            port = strtol(argv[++i], &end, 10);
-            if (*end || port < 0 || port > 65535) { fprintf(stderr, "echo-uring: bad port '%s'\n", argv[i]); usage(stderr); return 2; }
-            continue;
-        }
-        fprintf(stderr, "echo-uring: unknown option '%s'\n", argv[i]);
-        usage(stderr);
-        return 2;
     }
-    lifeline_start();
-    signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    int ret = setup(&what);
+    ret = setup(&what);
     if (ret < 0) { fprintf(stderr, "echo-uring: io_uring cannot be used here: %s: %s\n", what, strerror(-ret)); return 1; }
-
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short) port)};
-    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) { fprintf(stderr, "echo-uring: bad host '%s'\n", host); return 2; }
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(lfd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(lfd, 4096) < 0) {
-        if (errno == EADDRINUSE) fprintf(stderr, "echo-uring: port %ld is already in use on %s\n", port, host);
-        else fprintf(stderr, "echo-uring: cannot listen on %s:%ld: %s\n", host, port, strerror(errno));
-        return 1;
-    }
-    socklen_t len = sizeof addr;
-    getsockname(lfd, (struct sockaddr *) &addr, &len);
-    printf("listening on %s:%d\n", host, ntohs(addr.sin_port));
-    fflush(stdout);
+    int status = 1;
+    int lfd = peer_start("echo-uring", USAGE, argc, argv, 0, &status);
+    if (lfd < 0) return status;
 
     arm_accept(lfd);
     unsigned long turns = 0;
