@@ -63,8 +63,12 @@ class QuickBenchTest {
                     assertTrue(trial.scale().rssWithIdleKiB() > 0);
                 }
                 if (scenario.kind() == Scenario.Kind.CLOSED) {
-                    assertEquals(scenario.connections(), trial.serverStats().acceptedConnections(),
-                            server + " held every connection during the window");
+                    // Held connections are the server's descriptors beyond those it had when listening, read every
+                    // 100 ms; a reading can catch a file the JVM holds for a moment (its lifeline reads /proc, a class
+                    // loads late), so one or two more are not a leak.
+                    int held = trial.serverStats().acceptedConnections();
+                    assertTrue(held >= scenario.connections() && held <= scenario.connections() + 2,
+                            server + " held every connection during the window: " + held + " for " + scenario.connections());
                 }
                 if (scenario.kind() == Scenario.Kind.OPEN) {
                     assertTrue(load.targetRate() > 0);
