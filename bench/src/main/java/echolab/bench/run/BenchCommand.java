@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
             "latency corrected and uncorrected; (c) idle connections held plus one active; (d) the generator's",
             "own capacity against the native server. Writes results.json, summary.md, charts (PNG, SVG) and",
             ".hgrm files to results/<run>/, and prints the summary table at the end."},
-        footer = {"", "Profiles: quick (under 1 min), default (under 4 min), full (under 20 min, 10,000 idle connections).",
+        footer = {"", "Profiles: quick (about 1 min), default (under 5 min), full (under 20 min, 10,000 idle connections).",
             "Exit status: 0 every scenario measured, 1 some scenario failed, 2 bad usage."})
 public final class BenchCommand implements Callable<Integer> {
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How much a bench run measures: quick (under a minute), default (under 4), full (under 20).
+ * How much a bench run measures: quick (about a minute), default (under 5), full (under 20).
  * {@code firstWarmup} warms a freshly started server; {@code rounds} is how often the reference point
  * (100 connections x 64 B) is measured, interleaved across servers; the main table shows the median.
  * picocli takes {@code --profile quick} (any case) straight to the constant.
