@@ -202,7 +202,7 @@ public abstract class EchoContract {
         AtomicLong accepted = new AtomicLong();
         try (TestClient hog = TestClient.connect(address, 64 * 1024)) {
             Thread writer = hog.writeWithoutReading(TestClient.randomBytes(64 * 1024, 1), 256L * MiB, accepted);
-            waitUntilStalled(accepted, 1_000, 30_000);
+            TestClient.waitUntilStalled(accepted, 1_000, 30_000);
             long heapDuring = usedHeapAfterGc(memory);
             System.out.printf("never-reading client: %d MiB accepted of 256 MiB; server heap %+d KiB%n",
                     accepted.get() / MiB, (heapDuring - heapBefore) / 1024);
@@ -239,7 +239,7 @@ public abstract class EchoContract {
         AtomicLong taken = new AtomicLong();
         try (TestClient late = TestClient.connect(address, 64 * 1024)) {
             Thread writer = late.writeWithoutReading(chunk, limit, taken);
-            waitUntilStalled(taken, 1_000, 30_000);
+            TestClient.waitUntilStalled(taken, 1_000, 30_000);
             assertTrue(taken.get() < limit, "the server never stopped taking bytes from a client that did not read");
             for (int i = 0; i < 20; i++) {
                 try (TestClient other = TestClient.connect(address)) {
@@ -555,22 +555,6 @@ public abstract class EchoContract {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
-
-    private static void waitUntilStalled(AtomicLong counter, long quietMillis, long maxMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            long now = counter.get();
-            if (now != last) {
-                last = now;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > TimeUnit.MILLISECONDS.toNanos(quietMillis)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private static void waitFor(BooleanSupplier condition, long maxMillis, String failure) throws InterruptedException {
         waitFor(condition, maxMillis, () -> failure);

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A blocking test client with timeouts everywhere, so a broken server fails a test instead of hanging it. */
@@ -77,6 +78,26 @@ public final class TestClient implements AutoCloseable {
                 // the socket was closed (or reset) while this write was blocked
             }
         });
+    }
+
+    /**
+     * Waits until {@code counter} (what {@link #writeWithoutReading} has had taken, say) has not moved for
+     * {@code quietMillis}, or {@code maxMillis} have passed; the caller asserts what it expects of it then.
+     */
+    public static void waitUntilStalled(AtomicLong counter, long quietMillis, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = counter.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > TimeUnit.MILLISECONDS.toNanos(quietMillis)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Reads exactly {@code n} bytes; fails on EOF or after the read timeout. */

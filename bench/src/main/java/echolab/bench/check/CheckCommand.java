@@ -131,12 +131,10 @@ public final class CheckCommand implements Callable<Integer> {
         List<ServerCatalogue.Entry> entries;
         try {
             entries = ServerCatalogue.named(servers, ServerCatalogue.checkable());
-            for (Object[] out : new Object[][] {{json, "--json"}, {junit, "--junit"}, {bmf, "--bmf"},
-                    {githubBenchmark, "--github-benchmark"}}) {
-                if (out[0] != null) {
-                    RunOutput.checkFree((Path) out[0], replace, (String) out[1]);
-                }
-            }
+            checkFree(json, "--json");
+            checkFree(junit, "--junit");
+            checkFree(bmf, "--bmf");
+            checkFree(githubBenchmark, "--github-benchmark");
         } catch (IllegalArgumentException | RunOutput.Taken e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -185,5 +183,12 @@ public final class CheckCommand implements Callable<Integer> {
             CiReports.githubBenchmark(githubBenchmark, replace, versions, outcome);
         }
         return outcome.verdict().exitCode();
+    }
+
+    /** Before anything is built or run: a report file the user named that exists is refused, unless --replace. */
+    private void checkFree(Path file, String option) throws RunOutput.Taken {
+        if (file != null) {
+            RunOutput.checkFree(file, replace, option);
+        }
     }
 }

@@ -50,6 +50,11 @@ public final class CpuCgroup implements AutoCloseable {
         }
     }
 
+    /** The group's folder in the cgroup hierarchy. */
+    Path dir() {
+        return dir;
+    }
+
     /** The CPU time of every thread that has been in the group, in nanoseconds; -1 when it cannot be read. */
     public long nanos() {
         try {

@@ -56,7 +56,7 @@ class CpuCgroupTest {
             long ownTicks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);       // utime + stime, as ProcReading reads them
             assertTrue(ownTicks * 10_000_000L < burnt / 2, "the tick clock of the process itself does not count it: " + ownTicks);
             end(p);
-            Path dir = groupDir(p.pid());
+            Path dir = group.dir();
             assertTrue(Files.isDirectory(dir), dir.toString());
             group.close();
             assertFalse(Files.exists(dir), "the group is removed once the server has ended");
@@ -71,7 +71,7 @@ class CpuCgroupTest {
         CpuCgroup.Joined joined = CpuCgroup.join(dead.pid());
         assumeTrue(joined.group() != null, "no cgroup clock here: " + joined.whyNot());
         end(dead);                                    // and the group is never closed, as when a tool is killed
-        Path left = groupDir(dead.pid());
+        Path left = joined.group().dir();
         assertTrue(Files.isDirectory(left));
         Process next = shell();
         try {
@@ -92,13 +92,5 @@ class CpuCgroupTest {
         for (ProcessHandle child : children) {
             child.onExit().get(5, TimeUnit.SECONDS);
         }
-    }
-
-    private static Path groupDir(long pid) throws Exception {
-        String mount = Files.readAllLines(Path.of("/proc/self/mounts")).stream().map(l -> l.split(" "))
-                .filter(f -> f[2].equals("cgroup") && List.of(f[3].split(",")).contains("cpuacct")).map(f -> f[1]).findFirst().orElseThrow();
-        String own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().map(l -> l.split(":", 3))
-                .filter(f -> List.of(f[1].split(",")).contains("cpuacct")).map(f -> f[2]).findFirst().orElse("/");
-        return Path.of(mount, own.substring(1), "echolab", Long.toString(pid));
     }
 }

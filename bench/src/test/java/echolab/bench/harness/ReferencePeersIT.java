@@ -86,12 +86,7 @@ class ReferencePeersIT {
         try (ServerProcess p = start(server); TestClient stuck = TestClient.connect(at(p), 64 * 1024)) {
             AtomicLong taken = new AtomicLong();
             Thread writer = stuck.writeWithoutReading(new byte[64 * 1024], 64L * 1024 * 1024, taken);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            long last = -1;
-            while (taken.get() != last && System.nanoTime() < deadline) {   // until the server stops taking its bytes
-                last = taken.get();
-                Thread.sleep(300);
-            }
+            TestClient.waitUntilStalled(taken, 1_000, 20_000);                 // until the server stops taking its bytes
             assertTrue(taken.get() < 64L * 1024 * 1024, "the server stopped reading a client that does not read: " + taken.get());
             for (int i = 0; i < 20; i++) {
                 try (TestClient other = TestClient.connect(at(p))) {
