@@ -15,15 +15,18 @@ import echolab.bench.peers.NettyEchoServer;
 import echolab.bench.report.CompareCommand;
 import echolab.bench.report.ReportCommand;
 import echolab.bench.run.BenchCommand;
+import echolab.bench.scale.ScaleCommand;
+import echolab.bench.target.CapacityCommand;
 import echolab.common.Lifeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar bench.jar <load|bench|report|compare|check|alloc|...|netty-echo>}: what the ./echolab commands run. */
+/** {@code java -jar bench.jar <load|bench|scale|capacity|report|compare|check|alloc|...|netty-echo>}: what the ./echolab commands run. */
 @Command(name = "echolab", mixinStandardHelpOptions = false,
         description = "echo-lab's measuring tools.",
         subcommands = {LoadCommand.class, BenchCommand.class, ReportCommand.class, CompareCommand.class, CheckCommand.class,
-            AllocCommand.class, CourseCommand.class, ExerciseCommand.class, EnvironmentCommand.class})
+            ScaleCommand.class, CapacityCommand.class, AllocCommand.class, CourseCommand.class, ExerciseCommand.class,
+            EnvironmentCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

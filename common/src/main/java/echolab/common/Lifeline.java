@@ -42,7 +42,8 @@ public final class Lifeline {
         }
         long parent = parent();
         Thread.ofPlatform().daemon().name("echolab-lifeline").start(() -> {
-            while (parent() == parent) {
+            long now;
+            while ((now = parent()) == parent || now == UNKNOWN) {   // unknown: /proc could not be read (out of descriptors)
                 try {
                     Thread.sleep(POLL_MILLIS);
                 } catch (InterruptedException e) {
@@ -53,9 +54,12 @@ public final class Lifeline {
         });
     }
 
+    /** What {@link #parent()} returns when it cannot tell: the JDK reads /proc, which a process out of descriptors cannot open. */
+    private static final long UNKNOWN = -1;
+
     private static long parent() {
         Optional<ProcessHandle> p = ProcessHandle.current().parent();
-        return p.map(ProcessHandle::pid).orElse(-1L);
+        return p.map(ProcessHandle::pid).orElse(UNKNOWN);
     }
 
     private static boolean isDescendantOf(long pid) {

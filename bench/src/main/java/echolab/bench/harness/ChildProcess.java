@@ -89,7 +89,7 @@ public final class ChildProcess {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
 
-    static void copy(InputStream in, TailBuffer into) {
+    public static void copy(InputStream in, TailBuffer into) {
         byte[] buffer = new byte[8192];
         try (in) {
             int n;

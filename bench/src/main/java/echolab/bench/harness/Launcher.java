@@ -53,7 +53,15 @@ public record Launcher(String java, Pinning pinning, NativePeers natives) {
     }
 
     public ServerProcess start(Entry server, Path tree, List<String> extraFlags) throws IOException, InterruptedException {
-        return ServerProcess.start(server.name(), pinning.server(command(server, tree, extraFlags)), START_TIMEOUT);
+        return start(server, tree, extraFlags, List.of());
+    }
+
+    /** As above, the command run by {@code wrapper} (e.g. {@code prlimit --nofile=N:N}), on the server CPUs. */
+    public ServerProcess start(Entry server, Path tree, List<String> extraFlags, List<String> wrapper)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(command(server, tree, extraFlags));
+        return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT);
     }
 
     /** Starts a teaching server's main from a class path (e.g. an exercise's broken copy ahead of the jar), pinned. */

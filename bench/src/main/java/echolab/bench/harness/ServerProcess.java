@@ -37,6 +37,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Thread sampler;
     private final CpuCgroup.Joined cpu;             // the server's own cgroup, for its CPU time in ns; else why not
     private volatile boolean sampling = true;
+    private volatile long sampleEveryMillis = 100;
     private Stopped stopped;
 
     /** What the server printed for machines when it stopped (see echolab.common.ServerCommand). */
@@ -111,6 +112,15 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Everything the server has written to stderr that is still kept (the last 64 KiB). */
+    public String stderrText() {
+        return stderr.text();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
@@ -118,6 +128,16 @@ public final class ServerProcess implements AutoCloseable {
     /** Client connections the server holds: its open descriptors beyond those it had once listening; -1 if unknown. */
     public int heldConnections(int openFiles) {
         return listeningFiles < 0 || openFiles < 0 ? -1 : Math.max(0, openFiles - listeningFiles);
+    }
+
+    /**
+     * How often the server's /proc is read (100 ms unless set). A reading costs this process about half a
+     * millisecond of CPU for a JVM server (its threads' files), more with many descriptors (20,000 cost several
+     * ms), taken on the generator's core in one go: a command whose figures do not need 100 ms readings reads
+     * less often, so that the generator's own schedule does not pay for them.
+     */
+    public void sampleEvery(java.time.Duration interval) {
+        sampleEveryMillis = Math.max(10, interval.toMillis());
     }
 
     /** Reads the server's /proc now; null if it is gone. */
@@ -181,7 +201,7 @@ public final class ServerProcess implements AutoCloseable {
                 }
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(sampleEveryMillis);
             } catch (InterruptedException e) {
                 return;
             }

@@ -4,13 +4,13 @@ package echolab.bench.harness;
  * The last {@code capacity} characters of a stream: a chatty child can print as much as it likes, and
  * what it printed last (a stop summary, the error that ended it) is still there. Thread-safe.
  */
-final class TailBuffer {
+public final class TailBuffer {
 
     private final int capacity;
     private final StringBuilder text = new StringBuilder();
     private long dropped;
 
-    TailBuffer(int capacity) {
+    public TailBuffer(int capacity) {
         this.capacity = capacity;
     }
 
@@ -23,7 +23,7 @@ final class TailBuffer {
         }
     }
 
-    synchronized String text() {
+    public synchronized String text() {
         return dropped == 0 ? text.toString() : "[" + dropped + " earlier characters dropped]\n" + text;
     }
 }

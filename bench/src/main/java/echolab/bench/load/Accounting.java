@@ -12,6 +12,8 @@ final class Accounting {
 
     final Histogram corrected = newHistogram();
     final Histogram uncorrected = newHistogram();
+    /** Open loop: how late the generator sent each message planned in the window, beyond any wait for the server. */
+    final Histogram sendLag = newHistogram();
 
     long connectionsOpened;
     long connectFailures;
@@ -46,6 +48,7 @@ final class Accounting {
     void add(Accounting o) {
         corrected.add(o.corrected);
         uncorrected.add(o.uncorrected);
+        sendLag.add(o.sendLag);
         connectionsOpened += o.connectionsOpened;
         connectFailures += o.connectFailures;
         answeredInRampUp += o.answeredInRampUp;

@@ -25,6 +25,7 @@ final class Connection {
     long lastProgressNanos;
     long answered;                     // messages answered over the whole run
     long answeredInWindow;
+    long freeSinceNanos;               // when its last message was answered: from then on, a late send is the generator's
 
     Connection(int id, int index, int size, int pipeline) {
         this.id = id;

@@ -38,9 +38,14 @@ public record LoadReport(
                          long resets, long unansweredMessages, String first) {
     }
 
-    /** The generator checking itself: CPU used, and whether it, not the server, was the bottleneck. */
+    /**
+     * The generator checking itself: CPU used, and whether it, not the server, was the bottleneck. Open loop
+     * only, {@code sendLagMicros}: how late it sent the messages planned in the window beyond any wait for the
+     * server (a message whose connection had its answer by the planned time counts from the planned time,
+     * else from the answer): a generator that cannot keep its schedule shows here, whatever its CPU reads.
+     */
     public record Generator(int threads, double busiestThreadLoad, double processCpuSeconds, double wallSeconds,
-                            double allocatedBytesPerMessage, boolean generatorBound) {
+                            double allocatedBytesPerMessage, boolean generatorBound, LatencySummary sendLagMicros) {
     }
 
     /** No errors, and every connection asked for was opened. */
@@ -83,6 +88,10 @@ public record LoadReport(
                 100 * generator.busiestThreadLoad(), generator.processCpuSeconds(), generator.wallSeconds(),
                 generator.allocatedBytesPerMessage(),
                 generator.generatorBound() ? "  ** GENERATOR-BOUND: the generator, not the server, was the limit **" : ""));
+        if (generator.sendLagMicros() != null && generator.sendLagMicros().count() > 0) {
+            s.append(String.format("  send lag    the generator's own lateness (us): p50 %.1f  p99 %.1f  max %.1f%n",
+                    generator.sendLagMicros().p50(), generator.sendLagMicros().p99(), generator.sendLagMicros().max()));
+        }
         return s.toString();
     }
 

@@ -27,7 +27,7 @@ public record LoadResult(LoadConfig config, LoadReport report, Histogram correct
                 a.rampUpNanos / 1e9, a.answeredInRampUp, a.starvedConnections, a.starvedInWindow, a.timedOutConnections,
                 new LoadReport.Generator(config.threads(), busiest, processCpuSeconds, wallSeconds,
                         a.messagesCompleted > 0 ? a.allocatedBytes / (double) a.messagesCompleted : 0,
-                        busiest >= LoadGenerator.GENERATOR_BOUND_THRESHOLD));
+                        busiest >= LoadGenerator.GENERATOR_BOUND_THRESHOLD, open ? LatencySummary.of(a.sendLag) : null));
         return new LoadResult(config, report, a.corrected, a.uncorrected, measureFromNanos, measureToNanos);
     }
 

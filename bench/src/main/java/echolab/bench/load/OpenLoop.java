@@ -57,6 +57,7 @@ final class OpenLoop implements Schedule {
     @Override
     public void answered(Connection c, long message, long now) {
         long planned = planned(c, message);
+        c.freeSinceNanos = now;
         if (planned >= measureFromNanos && planned < endNanos) {
             Accounting.record(accounting.uncorrected, now - c.sentAt(message));
             Accounting.record(accounting.corrected, now - planned);
@@ -105,6 +106,9 @@ final class OpenLoop implements Schedule {
         long before = c.messagesStarted;
         long planned = planned(c, c.messagesStarted);
         while (planned <= now && c.inFlight() < pipeline && planned < endNanos) {
+            if (planned >= measureFromNanos) {
+                Accounting.record(accounting.sendLag, now - Math.max(planned, c.freeSinceNanos));
+            }
             c.start(now);
             planned = planned(c, c.messagesStarted);
         }

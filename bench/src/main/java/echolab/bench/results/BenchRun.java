@@ -8,10 +8,11 @@ import java.util.Optional;
 /**
  * A bench run as results.json holds it (schema {@value #SCHEMA}, version {@value #SCHEMA_VERSION};
  * results/README.md documents it and results/bench-results.schema.json checks it). Everything a report
- * shows is derived from this record, so a report can be rebuilt from the file alone.
+ * shows is derived from this record, so a report can be rebuilt from the file alone. {@code ladder} is set
+ * by {@code ./echolab scale}, {@code target} by {@code ./echolab capacity}, and null in a bench run.
  */
 public record BenchRun(String schema, int schemaVersion, RunInfo run, Environment environment, Settings settings,
-                       List<ServerEntry> servers, List<Scenario> scenarios) {
+                       List<ServerEntry> servers, List<Scenario> scenarios, Ladder ladder, Target target) {
 
     public static final String SCHEMA = "echo-lab/bench-results";
     public static final int SCHEMA_VERSION = 2;

@@ -20,7 +20,7 @@ import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.results.BenchRun.ServerEntry;
 import echolab.bench.results.Scenario.Kind;
 
-/** The four charts of a bench run, each as PNG and SVG, drawn with XChart from a {@link BenchRun} alone. */
+/** The four charts of a bench run (a scale or capacity run has its own), each as PNG and SVG, drawn with XChart from a {@link BenchRun} alone. */
 public final class Charts {
 
     static final int WIDTH = 900;
@@ -30,6 +30,14 @@ public final class Charts {
     }
 
     public static void draw(Path dir, BenchRun run) throws IOException {
+        if (run.ladder() != null) {
+            LadderReport.draw(dir, run);
+            return;
+        }
+        if (run.target() != null) {
+            TargetReport.draw(dir, run);
+            return;
+        }
         save(dir, "throughput", sweep(run, "Closed loop, 64 B messages: throughput", "messages per second", Trial::throughput));
         save(dir, "p99", sweep(run, "Closed loop, 64 B messages: p99 latency", "p99 latency (us)", t -> t.latency(Percentile.P99)));
         save(dir, "spectrum", spectrum(run));

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One load shape, measured on every server: a closed-loop point of the sweep, the open loop at the
- * run's fixed rate, idle connections held (scale), or the generator's own capacity. Its trials are the
- * measurements, one per server and round.
+ * run's fixed rate, idle connections held (scale), the generator's own capacity, a step of the connection
+ * ladder, or the search for the rate under a latency target. Its trials are the measurements, one per
+ * server and round (for the search, one per rate tried).
  */
 public record Scenario(String id, Kind kind, int connections, int size, Double rate, List<Trial> trials) {
 
@@ -19,7 +20,11 @@ public record Scenario(String id, Kind kind, int connections, int size, Double r
         @JsonProperty("closed") CLOSED,
         @JsonProperty("open") OPEN,
         @JsonProperty("scale") SCALE,
-        @JsonProperty("capacity") CAPACITY;
+        @JsonProperty("capacity") CAPACITY,
+        /** A step of the connection ladder ({@code ./echolab scale}): this many connections held by each server. */
+        @JsonProperty("ladder") LADDER,
+        /** The search for the highest rate under a latency target ({@code ./echolab capacity}). */
+        @JsonProperty("target") TARGET;
 
         public String label() {
             return name().toLowerCase();

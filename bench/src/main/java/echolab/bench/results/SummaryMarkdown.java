@@ -21,8 +21,14 @@ public final class SummaryMarkdown {
     private SummaryMarkdown() {
     }
 
-    /** The side-by-side table at the reference point, with the open-loop and scale figures. */
+    /** The side-by-side table at the reference point, with the open-loop and scale figures (a scale or capacity run: its own). */
     public static String mainTable(BenchRun r) {
+        if (r.ladder() != null) {
+            return LadderReport.mainTable(r);
+        }
+        if (r.target() != null) {
+            return TargetReport.mainTable(r);
+        }
         StringBuilder s = new StringBuilder();
         Double netty = r.referenceThroughput("netty");
         Double nativ = r.referenceThroughput("native");
@@ -51,8 +57,14 @@ public final class SummaryMarkdown {
         return s.append(table.markdown()).toString();
     }
 
-    /** The whole summary.md. */
+    /** The whole summary.md (of a bench run; a scale or capacity run has its own). */
     public static String render(BenchRun r) {
+        if (r.ladder() != null) {
+            return LadderReport.render(r);
+        }
+        if (r.target() != null) {
+            return TargetReport.render(r);
+        }
         StringBuilder s = new StringBuilder();
         s.append("# echo-lab bench: ").append(r.run().id()).append("\n\n");
         s.append(String.format("Profile `%s`; %s.%n%n", r.run().profile(), r.environment().oneLine()));

@@ -10,14 +10,15 @@ import echolab.bench.load.LoadReport;
 
 /**
  * One server measured once in one scenario: the generator's report, the server's figures from /proc,
- * and what only some scenarios have (idle-connection scale, the generator's capacity, histograms).
+ * and what only some scenarios have (idle-connection scale, the generator's capacity, histograms, a step of
+ * the connection ladder, a point of the search for the rate under a latency target).
  *
  * @param hgrm the corrected latency histogram's file, relative to the run's folder
  * @param spectrum (percentile, microseconds) pairs of the corrected latency, open loop only
  */
 public record Trial(String server, int round, Status status, String error, LoadReport load, ServerStats serverStats,
                     ScaleStats scale, CapacityStats capacity, String hgrm, String hgrmUncorrected,
-                    List<double[]> spectrum, List<double[]> spectrumUncorrected) {
+                    List<double[]> spectrum, List<double[]> spectrumUncorrected, LadderStats ladder, SearchPoint search) {
 
     public enum Status {
         @JsonProperty("ok") OK,
@@ -61,6 +62,55 @@ public record Trial(String server, int round, Status status, String error, LoadR
                                 double nativeClientMessagesPerSecond, double generatorToNativeClient) {
     }
 
+    /**
+     * One server at one step of the connection ladder ({@code ./echolab scale}), all connections held: how many
+     * were asked for, opened by the clients, accepted by the server (its descriptors) and answering (echoed at
+     * least once with all active); how long opening took; the server's footprint (RSS, live heap after a full
+     * collection, null for a native server; threads; memory mappings; descriptors) and, per connection, its
+     * growth since the server started; the kernel's memory for sockets (the slab caches of sockets, their inodes,
+     * files and epoll entries, machine-wide, so both ends of each connection) and in TCP buffers; the server's CPU while
+     * all were idle; and the figures with every connection active. The trial's {@code load} is one more
+     * connection, measured alone in a closed loop while the others are held idle.
+     */
+    public record LadderStats(int requested, int opened, int accepted, Integer answering, double openSeconds,
+                              long rssKiB, Long heapKiB, int threads, int maps, int descriptors, long kernelSlabKiB,
+                              long socketBuffersKiB, Double rssPerConnectionKiB, Double heapPerConnectionKiB,
+                              Double threadsPerConnection, Double kernelSlabPerConnectionKiB, Double idleCpuPercent,
+                              Active active, String clientError) {
+    }
+
+    /**
+     * Every held connection active: each sent a 64-byte message every {@code periodSeconds}, their starts spread
+     * over the period; latency counted from the planned send, so a slow server cannot hide it, after a first
+     * period of warm-up. {@code silent}:
+     * connections that sent and were never answered; {@code clientsBusiest}: the busiest client holder's thread
+     * (over 0.9, these figures are the clients' limit, not the server's).
+     */
+    public record Active(double periodSeconds, double messagesPerSecond, long sent, long answered, long unanswered,
+                         int silent, long corruptBytes, int closedByServer, double clientsBusiest, LatencySummary latencyMicros) {
+    }
+
+    /**
+     * One trial of the search for the highest rate under a latency target ({@code ./echolab capacity}): the
+     * phase it belongs to, the rate asked and delivered, the latency at the target's percentile (corrected),
+     * whether it met the target, and why not when it did not.
+     */
+    public record SearchPoint(Phase phase, double rate, double achievedRate, Double latencyMicros, boolean meets,
+                              boolean generatorLimited, String why) {
+
+        public enum Phase {
+            @JsonProperty("grow") GROW,
+            @JsonProperty("bisect") BISECT,
+            /** A miss measured again: on a shared machine one trial's stall is not the server's limit. */
+            @JsonProperty("recheck") RECHECK,
+            @JsonProperty("confirm") CONFIRM;
+
+            public String label() {
+                return name().toLowerCase();
+            }
+        }
+    }
+
     public boolean measured() {
         return status != Status.FAILED && load != null;
     }
@@ -83,7 +133,19 @@ public record Trial(String server, int round, Status status, String error, LoadR
         return load != null && load.generator().generatorBound();
     }
 
+    /** This trial with {@code error} (its status unchanged). */
+    public Trial withError(String error) {
+        return new Trial(server, round, status, error, load, serverStats, scale, capacity, hgrm, hgrmUncorrected, spectrum,
+                spectrumUncorrected, ladder, search);
+    }
+
+    /** This trial as a point of a search for the rate under a latency target. */
+    public Trial withSearch(SearchPoint point) {
+        return new Trial(server, round, status, error, load, serverStats, scale, capacity, hgrm, hgrmUncorrected, spectrum,
+                spectrumUncorrected, ladder, point);
+    }
+
     public static Trial failed(String server, int round, String error) {
-        return new Trial(server, round, Status.FAILED, error, null, null, null, null, null, null, null, null);
+        return new Trial(server, round, Status.FAILED, error, null, null, null, null, null, null, null, null, null, null);
     }
 }

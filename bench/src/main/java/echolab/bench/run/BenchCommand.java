@@ -92,23 +92,14 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = checkout.root();
         List<Entry> servers = chosenServers();
-        Path dir = folder(root);
+        Path dir = RunSetup.folder(out, replace, root, profile.label(), spec);
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
         Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives);
 
-        List<BenchRun.ServerEntry> entries = new ArrayList<>();
-        List<Entry> live = new ArrayList<>();
-        for (Entry s : servers) {
-            String skipped = launcher.unavailable(s, root);
-            entries.add(new BenchRun.ServerEntry(s.name(), s.kind().label(), s.oneAtATime(), launcher.command(s, root, List.of()), skipped));
-            if (skipped == null) {
-                live.add(s);
-            } else {
-                System.err.println("bench: skipping " + s.name() + ": " + skipped);
-            }
-        }
-        recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), entries);
+        RunSetup.Servers available = RunSetup.available(servers, launcher, root, "bench");
+        List<Entry> live = available.live();
+        recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
         scenarios = new Scenarios(launcher, root, dir);
         Map<Entry, ServerProcess> running = new LinkedHashMap<>();
         List<Step> schedule = schedule(live, running, natives);
@@ -133,26 +124,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The servers of --only, or all; an unknown one (or a bad --rate) is a usage error. */
     private List<Entry> chosenServers() {
-        try {
-            if (rate != null && rate <= 0) {
-                throw new IllegalArgumentException("--rate must be positive");
-            }
-            return (only != null ? only : ServerCatalogue.names(ServerCatalogue.ALL)).stream()
-                    .map(name -> ServerCatalogue.named(name, ServerCatalogue.runnable())).toList();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+        if (rate != null && rate <= 0) {
+            throw new ParameterException(spec.commandLine(), "--rate must be positive");
         }
-    }
-
-    /** --out, claimed; or a new folder under results/ named by the time and the profile. */
-    private Path folder(Path root) throws java.io.IOException {
-        try {
-            return out != null ? RunOutput.claimFolder(out, ResultsFile.NAME, replace, "--out")
-                    : RunOutput.newFolder(root.resolve("results"),
-                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + profile.label());
-        } catch (RunOutput.Taken e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return RunSetup.servers(only, ServerCatalogue.ALL, spec);
     }
 
     private void warmStart(Entry server, Map<Entry, ServerProcess> running) throws InterruptedException {

@@ -74,7 +74,7 @@ final class RunRecorder {
     }
 
     private BenchRun snapshot(BenchRun.RunInfo info) {
-        return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, info, environment, settings, servers, scenarios);
+        return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, info, environment, settings, servers, scenarios, null, null);
     }
 
     private void write() {

@@ -32,33 +32,34 @@ import echolab.bench.results.Trial.Status;
 /**
  * How each scenario measures one server and turns what it saw into a {@link Trial}: a load point on a
  * running server (closed or open loop), idle connections held on a fresh one (scale), and the
- * generator against a native client (capacity). The order and interleaving are {@link BenchCommand}'s.
+ * generator against a native client (capacity). The order and interleaving are {@link BenchCommand}'s;
+ * {@code ./echolab capacity} measures its search's points here too.
  */
-final class Scenarios {
+public final class Scenarios {
 
     private final Launcher launcher;
     private final Path root;
     private final Path dir;
 
-    Scenarios(Launcher launcher, Path root, Path dir) {
+    public Scenarios(Launcher launcher, Path root, Path dir) {
         this.launcher = launcher;
         this.root = root;
         this.dir = dir;
     }
 
-    static LoadConfig load(int connections, int size, Duration warmup, Duration duration) {
+    public static LoadConfig load(int connections, int size, Duration warmup, Duration duration) {
         return LoadConfig.defaults().withConnections(connections).withSize(size).withWarmup(warmup).withDuration(duration);
     }
 
     /** Starts a server; a first load warms it, since a fresh JVM compiles its hot paths on the server's own core. */
-    ServerProcess warmStart(Entry server, Duration warmup) throws IOException, InterruptedException {
+    public ServerProcess warmStart(Entry server, Duration warmup) throws IOException, InterruptedException {
         ServerProcess process = launcher.start(server, root, List.of());
         Measurement.of(process, load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, warmup, Duration.ofMillis(200)));
         return process;
     }
 
     /** A closed- or open-loop point on a running server. */
-    Trial point(ServerProcess server, Entry entry, LoadConfig config, int round) throws InterruptedException {
+    public Trial point(ServerProcess server, Entry entry, LoadConfig config, int round) throws InterruptedException {
         try {
             Measurement m = Measurement.of(server, config);
             String name = String.format("%s-%s%s-c%d-s%d", entry.name(), config.openLoop() ? "open" : "closed",
@@ -98,7 +99,7 @@ final class Scenarios {
             error = "the server exited during the scenario" + process.lastWords();
         }
         return new Trial(server, round, status, error, r, m.serverStats(), scale, capacity, hgrm, hgrmUncorrected,
-                spectrum, spectrumUncorrected);
+                spectrum, spectrumUncorrected, null, null);
     }
 
     /** (c): N idle connections held on a fresh server, then one active connection measured. */
@@ -136,7 +137,7 @@ final class Scenarios {
                 // The server stopped accepting (sync-echo: its backlog is full of idle clients it will
                 // never serve), so the active connection could not even connect. That is the model, not a fault.
                 t = new Trial(t.server(), 1, Status.STARVED, "backlog full: " + openError + "; the active connection could not connect",
-                        t.load(), t.serverStats(), stats, null, t.hgrm(), null, null, null);
+                        t.load(), t.serverStats(), stats, null, t.hgrm(), null, null, null, null, null);
             }
             return t;
         } catch (IOException | RuntimeException e) {

@@ -28,8 +28,8 @@ class ComparisonTest {
         LoadReport load = new LoadReport("closed", "127.0.0.1", 1, 100, 100, 64, 1, 0.5, 1.5, (long) (msgPerSecond * 1.5),
                 msgPerSecond, msgPerSecond * 64 / 1048576, null, null, new LatencySummary(1, 500, 450, 800, 1000, 2000, 3000, 4000),
                 null, new LoadReport.Errors(0, 0, 0, 0, 0, 0, 0, null), 0.01, 100, 0, 0, 0,
-                new LoadReport.Generator(1, 0.5, 1, 2, 0, false));
-        return new Trial(server, round, Trial.Status.OK, null, load, stats, null, null, null, null, null, null);
+                new LoadReport.Generator(1, 0.5, 1, 2, 0, false, null));
+        return new Trial(server, round, Trial.Status.OK, null, load, stats, null, null, null, null, null, null, null, null);
     }
 
     private static BenchRun run(String id, int cores, double... rounds) {
@@ -52,7 +52,7 @@ class ComparisonTest {
                 new BenchRun.RunInfo(id, "default", "./echolab bench", "2026-11-23T00:00:00Z", "2026-11-23T00:04:00Z", true),
                 env, new BenchRun.Settings(List.of(100), List.of(64), 0.5, 1.5, rounds.length, 100, 3, null, 1000),
                 servers,
-                List.of(new Scenario("closed-c100-s64", Scenario.Kind.CLOSED, 100, 64, null, trials)));
+                List.of(new Scenario("closed-c100-s64", Scenario.Kind.CLOSED, 100, 64, null, trials)), null, null);
     }
 
     private static Comparison.Row throughput(Comparison c) {
