@@ -16,7 +16,7 @@ import echolab.bench.report.CompareCommand;
 import echolab.bench.report.ReportCommand;
 import echolab.bench.run.BenchCommand;
 import echolab.bench.scale.ScaleCommand;
-import echolab.bench.target.CapacityCommand;
+import echolab.bench.capacity.CapacityCommand;
 import echolab.common.Lifeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
