@@ -61,8 +61,19 @@ int main(int argc, char **argv) {
     struct epoll_event events[MAX_EVENTS];
 
     unsigned long turns = 0;
+    long long resume_accepts = 0;                                       /* 0: accepting; else when to start again */
     while (!stopping) {
-        int n = epoll_wait(epfd, events, MAX_EVENTS, 200);
+        int wait = 200;
+        if (resume_accepts) {
+            long long left = resume_accepts - now_ms();
+            if (left <= 0) {
+                epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev);
+                resume_accepts = 0;
+            } else if (left < wait) {
+                wait = (int) left;
+            }
+        }
+        int n = epoll_wait(epfd, events, MAX_EVENTS, wait);
         if ((n == 0 || ++turns % 1024 == 0) && lifeline_broken()) {
             fprintf(stderr, "echo-server: the tool that started it is gone; exiting\n");
             break;
@@ -71,7 +82,13 @@ int main(int argc, char **argv) {
             struct conn *c = events[i].data.ptr;
             if (!c) {
                 int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
-                if (fd < 0) continue;
+                if (fd < 0) {
+                    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED && !resume_accepts) {
+                        resume_accepts = accept_failed("echo-server", errno);
+                        epoll_ctl(epfd, EPOLL_CTL_DEL, lfd, NULL);
+                    }
+                    continue;
+                }
                 setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                 c = calloc(1, sizeof *c);
                 c->fd = fd;
@@ -103,6 +120,7 @@ int main(int argc, char **argv) {
             }
         }
     }
+    report_accept_failures("echo-server");
     fprintf(stderr, "echo-server: stopped; %llu connections served, %llu bytes echoed\n", served, echoed);
     return 0;
 }

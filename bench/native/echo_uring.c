@@ -127,6 +127,8 @@ static int setup(const char **what) {
     return 0;
 }
 
+static long long resume_accepts = 0;              /* 0: accepting (or armed); else when to arm the accept again */
+
 static void on_completion(struct io_uring_cqe *cqe, int lfd) {
     uint64_t data = io_uring_cqe_get_data64(cqe);
     enum op op = (enum op) (data & 7);
@@ -134,8 +136,11 @@ static void on_completion(struct io_uring_cqe *cqe, int lfd) {
     int res = cqe->res;
     switch (op) {
     case OP_ACCEPT: {
+        if (res < 0) {                                              /* e.g. out of descriptors: the client waits in the backlog */
+            if (!(cqe->flags & IORING_CQE_F_MORE)) resume_accepts = accept_failed("echo-uring", -res);   /* arm it later */
+            return;
+        }
         if (!(cqe->flags & IORING_CQE_F_MORE)) arm_accept(lfd);   /* the multishot accept ended: arm it again */
-        if (res < 0) return;                                        /* e.g. out of descriptors: the client waits in the backlog */
         int one = 1;
         setsockopt(res, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         c = calloc(1, sizeof *c);
@@ -189,7 +194,18 @@ int main(int argc, char **argv) {
     struct __kernel_timespec idle = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000};
     while (!stopping) {
         struct io_uring_cqe *cqe;
-        ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &idle, NULL);   /* this turn's work out, completions in */
+        struct __kernel_timespec wait = idle;
+        if (resume_accepts) {
+            long long left = resume_accepts - now_ms();
+            if (left <= 0) {
+                arm_accept(lfd);
+                resume_accepts = 0;
+            } else {
+                wait.tv_sec = 0;
+                wait.tv_nsec = left * 1000 * 1000;
+            }
+        }
+        ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &wait, NULL);   /* this turn's work out, completions in */
         if ((ret == -ETIME || ++turns % 1024 == 0) && lifeline_broken()) {
             fprintf(stderr, "echo-uring: the tool that started it is gone; exiting\n");
             break;
@@ -202,6 +218,7 @@ int main(int argc, char **argv) {
         }
         io_uring_cq_advance(&ring, seen);
     }
+    report_accept_failures("echo-uring");
     fprintf(stderr, "echo-uring: stopped; %llu connections served, %llu bytes echoed\n", served, echoed);
     return 0;
 }

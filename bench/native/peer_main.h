@@ -14,12 +14,45 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "lifeline.h"
 
 static volatile sig_atomic_t stopping = 0;
 
 static void on_signal(int sig) { (void) sig; stopping = 1; }
+
+/*
+ * A failed accept (out of descriptors, say) leaves the client in the backlog and the listener ready, so
+ * a loop that tried again at once would spin. The peers stop accepting for ACCEPT_PAUSE_MS instead, say
+ * so once, and count the failures for the line they print when they stop.
+ */
+#define ACCEPT_PAUSE_MS 100
+static unsigned long accept_failures = 0;
+static int accept_first_errno = 0;
+
+static long long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Counts a failed accept (errno err) and returns when accepting may resume; the first one is reported. */
+static long long accept_failed(const char *name, int err) {
+    if (accept_failures++ == 0) {
+        accept_first_errno = err;
+        fprintf(stderr, "%s: accept failed: %s; pausing accepts %d ms at a time (counted when it stops)\n", name, strerror(err),
+                ACCEPT_PAUSE_MS);
+    }
+    return now_ms() + ACCEPT_PAUSE_MS;
+}
+
+/* The stop line's account of failed accepts, if any. */
+static void report_accept_failures(const char *name) {
+    if (accept_failures > 0) {
+        fprintf(stderr, "%s: %lu accepts failed (first: %s)\n", name, accept_failures, strerror(accept_first_errno));
+    }
+}
 
 /*
  * Parses the options, starts the lifeline and the signal handlers, and listens (socket() flags in

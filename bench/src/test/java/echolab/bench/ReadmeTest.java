@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,6 +63,8 @@ class ReadmeTest {
         copy(runs.benchDir(ROOT).resolve(ResultsFile.NAME), runs.benchDir(root).resolve(ResultsFile.NAME));
         copy(runs.jmhFile(ROOT), runs.jmhFile(root));
         copy(runs.allocFile(ROOT), runs.allocFile(root));
+        copy(runs.scaleDir(ROOT).resolve(ResultsFile.NAME), runs.scaleDir(root).resolve(ResultsFile.NAME));
+        copy(runs.capacityDir(ROOT).resolve(ResultsFile.NAME), runs.capacityDir(root).resolve(ResultsFile.NAME));
         for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
             copy(ROOT.resolve(e.source()), root.resolve(e.source()));
         }
@@ -77,7 +80,8 @@ class ReadmeTest {
         assertReadmeShowsTheReferenceRuns(root);
 
         Files.writeString(root.resolve("results").resolve(ReferenceRuns.FILE),
-                "{\"bench\": \"" + newer + "\", \"jmh\": \"" + runs.jmh() + "\", \"alloc\": \"" + runs.alloc() + "\"}");
+                "{\"bench\": \"" + newer + "\", \"jmh\": \"" + runs.jmh() + "\", \"alloc\": \"" + runs.alloc()
+                        + "\", \"scale\": \"" + runs.scale() + "\", \"capacity\": \"" + runs.capacity() + "\"}");
         AssertionError e = assertThrows(AssertionError.class, () -> assertReadmeShowsTheReferenceRuns(root));
         assertTrue(e.getMessage().contains("the README names " + newer), e.getMessage());
     }
@@ -92,7 +96,10 @@ class ReadmeTest {
         }
     }
 
-    /** The README names each reference run and the machine of the bench run, and holds its main table row for row. */
+    /**
+     * The README names each reference run and the machine of the bench run, and holds the main tables of the
+     * bench, scale and capacity runs row for row.
+     */
     private static void assertReadmeShowsTheReferenceRuns(Path root) throws IOException {
         String readme = Files.readString(root.resolve("README.md"));
         ReferenceRuns runs = ReferenceRuns.of(root);
@@ -102,8 +109,13 @@ class ReadmeTest {
         assertTrue(Files.isRegularFile(runs.jmhFile(root)), "no reference JMH file " + runs.jmhFile(root));
         assertTrue(readme.contains(run.environment().oneLine().replace(" (with uncommitted changes)", "")),
                 "the README names the machine of " + runs.bench() + ": " + run.environment().oneLine());
-        for (String line : SummaryMarkdown.mainTable(run).lines().filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
-            assertTrue(readme.contains(line), "the README's main table lacks this row of " + runs.bench() + ":\n" + line);
+        for (Path dir : List.of(runs.benchDir(root), runs.scaleDir(root), runs.capacityDir(root))) {
+            String name = root.resolve("results").relativize(dir).toString();
+            assertTrue(readme.contains("(results/" + name + "/summary.md)"), "the README names " + name);
+            for (String line : SummaryMarkdown.mainTable(ResultsFile.read(dir)).lines()
+                    .filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
+                assertTrue(readme.contains(line), "the README's table of " + name + " lacks this row:\n" + line);
+            }
         }
     }
 

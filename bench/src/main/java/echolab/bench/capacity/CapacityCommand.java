@@ -46,13 +46,14 @@ import picocli.CommandLine.Spec;
  * side by side and the latency-against-rate curves of all servers on one chart.
  */
 @Command(name = "capacity", sortOptions = false, usageHelpAutoWidth = true,
-        description = {
-            "The highest rate each server sustains while its latency stays under a target: for each server, in a fresh",
-            "process pinned as in bench, an open-loop search (double the rate while the target is met, bisect to the",
-            "precision, confirm the answer with a second trial). Latency is corrected for coordinated omission (counted",
-            "from each message's planned send). A rate the generator cannot deliver with its own thread saturated is",
-            "reported as the generator's limit, never as the server's. Writes results.json, summary.md, every trial's",
-            ".hgrm and the latency-against-rate chart (PNG, SVG) to results/<run>/."},
+        description = "The highest rate each server sustains while its latency stays under a target: for each server, in a "
+            + "fresh process pinned as in bench, an open-loop search (double the rate while the target is met, "
+            + "bisect to the precision, confirm the answer with a second trial). Latency is corrected for "
+            + "coordinated omission (counted from each message's planned send). A rate the generator cannot deliver "
+            + "(its thread saturated, or its own sends late) is reported as the generator's limit, never as the "
+            + "server's; a miss is measured twice before it is believed. Writes "
+            + "results.json, summary.md, every trial's .hgrm and the latency-against-rate chart (PNG, SVG) to "
+            + "results/<run>/.",
         footer = {"", "Default run (8 servers, p99 <= 1 ms, 100 connections): about 6 minutes on 2 cores.",
             "Example: ./echolab capacity --only selector,netty --p999 2ms --connections 1000",
             "Exit status: 0 a search ran for every server, 1 some server could not be measured, 2 bad usage."})

@@ -90,15 +90,18 @@ public final class RateSearch {
             return new Result(done, new Target.Answer(server, null, false, String.format("no rate down to %,.0f msg/s met the target: %s",
                     missed, last.search().why()), null));
         }
+        double found = met;
+        List<String> tried = new ArrayList<>();
         for (int i = 0; i < CONFIRMATIONS && done.size() < maxTrials + CONFIRMATIONS; i++) {
             Trial t = measure(trials, met, Phase.CONFIRM, done);
             if (t.search().meets()) {
                 return new Result(done, new Target.Answer(server, met, false, null, t.load().latencyMicros()));
             }
+            tried.add(String.format("%,.0f", met));
             met = met / (1 + settings.precision());
         }
-        return new Result(done, new Target.Answer(server, null, false,
-                "the rates found did not meet the target again when confirmed (the machine is too noisy for this precision)", null));
+        return new Result(done, new Target.Answer(server, null, false, String.format("met the target at %,.0f msg/s, but not again "
+                + "when confirmed at %s msg/s: the machine was too noisy for this precision", found, String.join(", ", tried)), null));
     }
 
     /**

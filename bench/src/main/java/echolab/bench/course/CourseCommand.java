@@ -43,6 +43,12 @@ public final class CourseCommand implements Callable<Integer> {
     @Option(names = "--alloc", paramLabel = "FILE", description = "The allocation-sites JSON (default: the newest under results/alloc/).")
     Path alloc;
 
+    @Option(names = "--scale", paramLabel = "DIR", description = "The scale run (default: the newest under results/).")
+    Path scale;
+
+    @Option(names = "--capacity", paramLabel = "DIR", description = "The capacity run (default: the newest under results/).")
+    Path capacity;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the site (default: target/course/).")
     Path out;
 
@@ -65,7 +71,7 @@ public final class CourseCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CourseData data;
         try {
-            data = CourseData.read(root, results, jmh, alloc);
+            data = CourseData.read(root, results, jmh, alloc, scale, capacity);
         } catch (ResultsFile.NotARun e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -13,13 +13,14 @@ import echolab.bench.teaching.TeachingFile;
 
 /**
  * Everything a course is generated from: the four teaching files, and the runs whose figures it shows
- * (a bench run's results.json, a JMH run's JSON, an allocation-sites run), each optional: a page whose
- * run is missing says which command produces it.
+ * (a bench run's results.json, a JMH run's JSON, an allocation-sites run, a scale run and a capacity run),
+ * each optional: a page whose run is missing says which command produces it.
  *
  * @param benchDir the bench run's folder (figures name it), or null
  */
 public record CourseData(Path root, Map<String, TeachingFile> files, Optional<BenchRun> bench, Path benchDir,
-                         Optional<JmhRun> jmh, Optional<AllocationSites> allocation) {
+                         Optional<JmhRun> jmh, Optional<AllocationSites> allocation, Optional<BenchRun> scale, Path scaleDir,
+                         Optional<BenchRun> capacity, Path capacityDir) {
 
     /**
      * Reads the teaching files under {@code root} and the given runs; null for a run means the newest one
@@ -27,6 +28,12 @@ public record CourseData(Path root, Map<String, TeachingFile> files, Optional<Be
      * one that was not named and is absent is a gap the pages describe.
      */
     public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile) throws IOException {
+        return read(root, benchRun, jmhFile, allocationFile, null, null);
+    }
+
+    /** As above, with a scale run and a capacity run (null: the newest of each under results/). */
+    public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile, Path scaleRun, Path capacityRun)
+            throws IOException {
         Map<String, TeachingFile> files = new LinkedHashMap<>();
         for (TeachingFile f : TeachingFile.readAll(root)) {
             files.put(f.server(), f);
@@ -38,7 +45,11 @@ public record CourseData(Path root, Map<String, TeachingFile> files, Optional<Be
         Optional<JmhRun> jmh = jmhPath == null ? Optional.empty() : Optional.of(JmhRun.read(jmhPath));
         Path allocPath = allocationFile != null ? allocationFile : AllocationSites.newest(results.resolve("alloc")).orElse(null);
         Optional<AllocationSites> allocation = allocPath == null ? Optional.empty() : Optional.of(AllocationSites.read(allocPath));
-        return new CourseData(root, files, bench, benchDir, jmh, allocation);
+        Path scaleDir = scaleRun != null ? scaleRun : ResultsFile.newest(results, ResultsFile.SCALE).orElse(null);
+        Path capacityDir = capacityRun != null ? capacityRun : ResultsFile.newest(results, ResultsFile.CAPACITY).orElse(null);
+        return new CourseData(root, files, bench, benchDir, jmh, allocation,
+                scaleDir == null ? Optional.empty() : Optional.of(ResultsFile.read(scaleDir)), scaleDir,
+                capacityDir == null ? Optional.empty() : Optional.of(ResultsFile.read(capacityDir)), capacityDir);
     }
 
     public TeachingFile file(String server) {

@@ -46,7 +46,7 @@ final class Figures {
             java.util.Map.entry("state-diagram", true), java.util.Map.entry("cpu-per-message", true),
             java.util.Map.entry("kernel-per-message", true), java.util.Map.entry("idle-buffer", true),
             java.util.Map.entry("allocation-per-echo", true), java.util.Map.entry("allocation-sites", true),
-            java.util.Map.entry("ranking", false));
+            java.util.Map.entry("ranking", false), java.util.Map.entry("ladder", true), java.util.Map.entry("rate-at-target", true));
 
     /** What is wrong with a lesson's figure block ("id" or "id server"), or null when it names a figure. */
     static String problem(String spec) {
@@ -77,6 +77,8 @@ final class Figures {
             case "allocation-per-echo" -> allocationPerEcho(server);
             case "allocation-sites" -> allocationSites(server);
             case "ranking" -> Ranking.figure(data, this, figuresDir);
+            case "ladder" -> new ScaleFigures(data, figuresDir).ladder(server);
+            case "rate-at-target" -> new ScaleFigures(data, figuresDir).rateAtTarget(server);
             default -> throw new IllegalStateException("figure " + words[0] + " has no drawing");
         };
     }

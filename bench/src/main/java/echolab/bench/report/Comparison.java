@@ -24,7 +24,8 @@ final class Comparison {
 
     /** The figures compared, from the one catalogue. */
     private static final List<Figure> FIGURES = List.of(Figure.THROUGHPUT, Figure.P99, Figure.CPU_PER_MESSAGE, Figure.OPEN_P99,
-            Figure.RSS_PER_IDLE_CONNECTION, Figure.THREADS_WITH_IDLE);
+            Figure.RSS_PER_IDLE_CONNECTION, Figure.THREADS_WITH_IDLE, Figure.LADDER_HELD, Figure.LADDER_RSS_PER_CONNECTION,
+            Figure.LADDER_HEAP_PER_CONNECTION, Figure.RATE_AT_TARGET);
 
     /** One line of the comparison; {@code aLow..aHigh} is the range over rounds (equal to the value with one round). */
     record Row(String server, String figure, Unit unit, double a, double b, double aLow, double aHigh, double bLow, double bHigh,

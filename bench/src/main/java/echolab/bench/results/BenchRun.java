@@ -64,6 +64,22 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
         return trialsOf(scenario(kind), server).stream().findFirst();
     }
 
+    /** The ladder's trial at the highest step {@code server} held; empty when it held none or this is not a scale run. */
+    public Optional<Trial> ladderTop(String server) {
+        int step = ladder == null ? 0 : ladder.of(server).map(Ladder.ServerLadder::highestStepHeld).orElse(0);
+        return scenarios.stream().filter(s -> s.kind() == Scenario.Kind.LADDER && s.connections() == step)
+                .flatMap(s -> s.trials().stream()).filter(t -> t.server().equals(server)).findFirst();
+    }
+
+    /** The trial that confirmed {@code server}'s rate under the latency target; empty when it has none. */
+    public Optional<Trial> targetAnswer(String server) {
+        Double rate = target == null ? null : target.of(server).map(Target.Answer::rate).orElse(null);
+        return scenarios.stream().filter(s -> s.kind() == Scenario.Kind.TARGET).flatMap(s -> s.trials().stream())
+                .filter(t -> t.server().equals(server) && t.search() != null && t.search().meets() && rate != null
+                        && t.search().rate() == rate)
+                .reduce((first, last) -> last);
+    }
+
     /** Every measured round of the reference point for {@code server}. */
     public List<Trial> referenceRounds(String server) {
         return trialsOf(reference(), server).stream().filter(Trial::measured).toList();

@@ -16,7 +16,8 @@ import echolab.bench.results.Scenario.Kind;
  * <p>A figure of the closed loop is read at the reference point (100 connections x 64 B), which a run
  * measures in interleaved rounds: {@link #of} takes the median round's trial (the one the main table
  * shows), {@link #rounds} every round. A figure of the open loop or of the idle connections is read from
- * that scenario's one trial.
+ * that scenario's one trial. A figure of the connection ladder is read from the highest step the server
+ * held, one of the rate under a latency target from the trial that confirmed the answer.
  */
 public enum Figure {
     THROUGHPUT("msg/s", "throughput at 100 connections x 64 B", Unit.RATE, true, Kind.CLOSED,
@@ -49,7 +50,15 @@ public enum Figure {
     THREADS_WITH_IDLE("threads with idle", "threads while holding the idle connections", Unit.COUNT, false, Kind.SCALE,
             t -> t.scale() == null ? null : (double) t.scale().threadsWithIdle()),
     THREADS_PER_IDLE_CONNECTION("threads per idle conn", "threads per idle connection", Unit.THREADS_PER_CONNECTION, false,
-            Kind.SCALE, t -> t.scale() == null ? null : t.scale().threadsPerIdleConnection());
+            Kind.SCALE, t -> t.scale() == null ? null : t.scale().threadsPerIdleConnection()),
+    LADDER_HELD("highest step held", "the most connections held with all of them answering (./echolab scale)", Unit.COUNT, true,
+            Kind.LADDER, t -> t.ladder() == null ? null : (double) t.ladder().requested()),
+    LADDER_RSS_PER_CONNECTION("RSS per conn at top", "RSS per connection at the highest step held", Unit.KIB, false, Kind.LADDER,
+            t -> t.ladder() == null ? null : t.ladder().rssPerConnectionKiB()),
+    LADDER_HEAP_PER_CONNECTION("heap per conn at top", "live heap per connection at the highest step held", Unit.KIB, false,
+            Kind.LADDER, t -> t.ladder() == null ? null : t.ladder().heapPerConnectionKiB()),
+    RATE_AT_TARGET("rate under target", "the highest rate meeting the latency target (./echolab capacity)", Unit.RATE, true,
+            Kind.TARGET, t -> t.search() == null ? null : t.search().rate());
 
     /** The column header, short. */
     public final String label;
@@ -82,12 +91,17 @@ public enum Figure {
 
     /** The trial this figure is read from: the median round of the reference point, or the scenario's trial. */
     public Optional<Trial> trial(BenchRun run, String server) {
-        return kind == Kind.CLOSED ? run.medianReference(server) : run.trial(kind, server);
+        return switch (kind) {
+            case CLOSED -> run.medianReference(server);
+            case LADDER -> run.ladderTop(server);
+            case TARGET -> run.targetAnswer(server);
+            default -> run.trial(kind, server);
+        };
     }
 
     /** Every measured value of {@code server}: one per round of the reference point, or the one trial's. */
     public List<Double> rounds(BenchRun run, String server) {
-        List<Trial> trials = kind == Kind.CLOSED ? run.referenceRounds(server) : run.trial(kind, server).filter(Trial::measured).stream().toList();
+        List<Trial> trials = kind == Kind.CLOSED ? run.referenceRounds(server) : trial(run, server).filter(Trial::measured).stream().toList();
         return trials.stream().map(this::of).filter(Objects::nonNull).toList();
     }
 

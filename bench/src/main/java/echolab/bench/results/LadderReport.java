@@ -30,15 +30,15 @@ public final class LadderReport {
     public static String mainTable(BenchRun r) {
         Table table = new Table(text("server"), figure("highest step held"), figure("most held"), text("stopped by"),
                 figure("RSS per conn"), figure("heap per conn"), figure("threads per conn"), figure("kernel per conn (both ends)"),
-                figure("idle CPU"), figure("one active p99"), figure("all active p99"));
+                figure("idle CPU"), figure("one active p99"), figure("all active p99"), figure("ceiling on paper: " + firstMachine(r)));
         for (ServerEntry server : r.servers()) {
             Optional<ServerLadder> l = r.ladder().of(server.name());
             if (l.isEmpty()) {
                 table.row(server.name(), null, null, server.skipped() == null ? "not measured" : "skipped: " + server.skipped(),
-                        null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null);
                 continue;
             }
-            Optional<Trial> top = top(r, l.get());         // none held: no cost per connection to show
+            Optional<Trial> top = r.ladderTop(server.name());     // none held: no cost per connection to show
             Optional<Trial.LadderStats> s = top.map(Trial::ladder);
             table.row(server.name(), String.format("%,d", l.get().highestStepHeld()), String.format("%,d", l.get().mostHeld()),
                     l.get().stop().limit().label, s.map(x -> number(x.rssPerConnectionKiB(), "%.1f KiB")).orElse(""),
@@ -47,10 +47,12 @@ public final class LadderReport {
                     s.map(x -> number(x.kernelSlabPerConnectionKiB(), "%.1f KiB")).orElse(""),
                     s.map(x -> number(x.idleCpuPercent(), "%.1f%%")).orElse(""),
                     micros(top.map(t -> t.latency(Percentile.P99)).orElse(null)),
-                    micros(s.map(x -> x.active().latencyMicros().at(Percentile.P99)).orElse(null)));
+                    micros(s.map(x -> x.active().latencyMicros().at(Percentile.P99)).orElse(null)),
+                    l.get().projections().stream().findFirst().map(p -> count(p.connections()) + " (" + p.binding().label + ")").orElse(""));
         }
         return "Connection ladder: highest step each server held (every connection opened, accepted and answering), "
-                + "and its costs per connection there\n\n" + table.markdown();
+                + "its costs per connection there, and the projection of its ceiling on a larger machine (on paper, from "
+                + "those costs; see the summary)\n\n" + table.markdown();
     }
 
     public static String render(BenchRun r) {
@@ -149,6 +151,12 @@ public final class LadderReport {
         s.append(table.markdown()).append("\nHow each ceiling was computed:\n\n").append(String.join("\n", hows)).append('\n');
     }
 
+    /** The first machine projected onto, as a column names it: "64 GiB". */
+    private static String firstMachine(BenchRun r) {
+        String m = r.ladder().servers().stream().flatMap(l -> l.projections().stream()).map(Projection::machine).findFirst().orElse("");
+        return m.contains(",") ? m.substring(0, m.indexOf(',')) : m;
+    }
+
     private static String fit(Ladder.Fit f, String format) {
         String v = String.format(format, f.perConnection());
         return f.standardError() == null ? v : v + " ± " + String.format(format, f.standardError());
@@ -159,13 +167,6 @@ public final class LadderReport {
             return "unbounded";
         }
         return n >= 10_000_000 ? String.format("%,.0fM", n / 1e6) : n >= 10_000 ? String.format("%,.0fk", n / 1e3) : String.format("%,d", n);
-    }
-
-    /** The trial of the highest step {@code l} held; empty when it held none. */
-    private static Optional<Trial> top(BenchRun r, ServerLadder l) {
-        int step = l.highestStepHeld();
-        return r.scenarios().stream().filter(s -> s.kind() == Scenario.Kind.LADDER && s.connections() == step)
-                .flatMap(s -> s.trials().stream()).filter(t -> t.server().equals(l.server())).findFirst();
     }
 
     /** ladder-rss and ladder-p99, PNG and SVG. */

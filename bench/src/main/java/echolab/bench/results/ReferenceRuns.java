@@ -5,10 +5,10 @@ import java.nio.file.Path;
 
 /**
  * results/reference.json: the one place that names the committed reference runs (a bench run's folder, a
- * JMH file, an allocation-sites file, as paths under results/). What keeps the README and the docs true
+ * JMH file, an allocation-sites file, a scale run's folder and a capacity run's, as paths under results/). What keeps the README and the docs true
  * reads them from here, never "the newest run", so a user's own runs beside them change nothing.
  */
-public record ReferenceRuns(String bench, String jmh, String alloc) {
+public record ReferenceRuns(String bench, String jmh, String alloc, String scale, String capacity) {
 
     public static final String FILE = "reference.json";
 
@@ -16,8 +16,8 @@ public record ReferenceRuns(String bench, String jmh, String alloc) {
     public static ReferenceRuns of(Path root) throws IOException {
         Path file = root.resolve("results").resolve(FILE);
         ReferenceRuns runs = Json.convert(Json.readTree(file), ReferenceRuns.class, file, "the reference runs' record");
-        if (runs.bench == null || runs.jmh == null || runs.alloc == null) {
-            throw new IOException(file + " must name a bench run, a JMH file and an allocation-sites file");
+        if (runs.bench == null || runs.jmh == null || runs.alloc == null || runs.scale == null || runs.capacity == null) {
+            throw new IOException(file + " must name a bench run, a JMH file, an allocation-sites file, a scale run and a capacity run");
         }
         return runs;
     }
@@ -25,6 +25,16 @@ public record ReferenceRuns(String bench, String jmh, String alloc) {
     /** The reference bench run's folder. */
     public Path benchDir(Path root) {
         return root.resolve("results").resolve(bench);
+    }
+
+    /** The reference scale run's folder. */
+    public Path scaleDir(Path root) {
+        return root.resolve("results").resolve(scale);
+    }
+
+    /** The reference capacity run's folder. */
+    public Path capacityDir(Path root) {
+        return root.resolve("results").resolve(capacity);
     }
 
     /** The reference JMH JSON. */

@@ -3,6 +3,7 @@ package echolab.bench.results;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -44,8 +45,26 @@ public final class ResultsFile {
         return Json.convert(tree, BenchRun.class, file, "schema version " + version);
     }
 
-    /** The newest run under {@code resultsDir} (by folder name, which starts with the date), if any. */
+    /** The newest bench run under {@code resultsDir} (by folder name, which starts with the date), if any. */
     public static java.util.Optional<Path> newest(Path resultsDir) throws IOException {
-        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)));
+        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && !List.of(SCALE, CAPACITY).contains(profile(d)));
+    }
+
+    /** The profile a scale run records, and a capacity run. */
+    public static final String SCALE = "scale";
+    public static final String CAPACITY = "capacity";
+
+    /** The newest run of {@code profile} (scale, capacity) under {@code resultsDir}, if any. */
+    public static java.util.Optional<Path> newest(Path resultsDir, String profile) throws IOException {
+        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && profile.equals(profile(d)));
+    }
+
+    /** The profile a run's results.json records; empty when it cannot be read. */
+    private static String profile(Path dir) {
+        try {
+            return Json.readTree(dir.resolve(NAME)).path("run").path("profile").asText("");
+        } catch (NotARun e) {
+            return "";
+        }
     }
 }

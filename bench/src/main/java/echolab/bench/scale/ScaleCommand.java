@@ -42,16 +42,16 @@ import picocli.CommandLine.Spec;
  * what gave, in words, and projects each model's ceiling on larger machines from what its connections cost.
  */
 @Command(name = "scale", sortOptions = false, usageHelpAutoWidth = true,
-        description = {
-            "How many connections each server holds before something gives, and what gives. Each server, in a fresh",
-            "process pinned as in bench, is stepped up through connection counts, holding every connection open. At",
-            "each step: connections opened / accepted / answering, RSS, live heap, threads and kernel memory per",
-            "connection, the time to open the step, the server's CPU while all are idle, one more connection's round",
-            "trip measured alone, and every connection active at a modest rate. A server stops at the first step it",
-            "does not hold, and the run says why, with the limit read from the machine (descriptors, threads, memory,",
-            "ports) and the command that would lift it. The clients are spread over helper processes and loopback",
-            "source addresses, so they are never the limit. From the costs per connection, each model's ceiling on",
-            "larger machines, on paper. Writes results.json, summary.md and charts to results/<run>/."},
+        description = "How many connections each server holds before something gives, and what gives. Each server, in a "
+            + "fresh process pinned as in bench, is stepped up through connection counts, holding every connection "
+            + "open. At each step: connections opened / accepted / answering, RSS, live heap, threads and kernel "
+            + "memory per connection, the time to open the step, the server's CPU while all are idle, one more "
+            + "connection's round trip measured alone, and every connection active at a modest rate. A server stops "
+            + "at the first step it does not hold, and the run says why, with the limit read from the machine "
+            + "(descriptors, threads, memory, ports) and the command that would lift it. The clients are spread "
+            + "over helper processes and loopback source addresses, so they are never the limit. From the costs per "
+            + "connection, each model's ceiling on larger machines, on paper. Writes results.json, summary.md and "
+            + "charts to results/<run>/.",
         footer = {"", "Default run (8 servers, steps 1,000 to the descriptor limit): about 6 minutes on 2 cores.",
             "Example: ./echolab scale --only selector,virtual-thread --steps 1000,10000",
             "Exit status: 0 every server climbed until it stopped, 1 the ladder itself failed for some server, 2 bad usage."})

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,11 +45,13 @@ class ReportCommandTest {
     }
 
     @Test
-    void theCommittedReferenceRunRendersToItsCommittedSummary() throws Exception {
-        Path run = reference();
-        ResultsSchema.assertValid(run.resolve("results.json"));
-        assertEquals(Files.readString(run.resolve("summary.md")), SummaryMarkdown.render(ResultsFile.read(run)),
-                "summary.md of " + run + " is not what its results.json renders: run ./echolab report " + run);
+    void theCommittedReferenceRunsRenderToTheirCommittedSummaries() throws Exception {
+        ReferenceRuns runs = ReferenceRuns.of(Path.of(".."));
+        for (Path run : List.of(reference(), runs.scaleDir(Path.of("..")), runs.capacityDir(Path.of("..")))) {
+            ResultsSchema.assertValid(run.resolve("results.json"));
+            assertEquals(Files.readString(run.resolve("summary.md")), SummaryMarkdown.render(ResultsFile.read(run)),
+                    "summary.md of " + run + " is not what its results.json renders: run ./echolab report " + run);
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import echolab.bench.Cli;
+import echolab.bench.harness.NativePeers;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Ladder;
 import echolab.bench.results.ResultsFile;
@@ -23,10 +24,11 @@ import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Trial;
 
 /**
- * A small ladder against a server run under a descriptor limit of 600: it holds 100 connections, stops at
- * 2,000, and the run names descriptors and 600 as what stopped it. The server must survive its limit (it
- * keeps serving the connections it has), the clients must not be what stops it, and the results are a
- * valid run that report renders again alike.
+ * A small ladder against servers run under a descriptor limit of 600 (selector, and the native epoll peer
+ * where it can be built): each holds 100 connections, stops at 2,000, and the run names descriptors and 600
+ * as what stopped it. A server must survive its limit (it keeps the connections it has, and does not spin
+ * on the accept it cannot make), the clients must not be what stops it, and the results are a valid run
+ * that report renders again alike.
  */
 class LadderTest {
 
@@ -35,8 +37,9 @@ class LadderTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aServerUnderSixHundredDescriptorsStopsAtTwoThousandAndTheRunSaysWhy(@TempDir Path out) throws Exception {
-        Cli.Outcome run = Cli.run("scale", "--only", "selector", "--steps", "100,2000", "--no-to-limit", "--server-nofile", "600",
-                "--no-pin", "--root", ROOT.toString(), "--out", out.toString());
+        boolean nativePeer = NativePeers.build(ROOT).problem(NativePeers.EPOLL_SERVER) == null;
+        Cli.Outcome run = Cli.run("scale", "--only", nativePeer ? "selector,native" : "selector", "--steps", "100,2000", "--no-to-limit",
+                "--server-nofile", "600", "--no-pin", "--root", ROOT.toString(), "--out", out.toString());
         assertEquals(0, run.exit(), run.err());
 
         ResultsSchema.assertValid(out.resolve("results.json"));
@@ -51,8 +54,17 @@ class LadderTest {
         assertNotNull(selector.stop().lift(), "how to lift it");
         // It held what its descriptors allow, and was still there to say so (a server that dies at its limit holds nothing).
         assertTrue(selector.mostHeld() > 500 && selector.mostHeld() < 600, "most held: " + selector.mostHeld());
+        if (nativePeer) {
+            Ladder.ServerLadder peer = r.ladder().of("native").orElseThrow();
+            assertEquals(Ladder.Limit.DESCRIPTORS, peer.stop().limit(), peer.stop().why());
+            assertTrue(peer.mostHeld() > 500 && peer.mostHeld() < 600, "native most held: " + peer.mostHeld());
+        }
+        for (String server : nativePeer ? List.of("selector", "native") : List.of("selector")) {
+            double idle = trial(r, server, 2000).ladder().idleCpuPercent();
+            assertTrue(idle < 50, server + " used " + idle + "% of a core, all idle, at its limit: it spins on the accept it cannot make");
+        }
 
-        Trial held = trial(r, 100);
+        Trial held = trial(r, "selector", 100);
         assertEquals(Trial.Status.OK, held.status(), held.error());
         Trial.LadderStats l = held.ladder();
         assertEquals(100, l.opened());
@@ -64,7 +76,7 @@ class LadderTest {
         assertTrue(l.rssKiB() > 0 && l.threads() > 0 && l.heapKiB() != null, "the server's footprint was read");
         assertTrue(held.load().messages() > 0, "one more connection measured alone");
 
-        Trial stopped = trial(r, 2000);
+        Trial stopped = trial(r, "selector", 2000);
         assertEquals(Trial.Status.FAILED, stopped.status());
         assertEquals(2000, stopped.ladder().opened(), "the clients opened every connection: they were not the limit");
         assertTrue(stopped.error().startsWith("descriptors"), stopped.error());
@@ -92,8 +104,8 @@ class LadderTest {
         assertEquals(Math.sqrt(0.7 / 2 / 5), noisy.standardError(), 1e-9);      // residual SS 0.7, n - 2 = 2, Sxx = 5
     }
 
-    private static Trial trial(BenchRun r, int step) {
+    private static Trial trial(BenchRun r, String server, int step) {
         return r.scenarios().stream().filter(s -> s.kind() == Scenario.Kind.LADDER && s.connections() == step)
-                .flatMap(s -> s.trials().stream()).findFirst().orElseThrow();
+                .flatMap(s -> s.trials().stream()).filter(t -> t.server().equals(server)).findFirst().orElseThrow();
     }
 }
