@@ -13,7 +13,8 @@ import echolab.bench.results.Trial.SearchPoint.Phase;
  * The search for the highest open-loop rate at which a server keeps a latency percentile under a target:
  * double the rate while the target is met; then bisect between the highest rate that met it and the
  * lowest that did not until they are within the precision (a miss is measured twice before it is believed,
- * and connections never answered, twice, end the search: no rate cures them); then confirm the answer with a second trial
+ * the confirmation's too, and connections never answered, twice, end the search: no rate cures them); then
+ * confirm the answer with a second trial
  * at that rate (a confirmation that fails lowers the answer by the precision and tries again, at most
  * {@value #CONFIRMATIONS} times). A trial meets the target when every message planned in its window was
  * answered, its connections all served, the rate delivered, and the percentile (of the latency counted from
@@ -112,7 +113,7 @@ public final class RateSearch {
         Trial t = trials.at(rate, done.size() + 1);
         Trial judged = t.withSearch(judge(t, rate, phase));
         done.add(judged);
-        if (phase != Phase.CONFIRM && !judged.search().meets()) {
+        if (!judged.search().meets()) {
             Trial again = trials.at(rate, done.size() + 1);
             judged = again.withSearch(judge(again, rate, Phase.RECHECK));
             done.add(judged);

@@ -17,7 +17,7 @@ import echolab.bench.results.CpuClock;
 public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, CpuClock cpuClock, double tickCpuSeconds,
                          int peakOpenFiles, Io io, Switches switches) {
 
-    static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
+    public static final long CLOCK_TICKS_PER_SECOND = 100;   // USER_HZ: 100 on every Linux we run on
 
     // The counters a window is measured on; -1 where a reading lacks it.
     private static final ToLongFunction<ProcReading> READ_CALLS = s -> s.io() == null ? -1 : s.io().readCalls();

@@ -14,6 +14,7 @@ import echolab.bench.harness.ChildProcess;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Measurement;
 import echolab.bench.harness.ProcReading;
+import echolab.bench.harness.ProcWindow;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LatencySummary;
@@ -130,9 +131,9 @@ final class Climb {
         double openSeconds = opened.seconds() + (System.nanoTime() - acceptStart) / 1e9;
         Thread.sleep(SETTLE.toMillis());
         Footprint now = footprint(process, false);
-        long idleFrom = System.nanoTime();
+        ProcReading idleFrom = process.sampleNow();
         Thread.sleep(IDLE_WINDOW.toMillis());
-        double idleCpu = process.window(idleFrom, System.nanoTime()).cpuSeconds() / (IDLE_WINDOW.toMillis() / 1e3) * 100;
+        Double idleCpu = idleCpuPercent(idleFrom, process.sampleNow());
         Long heap = server.isJvm() && process.alive() ? liveHeapKiB(process.pid()) : null;
         Measurement probe = Measurement.of(process, LoadConfig.defaults().withConnections(1).withSize(Scenario.REFERENCE_SIZE)
                 .withWarmup(Duration.ofMillis(300)).withDuration(Duration.ofSeconds(1)).withRampUp(Duration.ofSeconds(1))
@@ -156,6 +157,16 @@ final class Climb {
 
     private static Double per(double growth, int connections) {
         return connections > 0 ? growth / connections : null;
+    }
+
+    /** The server's CPU between two readings, in percent of a core: from its cgroup's nanoseconds where it has one, else ticks. */
+    private static Double idleCpuPercent(ProcReading from, ProcReading to) {
+        if (from == null || to == null || to.nanos() <= from.nanos()) {
+            return null;
+        }
+        double cpuSeconds = from.cpuNanos() >= 0 && to.cpuNanos() >= 0 ? (to.cpuNanos() - from.cpuNanos()) / 1e9
+                : (to.cpuTicks() - from.cpuTicks()) / (double) ProcWindow.CLOCK_TICKS_PER_SECOND;
+        return cpuSeconds / ((to.nanos() - from.nanos()) / 1e9) * 100;
     }
 
     /** Waits until the server holds {@code expected} connections, or their count has stopped moving for 1.5 s. */

@@ -91,9 +91,9 @@ final class Stops {
             return server + " at " + step + ": " + t.error();
         }
         return String.format("%s at %,d: opened %,d, accepted %,d, answering %,d in %.1f s; RSS %s KiB/conn, %s threads/conn; "
-                        + "idle CPU %.1f%%; one active p99 %s; all active p99 %s", server, step, l.opened(), l.accepted(),
+                        + "idle CPU %s%%; one active p99 %s; all active p99 %s", server, step, l.opened(), l.accepted(),
                 l.answering(), l.openSeconds(), Format.number(l.rssPerConnectionKiB(), "%.2f"),
-                Format.number(l.threadsPerConnection(), "%.3f"), l.idleCpuPercent(), Unit.LATENCY.withSymbol(t.latency(Percentile.P99)),
+                Format.number(l.threadsPerConnection(), "%.3f"), Format.number(l.idleCpuPercent(), "%.1f"), Unit.LATENCY.withSymbol(t.latency(Percentile.P99)),
                 Unit.LATENCY.withSymbol(l.active().latencyMicros().at(Percentile.P99)));
     }
 }
