@@ -20,8 +20,8 @@ import echolab.bench.results.Trial.SearchPoint.Phase;
  * answered, its connections all served, the rate delivered, and the percentile (of the latency counted from
  * the planned send) at or under the target. A trial that missed because of the generator (its thread
  * saturated, or its own lateness in sending past a quarter of the target and all that kept the latency
- * over it) ends the search: the server's
- * rate is then only known to be at least the last one met.
+ * over it) counts as a miss for the bisection; when the lowest rate missed was the generator's, the answer
+ * is a lower bound: the server sustains at least the rate confirmed, and the generator could not go faster.
  */
 public final class RateSearch {
 
@@ -53,6 +53,7 @@ public final class RateSearch {
         List<Trial> done = new ArrayList<>();
         double met = 0;                   // the highest rate that met the target
         double missed = Double.POSITIVE_INFINITY;
+        Trial missedBy = null;            // the trial that missed at the lowest rate: the generator's limit, or the server's
         LatencySummary metLatency = null;
         double rate = settings.startRate();
         while (done.size() < maxTrials) {
@@ -61,11 +62,9 @@ public final class RateSearch {
                 return new Result(done, new Target.Answer(server, null, false, t.search().why() + " (at any rate: fewer would not "
                         + "serve them)", null));
             }
-            if (t.search().generatorLimited()) {
-                return new Result(done, limited(server, met, metLatency, t));
-            }
             if (!t.search().meets()) {
                 missed = rate;
+                missedBy = t;
                 break;
             }
             met = rate;
@@ -76,18 +75,19 @@ public final class RateSearch {
         while (done.size() < maxTrials && (met == 0 ? missed > floor : (missed - met) / met > settings.precision())) {
             rate = met == 0 ? missed / 2 : (met + missed) / 2;
             Trial t = measure(trials, rate, Phase.BISECT, done);
-            if (t.search().generatorLimited()) {
-                return new Result(done, limited(server, met, metLatency, t));
-            }
             if (t.search().meets()) {
                 met = rate;
                 metLatency = t.load().latencyMicros();
             } else {
                 missed = rate;
+                missedBy = t;
             }
         }
         if (met == 0) {
             Trial last = done.get(done.size() - 1);
+            if (last.search().generatorLimited()) {
+                return new Result(done, limited(server, 0, null, last));
+            }
             return new Result(done, new Target.Answer(server, null, false, String.format("no rate down to %,.0f msg/s met the target: %s",
                     missed, last.search().why()), null));
         }
@@ -96,7 +96,9 @@ public final class RateSearch {
         for (int i = 0; i < CONFIRMATIONS && done.size() < maxTrials + CONFIRMATIONS; i++) {
             Trial t = measure(trials, met, Phase.CONFIRM, done);
             if (t.search().meets()) {
-                return new Result(done, new Target.Answer(server, met, false, null, t.load().latencyMicros()));
+                return new Result(done, missedBy != null && missedBy.search().generatorLimited()
+                        ? limited(server, met, t.load().latencyMicros(), missedBy)
+                        : new Target.Answer(server, met, false, null, t.load().latencyMicros()));
             }
             tried.add(String.format("%,.0f", met));
             met = met / (1 + settings.precision());

@@ -40,7 +40,7 @@ public record Ladder(Settings settings, Limits limits, List<ServerLadder> server
         @JsonProperty("descriptors") DESCRIPTORS("descriptors"),
         @JsonProperty("threads") THREADS("threads"),
         @JsonProperty("heap") HEAP("Java heap"),
-        @JsonProperty("memory") MEMORY("machine memory (guard)"),
+        @JsonProperty("memory") MEMORY("memory"),
         @JsonProperty("ports") PORTS("client ports"),
         @JsonProperty("one-at-a-time") ONE_AT_A_TIME("one connection at a time (its model)"),
         @JsonProperty("not-accepted") NOT_ACCEPTED("stopped accepting"),
