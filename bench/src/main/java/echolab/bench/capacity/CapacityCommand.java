@@ -104,8 +104,8 @@ public final class CapacityCommand implements Callable<Integer> {
             description = "Measured window of each trial (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--max-trials", paramLabel = "N", defaultValue = "16",
-            description = "Most trials of one search before its confirmation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-trials", paramLabel = "N", defaultValue = "24",
+            description = "Most trials of one search before its confirmation, rechecks included (default: ${DEFAULT-VALUE}).")
     int maxTrials;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new results/<date>T<time>-capacity/); "

@@ -93,7 +93,7 @@ public final class RateSearch {
         }
         double found = met;
         List<String> tried = new ArrayList<>();
-        for (int i = 0; i < CONFIRMATIONS && done.size() < maxTrials + CONFIRMATIONS; i++) {
+        for (int i = 0; i < CONFIRMATIONS; i++) {                      // each with its recheck: at most six trials more
             Trial t = measure(trials, met, Phase.CONFIRM, done);
             if (t.search().meets()) {
                 return new Result(done, missedBy != null && missedBy.search().generatorLimited()
