@@ -76,7 +76,7 @@ public final class LadderReport {
         s.append("![RSS](ladder-rss.png) ![p99 with all active](ladder-p99.png)\n\n");
         s.append("## What stopped each server\n\n");
         for (ServerLadder l : ladder.servers()) {
-            s.append(String.format("- **%s** (%s at %,d): %s.%s%n", l.server(), l.stop().limit().label, l.stop().atStep(), l.stop().why(),
+            s.append(String.format("- **%s**, at %,d: %s: %s.%s%n", l.server(), l.stop().atStep(), l.stop().limit().label, l.stop().why(),
                     l.stop().lift() == null ? "" : " To lift it: " + l.stop().lift() + "."));
         }
         steps(s, r);
