@@ -14,6 +14,9 @@ import echolab.bench.load.LatencySummary;
 import echolab.bench.load.LoadReport;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Environment;
+import echolab.bench.results.Figure;
+import echolab.bench.results.ReferenceRuns;
+import echolab.bench.results.ResultsFile;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Trial;
 
@@ -88,6 +91,22 @@ class ComparisonTest {
         assertTrue(c.rows().stream().noneMatch(r -> r.server().equals("sync") && r.figure().startsWith("server CPU")));
         echolab.bench.results.Charts.save(dir, "compare", c.chart());
         assertTrue(java.nio.file.Files.size(dir.resolve("compare.png")) > 1000);
+    }
+
+    @Test
+    void scaleAndCapacityRunsCompareOnTheirOwnFigures() throws Exception {
+        ReferenceRuns refs = ReferenceRuns.of(Path.of(".."));
+        BenchRun scale = ResultsFile.read(refs.scaleDir(Path.of("..")));
+        List<Comparison.Row> ladder = new Comparison(scale, scale).rows();
+        Comparison.Row held = ladder.stream().filter(r -> r.server().equals("thread-per-conn") && r.figure().equals(Figure.LADDER_HELD.label))
+                .findFirst().orElseThrow();
+        assertEquals(scale.ladder().of("thread-per-conn").orElseThrow().highestStepHeld(), held.a());
+        assertEquals(1.0, held.ratio());
+        assertTrue(ladder.stream().anyMatch(r -> r.figure().equals(Figure.LADDER_RSS_PER_CONNECTION.label)));
+        BenchRun capacity = ResultsFile.read(refs.capacityDir(Path.of("..")));
+        Comparison.Row rate = new Comparison(capacity, capacity).rows().stream()
+                .filter(r -> r.server().equals("selector") && r.figure().equals(Figure.RATE_AT_TARGET.label)).findFirst().orElseThrow();
+        assertEquals(capacity.target().of("selector").orElseThrow().rate(), rate.a());
     }
 
     @Test
