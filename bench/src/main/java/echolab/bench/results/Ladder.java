@@ -39,6 +39,8 @@ public record Ladder(Settings settings, Limits limits, List<ServerLadder> server
         @JsonProperty("none") NONE("none: held every step"),
         @JsonProperty("descriptors") DESCRIPTORS("descriptors"),
         @JsonProperty("threads") THREADS("threads"),
+        /** vm.max_map_count: each platform thread's stack is a mapping and its guard page another. */
+        @JsonProperty("mappings") MAPPINGS("memory mappings"),
         @JsonProperty("heap") HEAP("Java heap"),
         @JsonProperty("memory") MEMORY("memory"),
         @JsonProperty("ports") PORTS("client ports"),

@@ -111,7 +111,7 @@ final class Projections {
                                 threads, costs.threads().perConnection())));
             }
             if (costs.maps().perConnection() > 0.01) {
-                limits.add(ceiling(m, Limit.THREADS, m.maxMapCount() - baseline.maps(), costs.maps().perConnection(),
+                limits.add(ceiling(m, Limit.MAPPINGS, m.maxMapCount() - baseline.maps(), costs.maps().perConnection(),
                         nz(costs.maps().standardError()), String.format("vm.max_map_count %,d / %.2f mappings per connection (thread stacks)",
                                 m.maxMapCount(), costs.maps().perConnection())));
             }

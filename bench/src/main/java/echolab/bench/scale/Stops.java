@@ -51,7 +51,12 @@ final class Stops {
         long threadCeiling = Math.min(limits.pidMax(), limits.threadsMax());
         boolean nearThreads = threadCeiling > 0 && l.threads() >= threadCeiling * 0.95;
         boolean nearMaps = limits.maxMapCount() > 0 && l.maps() >= limits.maxMapCount() * 0.95;
-        if (said.contains("unable to create native thread") || said.contains("pthread_create") || nearThreads || nearMaps) {
+        if (nearMaps) {
+            return new Stop(Limit.MAPPINGS, step, String.format("it had %,d memory mappings, at vm.max_map_count %,d (each thread's stack "
+                    + "is a mapping and its guard page another), with %,d threads", l.maps(), limits.maxMapCount(), l.threads()),
+                    "sysctl -w vm.max_map_count=4194304");
+        }
+        if (said.contains("unable to create native thread") || said.contains("pthread_create") || nearThreads) {
             return new Stop(Limit.THREADS, step, String.format("it ran %,d threads when it could not start another "
                     + "(kernel.pid_max %,d, kernel.threads-max %,d; vm.max_map_count %,d, with %,d mappings in use)", l.threads(),
                     limits.pidMax(), limits.threadsMax(), limits.maxMapCount(), l.maps()), LIFT_THREADS);
