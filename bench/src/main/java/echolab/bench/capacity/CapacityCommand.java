@@ -3,7 +3,6 @@ package echolab.bench.capacity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,6 +12,7 @@ import echolab.bench.Durations;
 import echolab.bench.Reproduce;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
+import echolab.bench.harness.Measurement;
 import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
@@ -21,10 +21,9 @@ import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.results.BenchRun;
-import echolab.bench.results.Charts;
-import echolab.bench.results.Environment;
 import echolab.bench.results.Format;
 import echolab.bench.results.ResultsFile;
+import echolab.bench.results.RunFolder;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Target;
@@ -133,9 +132,8 @@ public final class CapacityCommand implements Callable<Integer> {
         Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives);
         RunSetup.Servers available = RunSetup.available(servers, launcher, root, "capacity");
         Scenarios scenarios = new Scenarios(launcher, root, dir);
-        Environment environment = Machine.describe(root, pinning);
-        BenchRun.RunInfo info = new BenchRun.RunInfo(dir.getFileName().toString(), "capacity", Reproduce.of(spec), Instant.now().toString(),
-                null, false);
+        RunFolder folder = new RunFolder(dir, ResultsFile.CAPACITY, Reproduce.of(spec), Machine.describe(root, pinning),
+                available.entries());
         BenchRun.Settings runSettings = new BenchRun.Settings(List.of(connections), List.of(size), warmup.toMillis() / 1e3,
                 duration.toMillis() / 1e3, 1, connections, duration.toMillis() / 1e3, null, 0);
         Scenario scenario = new Scenario(Scenario.id(Scenario.Kind.TARGET, connections, size), Scenario.Kind.TARGET, connections, size,
@@ -151,8 +149,7 @@ public final class CapacityCommand implements Callable<Integer> {
             try (ServerProcess process = scenarios.warmStart(server, Duration.ofMillis(1500))) {
                 process.sampleEvery(Duration.ofSeconds(1));   // the search needs no 100 ms readings; the generator keeps its core
                 // The open loop's own paths, in this JVM and the server, warmed at the first rate before anything counts.
-                scenarios.point(process, server, Scenarios.load(connections, size, Duration.ofMillis(500), Duration.ofSeconds(1))
-                        .withRate(startRate), 1);
+                Measurement.of(process, Scenarios.load(connections, size, Duration.ofMillis(500), Duration.ofSeconds(1)).withRate(startRate));
                 RateSearch.Result result = search.run(server.name(), (rate, round) -> {
                     LoadConfig config = Scenarios.load(connections, size, warmup, duration).withRate(rate);
                     Trial t = scenarios.point(process, server, config, round);
@@ -169,17 +166,11 @@ public final class CapacityCommand implements Callable<Integer> {
             }
             answers.add(answer);
             System.err.printf("[%s] %s: %s%n", Format.seconds((System.nanoTime() - start) / 1e9), server.name(), TargetReport.answerText(answer));
-            ResultsFile.write(dir, new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, info, environment, runSettings,
-                    available.entries(), List.of(scenario), null, new Target(settings, answers)));
+            folder.save(runSettings, List.of(scenario), null, new Target(settings, answers));
         }
-        BenchRun done = new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, new BenchRun.RunInfo(info.id(), info.profile(),
-                info.command(), info.startedAt(), Instant.now().toString(), true), environment, runSettings, available.entries(),
-                List.of(scenario), null, new Target(settings, answers));
-        ResultsFile.write(dir, done);
-        Files.writeString(dir.resolve("summary.md"), SummaryMarkdown.render(done));
-        Charts.draw(dir, done);
+        BenchRun done = folder.finish(runSettings, List.of(scenario), null, new Target(settings, answers));
         System.out.println();
-        System.out.print(TargetReport.mainTable(done));
+        System.out.print(SummaryMarkdown.mainTable(done));
         System.out.printf("%ncapacity: done in %s; results in %s%n", Format.seconds((System.nanoTime() - start) / 1e9), dir);
         return failures == 0 ? 0 : 1;
     }

@@ -413,15 +413,16 @@ final class Figures {
 
     /** Where a bench figure comes from: the run, its machine, the date, and the command that reproduces it. */
     String benchSource(BenchRun r) {
-        String folder = data.benchDir() == null ? r.run().id() : data.root().toAbsolutePath().normalize()
-                .relativize(data.benchDir().toAbsolutePath().normalize()).toString();
-        return String.format("Bench run <a href=\"%s\">%s</a>, %s, on %s. Reproduce: <code>%s</code>",
-                Html.escape(relativeLink(folder)), Html.escape(r.run().id()), Html.escape(date(r.run().startedAt())),
-                Html.escape(r.environment().oneLine()), Html.escape(r.run().command()));
+        return source(data, "Bench run", r, data.benchDir());
     }
 
-    private String relativeLink(String folder) {
-        return "../../" + folder + "/summary.md";
+    /** Where a figure of a run in {@code dir} (a {@code kind}: "Bench run", "Scale run", ...) comes from, linked to its summary. */
+    static String source(CourseData data, String kind, BenchRun r, Path dir) {
+        String folder = dir == null ? r.run().id() : data.root().toAbsolutePath().normalize().relativize(dir.toAbsolutePath().normalize())
+                .toString();
+        return String.format("%s <a href=\"../../%s/summary.md\">%s</a>, %s, on %s. Reproduce: <code>%s</code>", kind,
+                Html.escape(folder), Html.escape(r.run().id()), Html.escape(date(r.run().startedAt())),
+                Html.escape(r.environment().oneLine()), Html.escape(r.run().command()));
     }
 
     String jmhSource(JmhRun j) {

@@ -57,7 +57,7 @@ final class ScaleFigures {
         String chart = CourseChart.bars(figuresDir, "ladder-" + highlight, "RSS per connection at the highest step held",
                 "KiB per connection", bars, true);
         return new PageFigure("ladder-" + highlight, title, sentence + rows.html(), chart,
-                "bar chart: KiB of RSS per connection per server, at the highest step each held", source("Scale run", r, data.scaleDir()),
+                "bar chart: KiB of RSS per connection per server, at the highest step each held", Figures.source(data, "Scale run", r, data.scaleDir()),
                 false);
     }
 
@@ -101,7 +101,7 @@ final class ScaleFigures {
         String chart = CourseChart.bars(figuresDir, "rate-at-target-" + highlight, "Highest rate meeting " + TargetReport.goal(settings),
                 "messages per second", bars, false);
         return new PageFigure("rate-at-target-" + highlight, title, sentence + rows.html(), chart,
-                "bar chart: highest rate under the latency target per server", source("Capacity run", r, data.capacityDir()), false);
+                "bar chart: highest rate under the latency target per server", Figures.source(data, "Capacity run", r, data.capacityDir()), false);
     }
 
     private static String machine(BenchRun r) {
@@ -111,13 +111,6 @@ final class ScaleFigures {
 
     private static String capitalised(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    private String source(String kind, BenchRun r, Path dir) {
-        String folder = dir == null ? r.run().id() : data.root().toAbsolutePath().normalize().relativize(dir.toAbsolutePath().normalize()).toString();
-        return String.format("%s <a href=\"../../%s/summary.md\">%s</a>, %s, on %s. Reproduce: <code>%s</code>", kind,
-                Html.escape(folder), Html.escape(r.run().id()), Html.escape(Figures.date(r.run().startedAt())),
-                Html.escape(r.environment().oneLine()), Html.escape(r.run().command()));
     }
 
     private static PageFigure missing(String id, String title, String command, String takes) {

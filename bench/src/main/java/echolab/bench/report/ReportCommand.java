@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import echolab.bench.results.BenchRun;
-import echolab.bench.results.Charts;
+import echolab.bench.results.RunFolder;
 import echolab.bench.results.ResultsFile;
 import echolab.bench.results.SummaryMarkdown;
 import picocli.CommandLine.Spec;
@@ -38,8 +38,7 @@ public final class ReportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Path folder = Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent();
-        Files.writeString(folder.resolve("summary.md"), SummaryMarkdown.render(run));
-        Charts.draw(folder, run);
+        RunFolder.render(folder, run);
         System.out.print(SummaryMarkdown.mainTable(run));
         System.err.println("report: wrote summary.md and the charts in " + folder);
         return 0;

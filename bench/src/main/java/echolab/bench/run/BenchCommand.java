@@ -1,8 +1,6 @@
 package echolab.bench.run;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,8 +20,6 @@ import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Format;
-import echolab.bench.results.ResultsFile;
-import echolab.bench.results.RunOutput;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Scenario.Kind;
 import echolab.bench.results.SummaryMarkdown;

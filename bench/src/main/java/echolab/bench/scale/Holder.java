@@ -173,7 +173,6 @@ public final class Holder {
                     channel.bind(source);
                     Held h = new Held(channel, nextId++);
                     SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, h);
-                    key.interestOps(SelectionKey.OP_CONNECT);
                     channel.connect(server);
                     connecting.add(key);
                     keyStarted.put(key, System.nanoTime());

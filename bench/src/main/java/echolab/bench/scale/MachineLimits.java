@@ -17,11 +17,10 @@ final class MachineLimits {
     private MachineLimits() {
     }
 
-    /** The limits, with {@code pid}'s descriptor limit (a server just started). */
-    static Ladder.Limits read(long pid) {
-        long[] nofile = nofile(pid);
+    /** The limits, with {@code nofile} as the descriptor limit (soft and hard) the servers get. */
+    static Ladder.Limits read(long nofile) {
         String[] ports = text("/proc/sys/net/ipv4/ip_local_port_range", "-1 -1").split("\\s+");
-        return new Ladder.Limits(nofile[0], nofile[1], number("/proc/sys/fs/nr_open"), number("/proc/sys/kernel/pid_max"),
+        return new Ladder.Limits(nofile, nofile, number("/proc/sys/fs/nr_open"), number("/proc/sys/kernel/pid_max"),
                 number("/proc/sys/kernel/threads-max"), number("/proc/sys/vm/max_map_count"), meminfo("MemTotal:"),
                 meminfo("MemAvailable:"), Integer.parseInt(ports[0]), Integer.parseInt(ports[ports.length - 1]),
                 (int) number("/proc/sys/net/core/somaxconn"));

@@ -1,9 +1,7 @@
 package echolab.bench.scale;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -19,12 +17,10 @@ import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.results.BenchRun;
-import echolab.bench.results.Charts;
-import echolab.bench.results.Environment;
 import echolab.bench.results.Format;
 import echolab.bench.results.Ladder;
-import echolab.bench.results.LadderReport;
 import echolab.bench.results.ResultsFile;
+import echolab.bench.results.RunFolder;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Trial;
@@ -120,10 +116,8 @@ public final class ScaleCommand implements Callable<Integer> {
 
         Ladder.Settings settings = new Ladder.Settings(ladder, !noToLimit, activePeriod.toMillis() / 1e3, activeDuration.toMillis() / 1e3,
                 memoryReserveMiB, serverSeconds, nofile);
-        Ladder.Limits limits = limitsFor(nofile);
-        Environment environment = Machine.describe(root, pinning);
-        BenchRun.RunInfo info = new BenchRun.RunInfo(dir.getFileName().toString(), "scale", Reproduce.of(spec), Instant.now().toString(),
-                null, false);
+        Ladder.Limits limits = MachineLimits.read(nofile);
+        RunFolder folder = new RunFolder(dir, ResultsFile.SCALE, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
         List<Scenario> scenarios = new ArrayList<>();
         for (int step : ladder) {
             scenarios.add(new Scenario(Scenario.id(Scenario.Kind.LADDER, step, Scenario.REFERENCE_SIZE), Scenario.Kind.LADDER, step,
@@ -157,17 +151,11 @@ public final class ScaleCommand implements Callable<Integer> {
             if (o.stop().limit() == Ladder.Limit.LADDER_FAILED) {
                 failures++;
             }
-            ResultsFile.write(dir, new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, info, environment, runSettings,
-                    available.entries(), nonEmpty(scenarios), new Ladder(settings, limits, verdicts), null));
+            folder.save(runSettings, nonEmpty(scenarios), new Ladder(settings, limits, verdicts), null);
         }
-        BenchRun done = new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, new BenchRun.RunInfo(info.id(), info.profile(),
-                info.command(), info.startedAt(), Instant.now().toString(), true), environment, runSettings, available.entries(),
-                nonEmpty(scenarios), new Ladder(settings, limits, verdicts), null);
-        ResultsFile.write(dir, done);
-        Files.writeString(dir.resolve("summary.md"), SummaryMarkdown.render(done));
-        Charts.draw(dir, done);
+        BenchRun done = folder.finish(runSettings, nonEmpty(scenarios), new Ladder(settings, limits, verdicts), null);
         System.out.println();
-        System.out.print(LadderReport.mainTable(done));
+        System.out.print(SummaryMarkdown.mainTable(done));
         System.out.printf("%nscale: done in %s; results in %s%n", Format.seconds((System.nanoTime() - start) / 1e9), dir);
         return failures == 0 ? 0 : 1;
     }
@@ -210,13 +198,6 @@ public final class ScaleCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--active-period and --active-duration must be positive");
         }
         return List.copyOf(counts);
-    }
-
-    /** The machine's limits, with the descriptor limit the servers will get. */
-    private static Ladder.Limits limitsFor(long nofile) {
-        Ladder.Limits own = MachineLimits.read(ProcessHandle.current().pid());
-        return new Ladder.Limits(nofile, nofile, own.nrOpen(), own.pidMax(), own.threadsMax(), own.maxMapCount(), own.memTotalKiB(),
-                own.memAvailableKiB(), own.portLow(), own.portHigh(), own.somaxconn());
     }
 
     private static List<Scenario> nonEmpty(List<Scenario> scenarios) {

@@ -11,19 +11,27 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import echolab.bench.Cli;
 import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadReport;
+import echolab.bench.results.BenchRun;
+import echolab.bench.results.ResultsFile;
+import echolab.bench.results.ResultsSchema;
+import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Target;
 import echolab.bench.results.Trial;
 import echolab.bench.results.Trial.SearchPoint.Phase;
@@ -74,6 +82,27 @@ class RateSearchTest {
             assertNull(result.answer().rate());
             assertTrue(result.answer().why().startsWith("no rate down to"), result.answer().why());
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aShortCapacityRunOverOneServerWritesAValidRun(@TempDir Path out) throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Cli.Outcome run = Cli.run("capacity", "--only", "selector", "--start-rate", "4000", "--max-trials", "2", "--warmup", "200ms",
+                "--duration", "500ms", "--no-pin", "--root", root.toString(), "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+        ResultsSchema.assertValid(out.resolve("results.json"));
+        BenchRun r = ResultsFile.read(out);
+        assertTrue(r.run().complete());
+        assertEquals("capacity", r.run().profile());
+        Target.Answer answer = r.target().of("selector").orElseThrow();
+        assertTrue(answer.rate() != null || answer.why() != null, "an answer, or why there is none");
+        List<Trial> trials = r.scenarios().get(0).trials();
+        assertTrue(trials.size() >= 2 && trials.stream().allMatch(t -> t.search() != null && t.server().equals("selector")), "every trial kept");
+        assertEquals(Phase.GROW, trials.get(0).search().phase());
+        assertEquals(4000, trials.get(0).search().rate());
+        assertEquals(Files.readString(out.resolve("summary.md")), SummaryMarkdown.render(r));
+        assertTrue(Files.size(out.resolve("capacity-curve.png")) > 0 && Files.size(out.resolve("capacity-curve.svg")) > 0);
     }
 
     @Test
