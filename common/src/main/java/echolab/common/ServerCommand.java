@@ -70,6 +70,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Lifeline.watchIfAsked(name);            // started by a tool: end with it
+        SchedulerEvent.registerIfRecording();   // recorded by a tool: the scheduler's counts too
         InetSocketAddress address;
         try {
             address = new InetSocketAddress(InetAddress.getByName(host), port);

@@ -16,8 +16,19 @@ import echolab.bench.harness.ServerCatalogue.Entry;
  *
  * @param java the java binary for JVM servers (the one running this bench)
  * @param natives the compiled native peers ({@link NativePeers#none()} for a command that starts none)
+ * @param recordVirtualThreads whether a server that runs virtual threads is started with a JFR recording
+ *        ({@link VirtualThreadTelemetry}), for a command that reports what its virtual threads did
  */
-public record Launcher(String java, Pinning pinning, NativePeers natives) {
+public record Launcher(String java, Pinning pinning, NativePeers natives, boolean recordVirtualThreads) {
+
+    public Launcher(String java, Pinning pinning, NativePeers natives) {
+        this(java, pinning, natives, false);
+    }
+
+    /** This launcher, starting each virtual-thread server with a recording of its virtual threads, or without. */
+    public Launcher recordingVirtualThreads(boolean record) {
+        return new Launcher(java, pinning, natives, record);
+    }
 
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
@@ -26,14 +37,26 @@ public record Launcher(String java, Pinning pinning, NativePeers natives) {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    /** The command that runs {@code server} as built in {@code tree}, with {@code extraFlags} for the JVM. */
+    /**
+     * The command that runs {@code server} as built in {@code tree}, with {@code extraFlags} for the JVM, as it
+     * is recorded (a recording's repository, made for each start, written as {@code $TMPDIR/echolab-jfr-*}).
+     */
     public List<String> command(Entry server, Path tree, List<String> extraFlags) {
+        return command(server, tree, extraFlags, records(server) ? VirtualThreadTelemetry.jvmFlags("$TMPDIR/echolab-jfr-*") : List.of());
+    }
+
+    private boolean records(Entry server) {
+        return recordVirtualThreads && server.isJvm() && VirtualThreadTelemetry.recorded(server);
+    }
+
+    private List<String> command(Entry server, Path tree, List<String> extraFlags, List<String> recording) {
         List<String> command = new ArrayList<>();
         if (server.isJvm()) {
             command.add(java);
             command.addAll(ServerCatalogue.JVM_FLAGS);
             command.addAll(server.jvmFlags());
             command.addAll(extraFlags);
+            command.addAll(recording);
             command.addAll(List.of("-jar", server.jarIn(tree).toString()));
             command.addAll(server.args());
         } else {
@@ -59,9 +82,17 @@ public record Launcher(String java, Pinning pinning, NativePeers natives) {
     /** As above, the command run by {@code wrapper} (e.g. {@code prlimit --nofile=N:N}), on the server CPUs. */
     public ServerProcess start(Entry server, Path tree, List<String> extraFlags, List<String> wrapper)
             throws IOException, InterruptedException {
+        VirtualThreadTelemetry telemetry = records(server) ? VirtualThreadTelemetry.create() : null;
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(command(server, tree, extraFlags));
-        return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT);
+        command.addAll(command(server, tree, extraFlags, telemetry == null ? List.of() : telemetry.jvmFlags()));
+        try {
+            return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT, telemetry);
+        } catch (IOException | RuntimeException e) {
+            if (telemetry != null) {
+                telemetry.close();
+            }
+            throw e;
+        }
     }
 
     /** Starts a teaching server's main from a class path (e.g. an exercise's broken copy ahead of the jar), pinned. */
@@ -73,6 +104,6 @@ public record Launcher(String java, Pinning pinning, NativePeers natives) {
         command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         command.add(server.mainClass());
         command.addAll(List.of("--port", "0"));
-        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT);
+        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT, null);
     }
 }

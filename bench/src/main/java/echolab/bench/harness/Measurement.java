@@ -16,13 +16,16 @@ import echolab.bench.results.Trial;
  *
  * @param heldConnections client connections the server held at its peak; -1 when unknown
  * @param serverAlive whether the server was still running at the end (a crash is a failed trial)
+ * @param virtualThreads what its virtual threads did, for a server recorded with JFR; null otherwise
  */
-public record Measurement(LoadResult load, ProcWindow window, int heldConnections, boolean serverAlive) {
+public record Measurement(LoadResult load, ProcWindow window, int heldConnections, boolean serverAlive,
+                          Trial.VirtualThreads virtualThreads) {
 
     public static Measurement of(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
         LoadResult load = LoadGenerator.run(config.withPort(server.port()));
         ProcWindow w = server.window(load.measureFromNanos(), load.measureToNanos());
-        return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive());
+        Trial.VirtualThreads vt = server.virtualThreads(load.measureFromNanos(), load.measureToNanos());
+        return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive(), vt);
     }
 
     public long messages() {
@@ -34,7 +37,8 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
         long n = messages();
         return new Trial.ServerStats(window.peakRssKiB(), window.peakThreads(), window.cpuSeconds(),
                 n > 0 ? window.cpuSeconds() * 1e6 / n : null, heldConnections < 0 ? null : heldConnections,
-                n > 0 ? perMessage(window.io(), window.switches(), n) : null, window.cpuClock());
+                n > 0 ? perMessage(window.io(), window.switches(), n) : null, window.cpuClock(),
+                virtualThreads);
     }
 
     /** Counts over {@code messages} messages, per message; a count that is unknown stays null. */

@@ -28,6 +28,7 @@ public final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final String name;
+    private final List<String> command;
     private final Process process;
     private final int port;
     private final TailBuffer stderr;
@@ -36,6 +37,7 @@ public final class ServerProcess implements AutoCloseable {
     private final int listeningFiles;               // descriptors held once listening, before any client
     private final Thread sampler;
     private final CpuCgroup.Joined cpu;             // the server's own cgroup, for its CPU time in ns; else why not
+    private final VirtualThreadTelemetry telemetry; // its JFR recording of virtual threads; null when it has none
     private volatile boolean sampling = true;
     private volatile long sampleEveryMillis = 100;
     private Stopped stopped;
@@ -49,8 +51,11 @@ public final class ServerProcess implements AutoCloseable {
     public record Stopped(StopSummary summary, String problem) {
     }
 
-    private ServerProcess(String name, Process process, int port, TailBuffer stderr, Thread stderrReader) {
+    private ServerProcess(String name, List<String> command, Process process, int port, TailBuffer stderr, Thread stderrReader,
+                          VirtualThreadTelemetry telemetry) {
         this.name = name;
+        this.command = List.copyOf(command);
+        this.telemetry = telemetry;
         this.process = process;
         this.port = port;
         this.stderr = stderr;
@@ -61,8 +66,17 @@ public final class ServerProcess implements AutoCloseable {
         this.sampler = Thread.ofPlatform().daemon().name("proc-sampler").start(this::sampleLoop);
     }
 
-    /** Starts {@code command}; returns once it printed {@code listening on}. A server that does not is killed and named. */
+    /** As below, for a command that starts no recording. */
     static ServerProcess start(String name, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return start(name, command, timeout, null);
+    }
+
+    /**
+     * Starts {@code command}; returns once it printed {@code listening on}. A server that does not is killed and
+     * named. {@code telemetry}: the recording the command starts (see {@link Launcher}), or null.
+     */
+    static ServerProcess start(String name, List<String> command, Duration timeout, VirtualThreadTelemetry telemetry)
+            throws IOException, InterruptedException {
         Process process = ChildProcess.started(ChildProcess.builder(command).start());
         process.getOutputStream().close();
         TailBuffer err = new TailBuffer(64 * 1024);
@@ -83,7 +97,8 @@ public final class ServerProcess implements AutoCloseable {
             ready.completeExceptionally(new IOException(name + " exited before printing 'listening on'"));
         });
         try {
-            return new ServerProcess(name, process, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS), err, stderrReader);
+            return new ServerProcess(name, command, process, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS), err, stderrReader,
+                    telemetry);
         } catch (TimeoutException e) {
             ChildProcess.kill(process);
             throw new IOException(name + " printed no 'listening on' line within " + timeout.toSeconds() + " s: killed"
@@ -110,6 +125,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The command it was started with. */
+    public List<String> commandLine() {
+        return command;
     }
 
     public long pid() {
@@ -156,6 +176,19 @@ public final class ServerProcess implements AutoCloseable {
             copy = new ArrayList<>(samples);
         }
         return ProcWindow.over(copy, fromNanos, toNanos);
+    }
+
+    /**
+     * What the server's virtual threads did between two instants of this JVM's clock, from its JFR recording;
+     * null for a server without one, or when the recording could not be read.
+     */
+    public echolab.bench.results.Trial.VirtualThreads virtualThreads(long fromNanos, long toNanos) throws IOException, InterruptedException {
+        if (telemetry == null || !process.isAlive()) {
+            return null;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        long nowNanos = System.nanoTime();
+        return telemetry.over(now.minusNanos(nowNanos - fromNanos), now.minusNanos(nowNanos - toNanos));
     }
 
     /** Why this server's CPU time is read by the kernel's tick instead of its cgroup; null when it is not. */
@@ -230,6 +263,9 @@ public final class ServerProcess implements AutoCloseable {
         }
         if (cpu.group() != null && !process.isAlive()) {
             cpu.group().close();
+        }
+        if (telemetry != null) {
+            telemetry.close();
         }
         stderrReader.join(2_000);                          // the stop summary is the last thing on stderr
         StopSummary summary = parseSummary(stderr.text());

@@ -51,6 +51,18 @@ public enum Figure {
             t -> t.scale() == null ? null : (double) t.scale().threadsWithIdle()),
     THREADS_PER_IDLE_CONNECTION("threads per idle conn", "threads per idle connection", Unit.THREADS_PER_CONNECTION, false,
             Kind.SCALE, t -> t.scale() == null ? null : t.scale().threadsPerIdleConnection()),
+    VT_PINNED("pinned", "times a virtual thread blocked pinned to its carrier (JFR jdk.VirtualThreadPinned)", Unit.COUNT, false,
+            Kind.CLOSED, t -> vt(t).map(v -> (double) v.pinned()).orElse(null)),
+    VT_SUBMIT_FAILED("submit failures", "times the scheduler could not take a virtual thread (JFR jdk.VirtualThreadSubmitFailed)",
+            Unit.COUNT, false, Kind.CLOSED, t -> vt(t).map(v -> (double) v.submitFailed()).orElse(null)),
+    VT_CARRIERS("carriers", "carrier threads of the virtual-thread scheduler, at most", Unit.COUNT, false, Kind.CLOSED,
+            t -> vt(t).map(v -> (double) v.carriersPeak()).orElse(null)),
+    VT_MOUNTED("mounted", "virtual threads running on a carrier, mean of readings every 100 ms", Unit.MEAN_THREADS, false,
+            Kind.CLOSED, t -> vt(t).filter(v -> v.schedulerReadings() > 0).map(Trial.VirtualThreads::mountedMean).orElse(null)),
+    VT_QUEUED("queued", "virtual threads ready and waiting for a carrier, mean of readings every 100 ms", Unit.MEAN_THREADS,
+            false, Kind.CLOSED, t -> vt(t).filter(v -> v.schedulerReadings() > 0).map(Trial.VirtualThreads::queuedMean).orElse(null)),
+    VT_QUEUED_OPEN("queued, open loop", "virtual threads waiting for a carrier at the open loop's fixed rate, mean", Unit.MEAN_THREADS,
+            false, Kind.OPEN, t -> vt(t).filter(v -> v.schedulerReadings() > 0).map(Trial.VirtualThreads::queuedMean).orElse(null)),
     LADDER_HELD("highest step held", "the most connections held with all of them answering (./echolab scale)", Unit.COUNT, true,
             Kind.LADDER, t -> t.ladder() == null ? null : (double) t.ladder().requested()),
     LADDER_RSS_PER_CONNECTION("RSS per conn at top", "RSS per connection at the highest step held", Unit.KIB, false, Kind.LADDER,
@@ -123,6 +135,10 @@ public enum Figure {
 
     private static Optional<Trial.ServerStats> stats(Trial t) {
         return Optional.ofNullable(t.serverStats());
+    }
+
+    private static Optional<Trial.VirtualThreads> vt(Trial t) {
+        return stats(t).map(Trial.ServerStats::virtualThreads);
     }
 
     private static Optional<Trial.KernelCounts> kernel(Trial t) {

@@ -31,30 +31,43 @@ public final class SummaryMarkdown {
         }
         StringBuilder s = new StringBuilder();
         Double netty = r.referenceThroughput("netty");
-        Double nativ = r.referenceThroughput("native");
+        String ceiling = ceiling(r);
+        Double ceilingTput = ceiling == null ? null : r.referenceThroughput(ceiling);
+        Double ceilingCpu = ceiling == null ? null : Figure.CPU_PER_MESSAGE.of(r, ceiling);
         s.append(String.format("Main table: closed loop at %d connections x %d B (median of %d interleaved rounds); "
-                        + "open loop at %s msg/s; %d idle connections%n%n", Scenario.REFERENCE_CONNECTIONS,
-                Scenario.REFERENCE_SIZE, r.settings().rounds(), rateText(r), r.settings().idleConnections()));
+                        + "open loop at %s msg/s; %d idle connections%s%n%n", Scenario.REFERENCE_CONNECTIONS,
+                Scenario.REFERENCE_SIZE, r.settings().rounds(), rateText(r), r.settings().idleConnections(),
+                ceiling == null ? "" : "; the ceiling: " + ceiling));
         Table table = new Table(text("server"), text("kind"), figure(Figure.THROUGHPUT.label), figure("range over rounds"),
-                figure("vs Netty"), figure("vs native"), figure(Figure.P50.label), figure(Figure.P99.label), figure(Figure.OPEN_P99.label),
-                figure(Figure.CPU_PER_MESSAGE.label), figure(Figure.RSS_PER_IDLE_CONNECTION.label), figure(Figure.THREADS_WITH_IDLE.label),
-                text("note"));
+                figure("vs Netty"), figure("vs ceiling"), figure(Figure.P50.label), figure(Figure.P99.label), figure(Figure.OPEN_P99.label),
+                figure(Figure.CPU_PER_MESSAGE.label), figure("CPU vs ceiling"), figure(Figure.RSS_PER_IDLE_CONNECTION.label),
+                figure(Figure.THREADS_WITH_IDLE.label), text("note"));
         for (ServerEntry server : r.servers()) {
             Optional<Trial> ref = r.medianReference(server.name());
             Optional<Trial> open = r.trial(Kind.OPEN, server.name());
             Optional<Trial> scale = r.trial(Kind.SCALE, server.name());
             if (ref.isEmpty() && open.isEmpty() && scale.isEmpty()) {
-                table.row(server.name(), server.kind(), null, null, null, null, null, null, null, null, null, null,
+                table.row(server.name(), server.kind(), null, null, null, null, null, null, null, null, null, null, null,
                         server.skipped() == null ? "not measured" : "skipped: " + server.skipped());
                 continue;
             }
             double tput = ref.map(Trial::throughput).orElse(0.0);
             table.row(server.name(), server.kind(), Figure.THROUGHPUT.format(ref), spread(r, server.name()),
-                    Format.ratio(tput, netty), Format.ratio(tput, nativ), Figure.P50.format(ref), Figure.P99.format(ref),
-                    Figure.OPEN_P99.format(open), Figure.CPU_PER_MESSAGE.format(ref), Figure.RSS_PER_IDLE_CONNECTION.format(scale),
+                    Format.ratio(tput, netty), Format.ratio(tput, ceilingTput), Figure.P50.format(ref), Figure.P99.format(ref),
+                    Figure.OPEN_P99.format(open), Figure.CPU_PER_MESSAGE.format(ref),
+                    Format.ratio(ref.map(Figure.CPU_PER_MESSAGE::of).orElse(0.0), ceilingCpu), Figure.RSS_PER_IDLE_CONNECTION.format(scale),
                     Figure.THREADS_WITH_IDLE.format(scale), note(ref, open, scale));
         }
         return s.append(table.markdown()).toString();
+    }
+
+    /**
+     * The server the others are set against: the native io_uring echo (a loop turn's I/O in one system call)
+     * where it ran, else the native epoll echo (runs from before the io_uring peer, or a kernel without it).
+     */
+    static String ceiling(BenchRun r) {
+        return java.util.stream.Stream.of("native-uring", "native").filter(n -> r.referenceThroughput(n) != null)
+                .findFirst().orElse(null);
     }
 
     /** The whole summary.md (of a bench run; a scale or capacity run has its own). */
@@ -72,7 +85,7 @@ public final class SummaryMarkdown {
             s.append("**This run did not finish**: the tables hold what it measured before it stopped.\n\n");
         }
         s.append(mainTable(r)).append('\n');
-        s.append("Latencies in microseconds unless marked ms. `vs` columns: throughput ratio to the reference peer. ");
+        s.append("Latencies in microseconds unless marked ms. `vs` columns: throughput ratio to Netty and to the ceiling (the native io_uring echo, else the native epoll echo); `CPU vs ceiling`: server CPU per message as a ratio to the ceiling's. ");
         s.append("Server CPU and RSS come from /proc of the server process; RSS per idle connection is ");
         s.append("(RSS holding the idle connections - RSS before) / connections.");
         List<String> clocks = r.scenarios().stream().flatMap(sc -> sc.trials().stream()).map(Trial::serverStats)
@@ -85,6 +98,7 @@ public final class SummaryMarkdown {
         sweep(s, r);
         rounds(s, r);
         kernel(s, r);
+        virtualThreads(s, r);
         openLoop(s, r);
         scale(s, r);
         capacity(s, r);
@@ -176,6 +190,36 @@ public final class SummaryMarkdown {
         s.append("From /proc of the server process over the measured window: read and write system calls and the bytes "
                 + "through them (/proc/PID/io, all threads), context switches summed over its threads (/proc/PID/task; not "
                 + "read for a server with more than 256 threads).\n\n");
+        s.append(table.markdown());
+    }
+
+    private static void virtualThreads(StringBuilder s, BenchRun r) {
+        List<Figure> figures = List.of(Figure.VT_PINNED, Figure.VT_SUBMIT_FAILED, Figure.VT_CARRIERS, Figure.VT_MOUNTED,
+                Figure.VT_QUEUED, Figure.VT_QUEUED_OPEN);
+        List<Table.Column> columns = new ArrayList<>(List.of(text("server")));
+        figures.forEach(f -> columns.add(figure(f.label)));
+        columns.add(figure("pinned in the run"));
+        Table table = new Table(columns.toArray(Table.Column[]::new));
+        for (ServerEntry server : r.servers()) {
+            List<Trial.VirtualThreads> all = r.scenarios().stream().flatMap(sc -> sc.trials().stream())
+                    .filter(t -> t.server().equals(server.name()) && t.serverStats() != null)
+                    .map(t -> t.serverStats().virtualThreads()).filter(java.util.Objects::nonNull).toList();
+            if (all.isEmpty()) {
+                continue;
+            }
+            List<Object> cells = new ArrayList<>(List.of(server.name()));
+            figures.forEach(f -> cells.add(f.format(f.of(r, server.name()))));
+            cells.add(String.format("%,d in %d trials", all.stream().mapToLong(Trial.VirtualThreads::pinned).sum(), all.size()));
+            table.row(cells.toArray());
+        }
+        if (table.isEmpty()) {
+            return;                                         // no virtual-thread server, or recorded without JFR
+        }
+        s.append(String.format("%n## Virtual threads (100 x 64 B, the median round; and the open loop)%n%n"));
+        s.append("From each virtual-thread server's JDK Flight Recorder recording, over the measured window: times a virtual "
+                + "thread blocked while pinned to its carrier (every one, no threshold) and times the scheduler could not take "
+                + "one; and the scheduler's MXBean read every 100 ms: its carrier threads, and virtual threads mounted on one "
+                + "or queued for one, averaged over the readings. (bench --no-jfr runs them without the recording.)\n\n");
         s.append(table.markdown());
     }
 

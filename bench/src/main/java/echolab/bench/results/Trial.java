@@ -39,9 +39,29 @@ public record Trial(String server, int round, Status status, String error, LoadR
      * @param perMessage what the kernel counted for the server per message echoed in the window; null where
      *                   nothing was echoed (and in runs measured before it was recorded)
      * @param cpuClock the clock {@code cpuSeconds} was read with; null in runs measured before it was recorded
+     * @param virtualThreads what a virtual-thread server's virtual threads did, from its JFR recording; null for
+     *                       the other servers, where it could not be read, and in runs measured before it was
      */
     public record ServerStats(long peakRssKiB, int peakThreads, double cpuSeconds, Double cpuMicrosPerMessage,
-                              Integer acceptedConnections, KernelCounts perMessage, CpuClock cpuClock) {
+                              Integer acceptedConnections, KernelCounts perMessage, CpuClock cpuClock,
+                              VirtualThreads virtualThreads) {
+    }
+
+    /**
+     * A virtual-thread server's virtual threads over the measured window, from JDK Flight Recorder: the JDK's
+     * own events, and the scheduler's MXBean read every 100 ms (JDK 24 and later; {@code schedulerReadings} 0
+     * where the JDK has none).
+     *
+     * @param pinned times a virtual thread blocked while pinned to its carrier ({@code jdk.VirtualThreadPinned},
+     *               every one), with their total and longest duration
+     * @param submitFailed times the scheduler could not take a virtual thread to run ({@code jdk.VirtualThreadSubmitFailed})
+     * @param parallelism carriers the scheduler aims for; {@code carriersPeak} the most carrier threads it had
+     * @param mountedMean virtual threads running on a carrier, on average over the readings, and the most
+     * @param queuedMean virtual threads ready and waiting for a carrier, on average over the readings, and the most
+     */
+    public record VirtualThreads(long pinned, double pinnedTotalMicros, double pinnedMaxMicros, long submitFailed,
+                                 int schedulerReadings, int parallelism, int carriersPeak, double mountedMean,
+                                 int mountedPeak, double queuedMean, long queuedPeak) {
     }
 
     /**

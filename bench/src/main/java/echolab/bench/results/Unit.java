@@ -22,7 +22,9 @@ public enum Unit {
     /** Bytes per message, to a tenth. */
     BYTES_PER_MESSAGE("B", "B/msg", "%.1f"),
     /** Context switches per message, to a thousandth. */
-    SWITCHES_PER_MESSAGE("", "switches/msg", "%.3f");
+    SWITCHES_PER_MESSAGE("", "switches/msg", "%.3f"),
+    /** A number of threads averaged over readings, to a tenth. */
+    MEAN_THREADS("", "threads", "%.1f");
 
     /** What a reader sees after the number where a table does not say it in its header. */
     public final String symbol;

@@ -74,6 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin server and generator to separate cores.")
     boolean noPin;
 
+    @Option(names = "--no-jfr", description = "Start the virtual-thread servers without their JDK Flight Recorder recording "
+            + "(pinning, submit failures, the scheduler's counts, per trial), e.g. to see what it costs.")
+    boolean noJfr;
+
     @Mixin
     Checkout checkout;
 
@@ -91,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = RunSetup.folder(out, replace, root, profile.label(), spec);
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
-        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives);
+        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives).recordingVirtualThreads(!noJfr);
 
         RunSetup.Servers available = RunSetup.available(servers, launcher, root, "bench");
         List<Entry> live = available.live();

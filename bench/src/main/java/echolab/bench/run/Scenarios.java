@@ -102,10 +102,14 @@ public final class Scenarios {
                 spectrum, spectrumUncorrected, null, null);
     }
 
-    /** (c): N idle connections held on a fresh server, then one active connection measured. */
+    /**
+     * (c): N idle connections held on a fresh server, then one active connection measured. The server runs
+     * without a JFR recording: the recording's own buffers would grow with the idle window and read as the
+     * connections' memory.
+     */
     Trial scale(Entry entry, int idleConnections, Duration warmup, Duration duration) throws InterruptedException {
         List<Socket> idle = new ArrayList<>();
-        try (ServerProcess server = launcher.start(entry, root, List.of())) {
+        try (ServerProcess server = launcher.recordingVirtualThreads(false).start(entry, root, List.of())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             Thread.sleep(300);
             ProcReading before = server.sampleNow();
