@@ -17,15 +17,32 @@ import echolab.bench.results.Trial;
  * @param heldConnections client connections the server held at its peak; -1 when unknown
  * @param serverAlive whether the server was still running at the end (a crash is a failed trial)
  * @param virtualThreads what its virtual threads did, for a server recorded with JFR; null otherwise
+ * @param systemCalls its system calls per message, when they were counted ({@link #counted}); null otherwise
  */
 public record Measurement(LoadResult load, ProcWindow window, int heldConnections, boolean serverAlive,
-                          Trial.VirtualThreads virtualThreads) {
+                          Trial.VirtualThreads virtualThreads, Trial.SystemCalls systemCalls) {
 
     public static Measurement of(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
         LoadResult load = LoadGenerator.run(config.withPort(server.port()));
+        return of(server, load, null);
+    }
+
+    /**
+     * As {@link #of}, with the kernel counting the server's system calls throughout ({@link SyscallCounter});
+     * counting slows them, so this measurement's time and CPU are not the server's usual.
+     */
+    public static Measurement counted(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
+        try (SyscallCounter counter = SyscallCounter.attach(server.pid())) {
+            LoadResult load = LoadGenerator.run(config.withPort(server.port()));
+            return of(server, load, counter.stop(load.measureFromNanos(), load.measureToNanos(), load.report().messages()));
+        }
+    }
+
+    private static Measurement of(ServerProcess server, LoadResult load, Trial.SystemCalls calls)
+            throws IOException, InterruptedException {
         ProcWindow w = server.window(load.measureFromNanos(), load.measureToNanos());
         Trial.VirtualThreads vt = server.virtualThreads(load.measureFromNanos(), load.measureToNanos());
-        return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive(), vt);
+        return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive(), vt, calls);
     }
 
     public long messages() {
@@ -38,7 +55,7 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
         return new Trial.ServerStats(window.peakRssKiB(), window.peakThreads(), window.cpuSeconds(),
                 n > 0 ? window.cpuSeconds() * 1e6 / n : null, heldConnections < 0 ? null : heldConnections,
                 n > 0 ? perMessage(window.io(), window.switches(), n) : null, window.cpuClock(),
-                virtualThreads);
+                virtualThreads, systemCalls);
     }
 
     /** Counts over {@code messages} messages, per message; a count that is unknown stays null. */

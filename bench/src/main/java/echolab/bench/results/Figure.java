@@ -63,6 +63,20 @@ public enum Figure {
             false, Kind.CLOSED, t -> vt(t).filter(v -> v.schedulerReadings() > 0).map(Trial.VirtualThreads::queuedMean).orElse(null)),
     VT_QUEUED_OPEN("queued, open loop", "virtual threads waiting for a carrier at the open loop's fixed rate, mean", Unit.MEAN_THREADS,
             false, Kind.OPEN, t -> vt(t).filter(v -> v.schedulerReadings() > 0).map(Trial.VirtualThreads::queuedMean).orElse(null)),
+    CALLS_ALL("all calls", "system calls per message, every kind (perf, the syscalls scenario)", Unit.CALLS_PER_MESSAGE, false,
+            Kind.SYSCALLS, t -> calls(t).map(Trial.SystemCalls::all).orElse(null)),
+    CALLS_READS("reads", "read, recvfrom, readv and recvmsg calls per message", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
+            t -> calls(t).map(Trial.SystemCalls::reads).orElse(null)),
+    CALLS_WRITES("writes", "write, sendto, writev and sendmsg calls per message", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
+            t -> calls(t).map(Trial.SystemCalls::writes).orElse(null)),
+    CALLS_EPOLL_WAITS("epoll waits", "epoll_wait calls per message", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
+            t -> calls(t).map(Trial.SystemCalls::epollWaits).orElse(null)),
+    CALLS_EPOLL_CTLS("epoll_ctl", "epoll_ctl calls per message (interest changed)", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
+            t -> calls(t).map(Trial.SystemCalls::epollCtls).orElse(null)),
+    CALLS_IO_URING_ENTERS("io_uring_enter", "io_uring_enter calls per message", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
+            t -> calls(t).map(Trial.SystemCalls::ioUringEnters).orElse(null)),
+    CALLS_FUTEXES("futex", "futex calls per message (threads waking threads)", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
+            t -> calls(t).map(Trial.SystemCalls::futexes).orElse(null)),
     LADDER_HELD("highest step held", "the most connections held with all of them answering (./echolab scale)", Unit.COUNT, true,
             Kind.LADDER, t -> t.ladder() == null ? null : (double) t.ladder().requested()),
     LADDER_RSS_PER_CONNECTION("RSS per conn at top", "RSS per connection at the highest step held", Unit.KIB, false, Kind.LADDER,
@@ -135,6 +149,10 @@ public enum Figure {
 
     private static Optional<Trial.ServerStats> stats(Trial t) {
         return Optional.ofNullable(t.serverStats());
+    }
+
+    private static Optional<Trial.SystemCalls> calls(Trial t) {
+        return stats(t).map(Trial.ServerStats::systemCalls);
     }
 
     private static Optional<Trial.VirtualThreads> vt(Trial t) {

@@ -24,7 +24,12 @@ public record Scenario(String id, Kind kind, int connections, int size, Double r
         /** A step of the connection ladder ({@code ./echolab scale}): this many connections held by each server. */
         @JsonProperty("ladder") LADDER,
         /** The search for the highest rate under a latency target ({@code ./echolab capacity}). */
-        @JsonProperty("target") TARGET;
+        @JsonProperty("target") TARGET,
+        /**
+         * The reference point once more, with the kernel counting the server's system calls; counting slows
+         * every call, so only the counts of this trial are read, never its time or CPU.
+         */
+        @JsonProperty("syscalls") SYSCALLS;
 
         public String label() {
             return name().toLowerCase();

@@ -98,6 +98,7 @@ public final class SummaryMarkdown {
         sweep(s, r);
         rounds(s, r);
         kernel(s, r);
+        systemCalls(s, r);
         virtualThreads(s, r);
         openLoop(s, r);
         scale(s, r);
@@ -190,6 +191,39 @@ public final class SummaryMarkdown {
         s.append("From /proc of the server process over the measured window: read and write system calls and the bytes "
                 + "through them (/proc/PID/io, all threads), context switches summed over its threads (/proc/PID/task; not "
                 + "read for a server with more than 256 threads).\n\n");
+        s.append(table.markdown());
+    }
+
+    /** The figures of the syscalls scenario, beside the CPU per message of the main table. */
+    public static final List<Figure> SYSTEM_CALLS = List.of(Figure.CALLS_ALL, Figure.CALLS_READS, Figure.CALLS_WRITES,
+            Figure.CALLS_EPOLL_WAITS, Figure.CALLS_EPOLL_CTLS, Figure.CALLS_IO_URING_ENTERS, Figure.CALLS_FUTEXES);
+
+    private static void systemCalls(StringBuilder s, BenchRun r) {
+        List<Table.Column> columns = new ArrayList<>(List.of(text("server"), figure(Figure.CPU_PER_MESSAGE.label)));
+        SYSTEM_CALLS.forEach(f -> columns.add(figure(f.label)));
+        columns.add(figure("other"));
+        Table table = new Table(columns.toArray(Table.Column[]::new));
+        for (ServerEntry server : r.servers()) {
+            Optional<Trial> counted = r.trial(Kind.SYSCALLS, server.name()).filter(t -> t.serverStats() != null
+                    && t.serverStats().systemCalls() != null);
+            if (counted.isEmpty()) {
+                continue;
+            }
+            Trial.SystemCalls c = counted.get().serverStats().systemCalls();
+            List<Object> cells = new ArrayList<>(List.of(server.name(), Figure.CPU_PER_MESSAGE.format(Figure.CPU_PER_MESSAGE.of(r, server.name()))));
+            SYSTEM_CALLS.forEach(f -> cells.add(f.format(counted)));
+            cells.add(Figure.CALLS_ALL.format(c.all() - c.reads() - c.writes() - c.epollWaits() - c.epollCtls() - c.ioUringEnters() - c.futexes()));
+            table.row(cells.toArray());
+        }
+        if (table.isEmpty()) {
+            return;                                         // perf could not count here, or a run from before
+        }
+        s.append(String.format("%n## System calls per message (100 x 64 B, counted by the kernel)%n%n"));
+        s.append("The reference point once more per server, with `perf stat` counting the kernel's syscall tracepoints for "
+                + "every thread of the server, over the 100 ms intervals inside the measured window. Counting slows each call, "
+                + "so this trial's time and CPU are not reported; the CPU column is the main table's. A read is read, recvfrom, "
+                + "readv or recvmsg; a write their counterparts; an io_uring server's reads and writes are operations in its "
+                + "ring, submitted with io_uring_enter.\n\n");
         s.append(table.markdown());
     }
 

@@ -41,10 +41,22 @@ public record Trial(String server, int round, Status status, String error, LoadR
      * @param cpuClock the clock {@code cpuSeconds} was read with; null in runs measured before it was recorded
      * @param virtualThreads what a virtual-thread server's virtual threads did, from its JFR recording; null for
      *                       the other servers, where it could not be read, and in runs measured before it was
+     * @param systemCalls the system calls the kernel counted per message, in a trial that counted them (the
+     *                    {@code syscalls} scenario); null elsewhere
      */
     public record ServerStats(long peakRssKiB, int peakThreads, double cpuSeconds, Double cpuMicrosPerMessage,
                               Integer acceptedConnections, KernelCounts perMessage, CpuClock cpuClock,
-                              VirtualThreads virtualThreads) {
+                              VirtualThreads virtualThreads, SystemCalls systemCalls) {
+    }
+
+    /**
+     * The server's system calls per message, every thread's, counted by the kernel's syscall tracepoints
+     * ({@code perf stat}) over the intervals of {@code seconds} inside the measured window: all of them, and
+     * those of each kind (read, recvfrom, readv, recvmsg; their write counterparts; epoll_wait and its
+     * p-variants; epoll_ctl; io_uring_enter; futex). What is left of {@code all} is other calls.
+     */
+    public record SystemCalls(double all, double reads, double writes, double epollWaits, double epollCtls,
+                              double ioUringEnters, double futexes, double seconds) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package echolab.bench.run;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import echolab.bench.Reproduce;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.NativePeers;
+import echolab.bench.harness.SyscallCounter;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
@@ -142,8 +144,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** One point on one of the running servers; a server that died is restarted for its next one. */
     private void point(Entry server, Map<Entry, ServerProcess> running, LoadConfig config, int round)
+            throws InterruptedException {
+        point(server, running, config, round, false);
+    }
+
+    /**
+     * One point on one of the running servers; a server that died is restarted for its next one.
+     * {@code countCalls}: the kernel counts its system calls (the syscalls scenario).
+     */
+    private void point(Entry server, Map<Entry, ServerProcess> running, LoadConfig config, int round, boolean countCalls)
             throws InterruptedException {
         ServerProcess process = running.get(server);
         if (process == null || !process.alive()) {
@@ -154,13 +164,14 @@ public final class BenchCommand implements Callable<Integer> {
             warmStart(server, running);
             process = running.get(server);
         }
-        String label = String.format("%s %s c=%d s=%d%s%s", server.name(), config.openLoop() ? "open" : "closed",
+        String label = String.format("%s %s c=%d s=%d%s%s", server.name(),
+                countCalls ? "system calls" : config.openLoop() ? "open" : "closed",
                 config.connections(), config.size(), config.openLoop() ? String.format(" rate=%.0f", config.rate()) : "",
                 round > 1 ? " round " + round : "");
         progress.starting(label);
         Trial trial = process == null ? Trial.failed(server.name(), round, "the server is not running")
-                : scenarios.point(process, server, config, round);
-        record(config.openLoop() ? Kind.OPEN : Kind.CLOSED, config.connections(), config.size(),
+                : countCalls ? scenarios.counted(process, server, config) : scenarios.point(process, server, config, round);
+        record(countCalls ? Kind.SYSCALLS : config.openLoop() ? Kind.OPEN : Kind.CLOSED, config.connections(), config.size(),
                 config.openLoop() ? config.rate() : null, label, trial);
     }
 
@@ -192,6 +203,10 @@ public final class BenchCommand implements Callable<Integer> {
             s += String.format("; native client %,.0f msg/s (%.2fx)", t.capacity().nativeClientMessagesPerSecond(),
                     t.capacity().generatorToNativeClient());
         }
+        Trial.SystemCalls calls = t.serverStats() == null ? null : t.serverStats().systemCalls();
+        if (calls != null) {
+            s += String.format("; %.2f system calls per message (%.2f reads, %.2f writes)", calls.all(), calls.reads(), calls.writes());
+        }
         if (t.generatorBound()) {
             s += " [generator-bound]";
         }
@@ -219,7 +234,8 @@ public final class BenchCommand implements Callable<Integer> {
      * The run, step by step, written once: the progress line's plan is read from it. All servers run at
      * once, idle but for the one being measured, so that the scenarios can be interleaved: each point of
      * the sweep measures every server back to back, in a rotating order, and the reference point is
-     * repeated in rounds; drift on a shared machine then hits them alike. Then each server alone, in a
+     * repeated in rounds; drift on a shared machine then hits them alike. Then the reference point once
+     * more per server with the kernel counting its system calls (where perf can). Then each server alone, in a
      * fresh process, for the idle connections; then the generator against the native client.
      */
     private List<Step> schedule(List<Entry> live, Map<Entry, ServerProcess> running, NativePeers natives) {
@@ -246,6 +262,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (Entry server : rotate(live, turn++)) {
             steps.add(new Step(seconds(p.warmup()) + seconds(p.openLoopDuration()) + 0.3, () -> openPoint(server, running)));
+        }
+        String noCounting = SyscallCounter.whyUnavailable();
+        Duration counted = p.duration().compareTo(Duration.ofSeconds(1)) < 0 ? p.duration() : Duration.ofSeconds(1);
+        if (noCounting != null) {
+            System.err.println("bench: system calls not counted: " + noCounting);
+        } else {
+            for (Entry server : rotate(live, turn++)) {
+                steps.add(new Step(seconds(p.warmup()) + seconds(counted) + 0.5, () -> point(server, running,
+                        Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, p.warmup(), counted), 1, true)));
+            }
         }
         for (Entry server : live) {
             steps.add(new Step(seconds(p.warmup()) + seconds(p.scaleDuration()) + 2.0 + p.idleConnections() / 2500.0, () -> {

@@ -60,9 +60,18 @@ public final class Scenarios {
 
     /** A closed- or open-loop point on a running server. */
     public Trial point(ServerProcess server, Entry entry, LoadConfig config, int round) throws InterruptedException {
+        return point(server, entry, config, round, false);
+    }
+
+    /** A closed-loop point on a running server with its system calls counted by the kernel ({@link Kind#SYSCALLS}). */
+    public Trial counted(ServerProcess server, Entry entry, LoadConfig config) throws InterruptedException {
+        return point(server, entry, config, 1, true);
+    }
+
+    private Trial point(ServerProcess server, Entry entry, LoadConfig config, int round, boolean countCalls) throws InterruptedException {
         try {
-            Measurement m = Measurement.of(server, config);
-            String name = String.format("%s-%s%s-c%d-s%d", entry.name(), config.openLoop() ? "open" : "closed",
+            Measurement m = countCalls ? Measurement.counted(server, config) : Measurement.of(server, config);
+            String name = String.format("%s-%s%s-c%d-s%d", entry.name(), countCalls ? "syscalls" : config.openLoop() ? "open" : "closed",
                     round > 1 ? "-r" + round : "", config.connections(), config.size());
             return trial(entry.name(), round, m, server, name, null, null);
         } catch (IOException | RuntimeException e) {

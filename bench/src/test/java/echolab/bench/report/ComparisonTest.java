@@ -24,7 +24,7 @@ import echolab.bench.results.Trial;
 class ComparisonTest {
 
     private static Trial trial(String server, int round, double msgPerSecond) {
-        return trial(server, round, msgPerSecond, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null, null, null));
+        return trial(server, round, msgPerSecond, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null, null, null, null));
     }
 
     private static Trial trial(String server, int round, double msgPerSecond, Trial.ServerStats stats) {
