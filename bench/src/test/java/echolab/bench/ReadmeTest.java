@@ -98,7 +98,7 @@ class ReadmeTest {
 
     /**
      * The README names each reference run and the machine of the bench run, and holds the main tables of the
-     * bench, scale and capacity runs row for row.
+     * bench, scale, capacity and variants runs row for row.
      */
     private static void assertReadmeShowsTheReferenceRuns(Path root) throws IOException {
         String readme = Files.readString(root.resolve("README.md"));
@@ -109,7 +109,7 @@ class ReadmeTest {
         assertTrue(Files.isRegularFile(runs.jmhFile(root)), "no reference JMH file " + runs.jmhFile(root));
         assertTrue(readme.contains(run.environment().oneLine().replace(" (with uncommitted changes)", "")),
                 "the README names the machine of " + runs.bench() + ": " + run.environment().oneLine());
-        for (Path dir : List.of(runs.benchDir(root), runs.scaleDir(root), runs.capacityDir(root))) {
+        for (Path dir : List.of(runs.benchDir(root), runs.scaleDir(root), runs.capacityDir(root), runs.variantsDir(root))) {
             String name = root.resolve("results").relativize(dir).toString();
             assertTrue(readme.contains("(results/" + name + "/summary.md)"), "the README names " + name);
             for (String line : SummaryMarkdown.mainTable(ResultsFile.read(dir)).lines()

@@ -49,6 +49,10 @@ public final class CourseCommand implements Callable<Integer> {
     @Option(names = "--capacity", paramLabel = "DIR", description = "The capacity run (default: the newest under results/).")
     Path capacity;
 
+    @Option(names = "--variants", paramLabel = "DIR", description = "The bench run of the variants, for the poller modes "
+            + "(default: the newest under results/ that measured one).")
+    Path variants;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the site (default: target/course/).")
     Path out;
 
@@ -71,7 +75,7 @@ public final class CourseCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CourseData data;
         try {
-            data = CourseData.read(root, results, jmh, alloc, scale, capacity);
+            data = CourseData.read(root, results, jmh, alloc, scale, capacity, variants);
         } catch (ResultsFile.NotARun e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -13,14 +13,15 @@ import echolab.bench.teaching.TeachingFile;
 
 /**
  * Everything a course is generated from: the four teaching files, and the runs whose figures it shows
- * (a bench run's results.json, a JMH run's JSON, an allocation-sites run, a scale run and a capacity run),
+ * (a bench run's results.json, a JMH run's JSON, an allocation-sites run, a scale run, a capacity run and a
+ * bench run of the variants),
  * each optional: a page whose run is missing says which command produces it.
  *
  * @param benchDir the bench run's folder (figures name it), or null
  */
 public record CourseData(Path root, Map<String, TeachingFile> files, Optional<BenchRun> bench, Path benchDir,
                          Optional<JmhRun> jmh, Optional<AllocationSites> allocation, Optional<BenchRun> scale, Path scaleDir,
-                         Optional<BenchRun> capacity, Path capacityDir) {
+                         Optional<BenchRun> capacity, Path capacityDir, Optional<BenchRun> variants, Path variantsDir) {
 
     /**
      * Reads the teaching files under {@code root} and the given runs; null for a run means the newest one
@@ -28,12 +29,12 @@ public record CourseData(Path root, Map<String, TeachingFile> files, Optional<Be
      * one that was not named and is absent is a gap the pages describe.
      */
     public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile) throws IOException {
-        return read(root, benchRun, jmhFile, allocationFile, null, null);
+        return read(root, benchRun, jmhFile, allocationFile, null, null, null);
     }
 
-    /** As above, with a scale run and a capacity run (null: the newest of each under results/). */
-    public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile, Path scaleRun, Path capacityRun)
-            throws IOException {
+    /** As above, with a scale run, a capacity run and a bench run of the variants (null: the newest of each under results/). */
+    public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile, Path scaleRun, Path capacityRun,
+                                  Path variantsRun) throws IOException {
         Map<String, TeachingFile> files = new LinkedHashMap<>();
         for (TeachingFile f : TeachingFile.readAll(root)) {
             files.put(f.server(), f);
@@ -47,9 +48,11 @@ public record CourseData(Path root, Map<String, TeachingFile> files, Optional<Be
         Optional<AllocationSites> allocation = allocPath == null ? Optional.empty() : Optional.of(AllocationSites.read(allocPath));
         Path scaleDir = scaleRun != null ? scaleRun : ResultsFile.newest(results, ResultsFile.SCALE).orElse(null);
         Path capacityDir = capacityRun != null ? capacityRun : ResultsFile.newest(results, ResultsFile.CAPACITY).orElse(null);
+        Path variantsDir = variantsRun != null ? variantsRun : ResultsFile.newestWithVariants(results).orElse(null);
         return new CourseData(root, files, bench, benchDir, jmh, allocation,
                 scaleDir == null ? Optional.empty() : Optional.of(ResultsFile.read(scaleDir)), scaleDir,
-                capacityDir == null ? Optional.empty() : Optional.of(ResultsFile.read(capacityDir)), capacityDir);
+                capacityDir == null ? Optional.empty() : Optional.of(ResultsFile.read(capacityDir)), capacityDir,
+                variantsDir == null ? Optional.empty() : Optional.of(ResultsFile.read(variantsDir)), variantsDir);
     }
 
     public TeachingFile file(String server) {

@@ -46,7 +46,9 @@ final class Figures {
             java.util.Map.entry("state-diagram", true), java.util.Map.entry("cpu-per-message", true),
             java.util.Map.entry("kernel-per-message", true), java.util.Map.entry("idle-buffer", true),
             java.util.Map.entry("allocation-per-echo", true), java.util.Map.entry("allocation-sites", true),
-            java.util.Map.entry("ranking", false), java.util.Map.entry("ladder", true), java.util.Map.entry("rate-at-target", true));
+            java.util.Map.entry("ranking", false), java.util.Map.entry("ladder", true), java.util.Map.entry("rate-at-target", true),
+            java.util.Map.entry("system-calls", true), java.util.Map.entry("virtual-threads", true),
+            java.util.Map.entry("poller-modes", true));
 
     /** What is wrong with a lesson's figure block ("id" or "id server"), or null when it names a figure. */
     static String problem(String spec) {
@@ -79,6 +81,9 @@ final class Figures {
             case "ranking" -> Ranking.figure(data, this, figuresDir);
             case "ladder" -> new ScaleFigures(data, figuresDir).ladder(server);
             case "rate-at-target" -> new ScaleFigures(data, figuresDir).rateAtTarget(server);
+            case "system-calls" -> new RuntimeFigures(data, figuresDir).systemCalls(server);
+            case "virtual-threads" -> new RuntimeFigures(data, figuresDir).virtualThreads(server);
+            case "poller-modes" -> new RuntimeFigures(data, figuresDir).pollerModes(server);
             default -> throw new IllegalStateException("figure " + words[0] + " has no drawing");
         };
     }

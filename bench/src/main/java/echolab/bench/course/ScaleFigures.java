@@ -113,7 +113,8 @@ final class ScaleFigures {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static PageFigure missing(String id, String title, String command, String takes) {
+    /** A figure whose run is missing: the command that produces it, and how long that takes. */
+    static PageFigure missing(String id, String title, String command, String takes) {
         return new PageFigure(id, title, "<p>No run of <code>" + command + "</code> was found under results/, so this figure cannot be "
                 + "drawn. Produce one with <code>" + command + "</code> (" + takes + ").</p>", null, null,
                 "Missing: <code>" + command + "</code>", true);

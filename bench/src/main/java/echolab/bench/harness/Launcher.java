@@ -67,13 +67,45 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         return command;
     }
 
-    /** Why {@code server} cannot be started from {@code tree}, or null when it can. */
-    public String unavailable(Entry server, Path tree) {
+    /** Why {@code server} cannot be started from {@code tree}, or null when it can. A variant is tried once ({@link #refusal}). */
+    public String unavailable(Entry server, Path tree) throws InterruptedException {
         if (!server.isJvm()) {
             return natives.problem(server.program());
         }
-        return Files.isRegularFile(server.jarIn(tree)) ? server.whyUnavailable().get() : "not built: " + server.jarIn(tree);
+        if (!Files.isRegularFile(server.jarIn(tree))) {
+            return "not built: " + server.jarIn(tree);
+        }
+        String why = server.whyUnavailable().get();
+        return why == null && server.kind() == ServerCatalogue.Kind.VARIANT ? refusal(server, tree) : why;
     }
+
+    /**
+     * Whether this JDK takes a variant's switches, which it may refuse only once a thread uses them: the
+     * variant is started and must echo a byte that arrives after its connection's thread began to wait for
+     * it. Null when it does; else the JVM's own reason. Asked once per variant and process.
+     */
+    private String refusal(Entry variant, Path tree) throws InterruptedException {
+        String known = REFUSALS.get(variant.name());
+        if (known != null) {
+            return known.isEmpty() ? null : known;
+        }
+        String why;
+        try (ServerProcess p = recordingVirtualThreads(false).start(variant, tree, List.of());
+             java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", p.port()), 2_000);
+            s.setSoTimeout(5_000);
+            Thread.sleep(100);                               // the server's thread is waiting to read by now
+            s.getOutputStream().write(862 & 0xff);
+            why = s.getInputStream().read() == (862 & 0xff) ? null : "this JDK refuses " + String.join(" ", variant.jvmFlags())
+                    + ": it closed the connection instead of echoing" + p.complaint();
+        } catch (java.io.IOException e) {
+            why = "this JDK refuses " + String.join(" ", variant.jvmFlags()) + ": " + e.getMessage();
+        }
+        REFUSALS.put(variant.name(), why == null ? "" : why);
+        return why;
+    }
+
+    private static final java.util.Map<String, String> REFUSALS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerProcess start(Entry server, Path tree, List<String> extraFlags) throws IOException, InterruptedException {
         return start(server, tree, extraFlags, List.of());

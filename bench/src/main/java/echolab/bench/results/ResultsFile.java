@@ -59,6 +59,18 @@ public final class ResultsFile {
         return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && profile.equals(profile(d)));
     }
 
+    /** The newest bench run under {@code resultsDir} that measured a variant (a server run with JDK switches), if any. */
+    public static java.util.Optional<Path> newestWithVariants(Path resultsDir) throws IOException {
+        return Json.newest(resultsDir, d -> {
+            try {
+                return Files.isRegularFile(d.resolve(NAME)) && Json.readTree(d.resolve(NAME)).path("servers").findValuesAsText("kind")
+                        .contains("variant");
+            } catch (NotARun e) {
+                return false;
+            }
+        });
+    }
+
     /** The profile a run's results.json records; empty when it cannot be read. */
     private static String profile(Path dir) {
         try {

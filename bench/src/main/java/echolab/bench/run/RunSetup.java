@@ -50,7 +50,7 @@ public final class RunSetup {
     }
 
     /** Which of {@code servers} can start here; the others are named on stderr with the reason, by {@code command}. */
-    public static Servers available(List<Entry> servers, Launcher launcher, Path root, String command) {
+    public static Servers available(List<Entry> servers, Launcher launcher, Path root, String command) throws InterruptedException {
         List<BenchRun.ServerEntry> entries = new ArrayList<>();
         List<Entry> live = new ArrayList<>();
         for (Entry s : servers) {

@@ -35,14 +35,16 @@ class CourseSiteTest {
     /** The committed reference runs (results/reference.json), so that the figures are drawn from real results. */
     static CourseData reference(Path root) throws IOException {
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
-        return CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT));
+        return CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT), runs.scaleDir(ROOT),
+                runs.capacityDir(ROOT), runs.variantsDir(ROOT));
     }
 
     /** The options that name the reference runs, so that a user's own newer runs never change what a test sees. */
     static List<String> referenceOptions() throws IOException {
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
         return List.of("--results", runs.benchDir(ROOT).toString(), "--jmh", runs.jmhFile(ROOT).toString(),
-                "--alloc", runs.allocFile(ROOT).toString());
+                "--alloc", runs.allocFile(ROOT).toString(), "--scale", runs.scaleDir(ROOT).toString(),
+                "--capacity", runs.capacityDir(ROOT).toString(), "--variants", runs.variantsDir(ROOT).toString());
     }
 
     static Path generate(Path out) throws IOException {

@@ -47,7 +47,8 @@ class ReportCommandTest {
     @Test
     void theCommittedReferenceRunsRenderToTheirCommittedSummaries() throws Exception {
         ReferenceRuns runs = ReferenceRuns.of(Path.of(".."));
-        for (Path run : List.of(reference(), runs.scaleDir(Path.of("..")), runs.capacityDir(Path.of("..")))) {
+        for (Path run : List.of(reference(), runs.scaleDir(Path.of("..")), runs.capacityDir(Path.of("..")),
+                runs.variantsDir(Path.of("..")))) {
             ResultsSchema.assertValid(run.resolve("results.json"));
             assertEquals(Files.readString(run.resolve("summary.md")), SummaryMarkdown.render(ResultsFile.read(run)),
                     "summary.md of " + run + " is not what its results.json renders: run ./echolab report " + run);
