@@ -10,7 +10,6 @@ import echolab.bench.alloc.AllocCommand;
 import echolab.bench.check.CheckCommand;
 import echolab.bench.course.CourseCommand;
 import echolab.bench.exercise.ExerciseCommand;
-import echolab.bench.load.LoadCommand;
 import echolab.bench.peers.NettyEchoServer;
 import echolab.bench.report.CompareCommand;
 import echolab.bench.report.ReportCommand;

@@ -1,9 +1,11 @@
 package echolab.bench.harness;
 
 import java.io.IOException;
+import java.time.Instant;
 
 import echolab.bench.harness.ProcReading.Io;
 import echolab.bench.harness.ProcReading.Switches;
+import echolab.bench.load.IntervalLog;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadResult;
@@ -23,18 +25,33 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
                           Trial.VirtualThreads virtualThreads, Trial.SystemCalls systemCalls) {
 
     public static Measurement of(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
-        LoadResult load = LoadGenerator.run(config.withPort(server.port()));
+        return of(server, config, null);
+    }
+
+    /** As above, writing the window's latencies to an interval log too ({@code log} null: none). */
+    public static Measurement of(ServerProcess server, LoadConfig config, IntervalLog log) throws IOException, InterruptedException {
+        LoadResult load = LoadGenerator.run(config.withPort(server.port()), new LoadGenerator.Options(log, null));
         return of(server, load, null);
     }
 
     /**
-     * As {@link #of}, with the kernel counting the server's system calls throughout ({@link SyscallCounter});
-     * counting slows them, so this measurement's time and CPU are not the server's usual.
+     * As {@link #of}, with the kernel counting the server's system calls ({@link SyscallCounter}), attached once
+     * every connection has been ramped up, so that the threads a server starts for its connections are there to
+     * be counted; counting slows the calls, so this measurement's time and CPU are not the server's usual.
      */
     public static Measurement counted(ServerProcess server, LoadConfig config) throws IOException, InterruptedException {
-        try (SyscallCounter counter = SyscallCounter.attach(server.pid())) {
-            LoadResult load = LoadGenerator.run(config.withPort(server.port()));
-            return of(server, load, counter.stop(load.measureFromNanos(), load.measureToNanos(), load.report().messages()));
+        SyscallCounter[] counter = new SyscallCounter[1];
+        try {
+            LoadGenerator.Start attach = opened -> {
+                counter[0] = SyscallCounter.attach(server.pid());
+                return Instant.now();                        // the warm-up gives perf the time it takes to attach
+            };
+            LoadResult load = LoadGenerator.run(config.withPort(server.port()), new LoadGenerator.Options(null, attach));
+            return of(server, load, counter[0].stop(load.measureFromNanos(), load.measureToNanos(), load.report().messages()));
+        } finally {
+            if (counter[0] != null) {
+                counter[0].close();
+            }
         }
     }
 
@@ -43,6 +60,13 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
         ProcWindow w = server.window(load.measureFromNanos(), load.measureToNanos());
         Trial.VirtualThreads vt = server.virtualThreads(load.measureFromNanos(), load.measureToNanos());
         return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive(), vt, calls);
+    }
+
+    /** This measurement, its report naming the interval log its latencies were written to. */
+    public Measurement withHlog(String path) {
+        LoadResult l = new LoadResult(load.config(), load.report().withHlog(path), load.corrected(), load.uncorrected(),
+                load.measureFromNanos(), load.measureToNanos());
+        return new Measurement(l, window, heldConnections, serverAlive, virtualThreads, systemCalls);
     }
 
     public long messages() {

@@ -42,7 +42,30 @@ final class Accounting {
     }
 
     static void record(Histogram histogram, long nanos) {
-        histogram.recordValue(Math.max(1, Math.min(nanos, HIGHEST_TRACKABLE_NANOS)));
+        histogram.recordValue(clamped(nanos));
+    }
+
+    private static long clamped(long nanos) {
+        return Math.max(1, Math.min(nanos, HIGHEST_TRACKABLE_NANOS));
+    }
+
+    /** The interval log's recorders for this loop's latencies; null when no interval log is written. */
+    IntervalLog.Recorders intervals;
+
+    /** A latency from the planned send, into the run's histogram and the interval log's. */
+    void corrected(long nanos) {
+        corrected.recordValue(clamped(nanos));
+        if (intervals != null) {
+            intervals.corrected().recordValue(clamped(nanos));
+        }
+    }
+
+    /** A latency from the actual send (open loop), into the run's histogram and the interval log's. */
+    void uncorrected(long nanos) {
+        uncorrected.recordValue(clamped(nanos));
+        if (intervals != null && intervals.uncorrected() != null) {
+            intervals.uncorrected().recordValue(clamped(nanos));
+        }
     }
 
     void add(Accounting o) {

@@ -3,6 +3,8 @@ package echolab.bench.load;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +23,28 @@ public final class LoadGenerator {
     private LoadGenerator() {
     }
 
+    /**
+     * What a run may add to measuring: an HdrHistogram interval log of its window, and a start agreed with
+     * others, so that generators on several hosts measure together.
+     */
+    public record Options(IntervalLog log, Start start) {
+        public static final Options NONE = new Options(null, null);
+    }
+
+    /** Asked once every connection has been ramped up: the wall-clock instant to start the warm-up at. */
+    @FunctionalInterface
+    public interface Start {
+        Instant agreed(long connectionsOpened) throws IOException, InterruptedException;
+    }
+
+    /** How far ahead an agreed start may be. */
+    private static final Duration LONGEST_WAIT_FOR_START = Duration.ofMinutes(2);
+
     public static LoadResult run(LoadConfig config) throws IOException, InterruptedException {
+        return run(config, Options.NONE);
+    }
+
+    public static LoadResult run(LoadConfig config, Options options) throws IOException, InterruptedException {
         ByteBuffer pattern = StreamVerifier.newPattern();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -40,9 +63,24 @@ public final class LoadGenerator {
         for (Worker worker : workers) {
             worker.rampUp();
         }
+        if (options.start() != null) {
+            long opened = workers.stream().mapToLong(w -> w.accounting.connectionsOpened).sum();
+            waitUntil(options.start().agreed(opened));
+        }
         long startNanos = System.nanoTime() + 20_000_000L;   // every thread starts its clock together
+        long startEpochMillis = System.currentTimeMillis() + 20;
         for (Worker worker : workers) {
             worker.startAt(startNanos);
+        }
+        long measureFrom = workers.get(0).measureFromNanos();
+        long windowStartEpochMillis = startEpochMillis + config.warmup().toMillis();
+        if (options.log() != null) {
+            List<IntervalLog.Recorders> recorders = new ArrayList<>();
+            for (Worker w : workers) {
+                w.accounting.intervals = options.log().newRecorders();
+                recorders.add(w.accounting.intervals);
+            }
+            options.log().start(recorders, measureFrom, workers.get(0).endNanos(), windowStartEpochMillis);
         }
 
         long processCpuBefore = os.getProcessCpuTime();
@@ -56,8 +94,14 @@ public final class LoadGenerator {
             thread.join(deadlineMillis);
             if (thread.isAlive()) {
                 thread.interrupt();
+                if (options.log() != null) {
+                    options.log().abandon();
+                }
                 throw new IllegalStateException("a generator thread did not finish in time");
             }
+        }
+        if (options.log() != null) {
+            options.log().finish();
         }
         long processCpu = os.getProcessCpuTime() - processCpuBefore;
         long wall = System.nanoTime() - wallBefore;
@@ -73,6 +117,18 @@ public final class LoadGenerator {
             }
         }
         return LoadResult.of(config, total, windowSeconds, busiest, processCpu / 1e9, wall / 1e9,
-                workers.get(0).measureFromNanos(), workers.get(0).endNanos());
+                measureFrom, workers.get(0).endNanos(), windowStartEpochMillis);
+    }
+
+    /** Sleeps until the wall clock reads {@code instant}; at once if it has passed, an error if it is too far ahead. */
+    private static void waitUntil(Instant instant) throws InterruptedException {
+        Duration ahead = Duration.between(Instant.now(), instant);
+        if (ahead.compareTo(LONGEST_WAIT_FOR_START) > 0) {
+            throw new IllegalArgumentException("the agreed start " + instant + " is more than " + LONGEST_WAIT_FOR_START.toMinutes()
+                    + " minutes ahead of this machine's clock");
+        }
+        while (Instant.now().isBefore(instant)) {
+            Thread.sleep(Math.max(1, Math.min(100, Duration.between(Instant.now(), instant).toMillis())));
+        }
     }
 }

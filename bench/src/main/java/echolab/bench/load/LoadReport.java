@@ -8,6 +8,8 @@ package echolab.bench.load;
  * @param answeredInRampUp connections echoed once before the warm-up began
  * @param starvedConnections opened, but not one message answered during the whole run
  * @param starvedInWindow answered before the measured window, but not once inside it
+ * @param windowStartEpochMillis when the measured window began, on this machine's wall clock
+ * @param hlog the HdrHistogram interval log of the window's latencies, when one was written (as given)
  */
 public record LoadReport(
         String mode,
@@ -32,7 +34,9 @@ public record LoadReport(
         long starvedConnections,
         long starvedInWindow,
         long timedOutConnections,
-        Generator generator) {
+        Generator generator,
+        Long windowStartEpochMillis,
+        String hlog) {
 
     public record Errors(long total, long connectFailures, long mismatches, long shortReads, long unexpectedCloses,
                          long resets, long unansweredMessages, String first) {
@@ -46,6 +50,14 @@ public record LoadReport(
      */
     public record Generator(int threads, double busiestThreadLoad, double processCpuSeconds, double wallSeconds,
                             double allocatedBytesPerMessage, boolean generatorBound, LatencySummary sendLagMicros) {
+    }
+
+    /** This report, naming the interval log its latencies were also written to. */
+    public LoadReport withHlog(String path) {
+        return new LoadReport(mode, host, port, connectionsRequested, connectionsOpened, messageSize, pipeline, warmupSeconds,
+                seconds, messages, messagesPerSecond, mibPerSecond, targetRate, achievedRate, latencyMicros,
+                uncorrectedLatencyMicros, errors, rampUpSeconds, answeredInRampUp, starvedConnections, starvedInWindow,
+                timedOutConnections, generator, windowStartEpochMillis, path);
     }
 
     /** No errors, and every connection asked for was opened. */

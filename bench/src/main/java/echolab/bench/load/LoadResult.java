@@ -14,7 +14,7 @@ public record LoadResult(LoadConfig config, LoadReport report, Histogram correct
                          long measureFromNanos, long measureToNanos) {
 
     static LoadResult of(LoadConfig config, Accounting a, double seconds, double busiest, double processCpuSeconds,
-                         double wallSeconds, long measureFromNanos, long measureToNanos) {
+                         double wallSeconds, long measureFromNanos, long measureToNanos, long windowStartEpochMillis) {
         double perSecond = a.messagesCompleted / seconds;
         boolean open = config.openLoop();
         LoadReport report = new LoadReport(open ? "open" : "closed", config.host(), config.port(), config.connections(),
@@ -27,7 +27,8 @@ public record LoadResult(LoadConfig config, LoadReport report, Histogram correct
                 a.rampUpNanos / 1e9, a.answeredInRampUp, a.starvedConnections, a.starvedInWindow, a.timedOutConnections,
                 new LoadReport.Generator(config.threads(), busiest, processCpuSeconds, wallSeconds,
                         a.messagesCompleted > 0 ? a.allocatedBytes / (double) a.messagesCompleted : 0,
-                        busiest >= LoadGenerator.GENERATOR_BOUND_THRESHOLD, open ? LatencySummary.of(a.sendLag) : null));
+                        busiest >= LoadGenerator.GENERATOR_BOUND_THRESHOLD, open ? LatencySummary.of(a.sendLag) : null),
+                windowStartEpochMillis, null);
         return new LoadResult(config, report, a.corrected, a.uncorrected, measureFromNanos, measureToNanos);
     }
 

@@ -264,13 +264,14 @@ public final class BenchCommand implements Callable<Integer> {
             steps.add(new Step(seconds(p.warmup()) + seconds(p.openLoopDuration()) + 0.3, () -> openPoint(server, running)));
         }
         String noCounting = SyscallCounter.whyUnavailable();
-        Duration counted = p.duration().compareTo(Duration.ofSeconds(1)) < 0 ? p.duration() : Duration.ofSeconds(1);
+        Duration counted = p.duration().compareTo(Duration.ofMillis(800)) < 0 ? p.duration() : Duration.ofMillis(800);
+        Duration countedWarmup = p.warmup().compareTo(Duration.ofMillis(300)) < 0 ? p.warmup() : Duration.ofMillis(300);
         if (noCounting != null) {
             System.err.println("bench: system calls not counted: " + noCounting);
         } else {
             for (Entry server : rotate(live, turn++)) {
-                steps.add(new Step(seconds(p.warmup()) + seconds(counted) + 0.5, () -> point(server, running,
-                        Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, p.warmup(), counted), 1, true)));
+                steps.add(new Step(seconds(countedWarmup) + seconds(counted) + 0.5, () -> point(server, running,
+                        Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, countedWarmup, counted), 1, true)));
             }
         }
         for (Entry server : live) {

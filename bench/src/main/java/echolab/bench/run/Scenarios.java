@@ -22,6 +22,7 @@ import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ProcReading;
 import echolab.bench.harness.ServerProcess;
+import echolab.bench.load.IntervalLog;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;
 import echolab.bench.load.LoadResult;
@@ -70,10 +71,12 @@ public final class Scenarios {
 
     private Trial point(ServerProcess server, Entry entry, LoadConfig config, int round, boolean countCalls) throws InterruptedException {
         try {
-            Measurement m = countCalls ? Measurement.counted(server, config) : Measurement.of(server, config);
             String name = String.format("%s-%s%s-c%d-s%d", entry.name(), countCalls ? "syscalls" : config.openLoop() ? "open" : "closed",
                     round > 1 ? "-r" + round : "", config.connections(), config.size());
-            return trial(entry.name(), round, m, server, name, null, null);
+            String hlog = "hgrm/" + name + ".hlog";
+            Measurement m = countCalls ? Measurement.counted(server, config)
+                    : Measurement.of(server, config, new IntervalLog(dir.resolve(hlog), null, config.openLoop()));
+            return trial(entry.name(), round, countCalls ? m : m.withHlog(hlog), server, name, null, null);
         } catch (IOException | RuntimeException e) {
             return Trial.failed(entry.name(), round, e.getMessage());
         }
@@ -143,8 +146,11 @@ public final class Scenarios {
                     idle.isEmpty() ? null : (held.rssKiB() - before.rssKiB()) / (double) idle.size(),
                     before.threads(), held.threads(),
                     idle.isEmpty() ? null : (held.threads() - before.threads()) / (double) idle.size(), openError);
-            Measurement active = Measurement.of(server, load(1, Scenario.REFERENCE_SIZE, warmup, duration).withRampUp(Duration.ofSeconds(1)));
-            Trial t = trial(entry.name(), 1, active, server, entry.name() + "-scale-c" + (idleConnections + 1) + "-s64", stats, null);
+            String name = entry.name() + "-scale-c" + (idleConnections + 1) + "-s64";
+            String hlog = "hgrm/" + name + ".hlog";
+            Measurement active = Measurement.of(server, load(1, Scenario.REFERENCE_SIZE, warmup, duration).withRampUp(Duration.ofSeconds(1)),
+                    new IntervalLog(dir.resolve(hlog), null, false)).withHlog(hlog);
+            Trial t = trial(entry.name(), 1, active, server, name, stats, null);
             if (openError != null && t.status() == Status.FAILED
                     && t.load().errors().total() == t.load().errors().connectFailures()) {
                 // The server stopped accepting (sync-echo: its backlog is full of idle clients it will

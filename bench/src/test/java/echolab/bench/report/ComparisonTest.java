@@ -31,7 +31,7 @@ class ComparisonTest {
         LoadReport load = new LoadReport("closed", "127.0.0.1", 1, 100, 100, 64, 1, 0.5, 1.5, (long) (msgPerSecond * 1.5),
                 msgPerSecond, msgPerSecond * 64 / 1048576, null, null, new LatencySummary(1, 500, 450, 800, 1000, 2000, 3000, 4000),
                 null, new LoadReport.Errors(0, 0, 0, 0, 0, 0, 0, null), 0.01, 100, 0, 0, 0,
-                new LoadReport.Generator(1, 0.5, 1, 2, 0, false, null));
+                new LoadReport.Generator(1, 0.5, 1, 2, 0, false, null), null, null);
         return new Trial(server, round, Trial.Status.OK, null, load, stats, null, null, null, null, null, null, null, null);
     }
 
