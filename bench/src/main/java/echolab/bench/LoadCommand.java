@@ -177,7 +177,7 @@ public final class LoadCommand implements Callable<Integer> {
                 connections, size, Durations.format(warmup), Durations.format(duration));
         RemoteLoad.Outcome outcome;
         try {
-            outcome = RemoteLoad.run(config, hosts);
+            outcome = RemoteLoad.run(config, RemoteLoad.prepare(hosts));
         } catch (RemoteLoad.Unusable e) {
             e.getMessage().lines().forEach(l -> System.err.println("load: " + l));
             return 2;

@@ -18,16 +18,22 @@ import echolab.bench.harness.ServerCatalogue.Entry;
  * @param natives the compiled native peers ({@link NativePeers#none()} for a command that starts none)
  * @param recordVirtualThreads whether a server that runs virtual threads is started with a JFR recording
  *        ({@link VirtualThreadTelemetry}), for a command that reports what its virtual threads did
+ * @param address the address the servers listen on; null for their default, 127.0.0.1
  */
-public record Launcher(String java, Pinning pinning, NativePeers natives, boolean recordVirtualThreads) {
+public record Launcher(String java, Pinning pinning, NativePeers natives, boolean recordVirtualThreads, String address) {
 
     public Launcher(String java, Pinning pinning, NativePeers natives) {
-        this(java, pinning, natives, false);
+        this(java, pinning, natives, false, null);
     }
 
     /** This launcher, starting each virtual-thread server with a recording of its virtual threads, or without. */
     public Launcher recordingVirtualThreads(boolean record) {
-        return new Launcher(java, pinning, natives, record);
+        return new Launcher(java, pinning, natives, record, address);
+    }
+
+    /** This launcher, its servers listening on {@code host} (an address other machines reach, for load from them). */
+    public Launcher listeningOn(String host) {
+        return new Launcher(java, pinning, natives, recordVirtualThreads, host);
     }
 
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -63,6 +69,9 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
             Path binary = natives.binary(server.program());
             command.add(binary == null ? server.program() : binary.toString());
         }
+        if (address != null) {
+            command.addAll(List.of("--host", address));
+        }
         command.addAll(List.of("--port", "0"));
         return command;
     }
@@ -92,7 +101,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         String why;
         try (ServerProcess p = recordingVirtualThreads(false).start(variant, tree, List.of());
              java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", p.port()), 2_000);
+            s.connect(new java.net.InetSocketAddress(p.host(), p.port()), 2_000);
             s.setSoTimeout(5_000);
             Thread.sleep(100);                               // the server's thread is waiting to read by now
             s.getOutputStream().write(862 & 0xff);

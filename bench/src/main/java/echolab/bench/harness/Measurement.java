@@ -30,7 +30,12 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
 
     /** As above, writing the window's latencies to an interval log too ({@code log} null: none). */
     public static Measurement of(ServerProcess server, LoadConfig config, IntervalLog log) throws IOException, InterruptedException {
-        LoadResult load = LoadGenerator.run(config.withPort(server.port()), new LoadGenerator.Options(log, null));
+        LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()), new LoadGenerator.Options(log, null));
+        return of(server, load, null);
+    }
+
+    /** The server's figures over the window of a load run elsewhere (from other hosts, say), with that load's. */
+    public static Measurement of(ServerProcess server, LoadResult load) throws IOException, InterruptedException {
         return of(server, load, null);
     }
 
@@ -46,7 +51,8 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
                 counter[0] = SyscallCounter.attach(server.pid());
                 return Instant.now();                        // the warm-up gives perf the time it takes to attach
             };
-            LoadResult load = LoadGenerator.run(config.withPort(server.port()), new LoadGenerator.Options(null, attach));
+            LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()),
+                    new LoadGenerator.Options(null, attach));
             return of(server, load, counter[0].stop(load.measureFromNanos(), load.measureToNanos(), load.report().messages()));
         } finally {
             if (counter[0] != null) {

@@ -30,6 +30,7 @@ public final class ServerProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Process process;
+    private final String host;
     private final int port;
     private final TailBuffer stderr;
     private final Thread stderrReader;
@@ -51,9 +52,10 @@ public final class ServerProcess implements AutoCloseable {
     public record Stopped(StopSummary summary, String problem) {
     }
 
-    private ServerProcess(String name, List<String> command, Process process, int port, TailBuffer stderr, Thread stderrReader,
-                          VirtualThreadTelemetry telemetry) {
+    private ServerProcess(String name, List<String> command, Process process, String host, int port, TailBuffer stderr,
+                          Thread stderrReader, VirtualThreadTelemetry telemetry) {
         this.name = name;
+        this.host = host;
         this.command = List.copyOf(command);
         this.telemetry = telemetry;
         this.process = process;
@@ -81,14 +83,14 @@ public final class ServerProcess implements AutoCloseable {
         process.getOutputStream().close();
         TailBuffer err = new TailBuffer(64 * 1024);
         Thread stderrReader = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> ChildProcess.copy(process.getErrorStream(), err));
-        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        CompletableFuture<String[]> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name(name + "-stdout").start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
-                        ready.complete(Integer.parseInt(m.group(2)));
+                        ready.complete(new String[] {m.group(1), m.group(2)});
                     }
                 }
             } catch (IOException ignored) {
@@ -97,8 +99,8 @@ public final class ServerProcess implements AutoCloseable {
             ready.completeExceptionally(new IOException(name + " exited before printing 'listening on'"));
         });
         try {
-            return new ServerProcess(name, command, process, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS), err, stderrReader,
-                    telemetry);
+            String[] at = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new ServerProcess(name, command, process, at[0], Integer.parseInt(at[1]), err, stderrReader, telemetry);
         } catch (TimeoutException e) {
             ChildProcess.kill(process);
             throw new IOException(name + " printed no 'listening on' line within " + timeout.toSeconds() + " s: killed"
@@ -121,6 +123,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The address it listens on, as it printed it. */
+    public String host() {
+        return host;
     }
 
     public int port() {

@@ -39,6 +39,10 @@ public record LoadConfig(String host, int port, int connections, int size, int p
         return rate > 0;
     }
 
+    public LoadConfig withHost(String v) {
+        return new LoadConfig(v, port, connections, size, pipeline, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, threads);
+    }
+
     public LoadConfig withPort(int v) {
         return new LoadConfig(host, v, connections, size, pipeline, rampUp, warmup, duration, rate, connectTimeout, responseTimeout, threads);
     }

@@ -30,8 +30,8 @@ final class MergedLoad {
     record Part(String host, LoadReport report, String hlog, double offsetMillis) {
     }
 
-    /** The merged report, and the merged interval log's text. */
-    record Merged(LoadReport report, String hlog, long commonStartEpochMillis) {
+    /** The merged report, the merged interval log's text, and the merged histograms (nanoseconds). */
+    record Merged(LoadReport report, String hlog, long commonStartEpochMillis, Histogram corrected, Histogram uncorrected) {
     }
 
     private MergedLoad() {
@@ -85,7 +85,8 @@ final class MergedLoad {
         }
         Histogram corrected = totals.getOrDefault(IntervalLog.CORRECTED, newHistogram());
         Histogram uncorrected = totals.get(IntervalLog.UNCORRECTED);
-        return new Merged(report(parts, corrected, uncorrected, commonStart), bytes.toString(StandardCharsets.UTF_8), commonStart);
+        return new Merged(report(parts, corrected, uncorrected, commonStart), bytes.toString(StandardCharsets.UTF_8), commonStart,
+                corrected, uncorrected);
     }
 
     private static Histogram newHistogram() {

@@ -23,6 +23,7 @@ import echolab.bench.harness.ChildProcess;
 import echolab.bench.harness.TailBuffer;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;
+import echolab.bench.load.LoadResult;
 
 /**
  * Load from several hosts against one server, each host running echo-lab's own generator ({@link Agent}) over
@@ -58,8 +59,15 @@ public final class RemoteLoad {
                          List<String> warnings) {
     }
 
-    /** The outcome: the report, the merged interval log's text, and the exit status. */
-    public record Outcome(Report report, String hlog, int exitStatus) {
+    /**
+     * The outcome: the report, the merged interval log's text, the exit status, and the merged load as one run
+     * measured here would give it (its window on this JVM's clock), or null when no host reported.
+     */
+    public record Outcome(Report report, String hlog, int exitStatus, LoadResult result) {
+    }
+
+    /** Hosts probed and found ready to take part: what every run from them starts from. */
+    public record Prepared(Hosts hosts, Map<String, HostProbe> probes) {
     }
 
     /** A host that cannot take part; the message is one line naming it and what to do. */
@@ -72,10 +80,11 @@ public final class RemoteLoad {
     private RemoteLoad() {
     }
 
-    public static Outcome run(LoadConfig config, Hosts hosts) throws Unusable, IOException, InterruptedException {
-        if (hosts.names().size() > config.connections()) {
-            throw new Unusable(hosts.names().size() + " hosts for " + config.connections() + " connections: each host needs at least one");
-        }
+    /**
+     * Probes every host (in parallel): a host that cannot take part is an {@link Unusable} naming each such host and
+     * what to do, before anything starts.
+     */
+    public static Prepared prepare(Hosts hosts) throws Unusable, IOException, InterruptedException {
         Map<String, HostProbe> probes = probe(hosts);
         String local = localCommit(hosts.localRoot());
         List<String> problems = new ArrayList<>();
@@ -92,6 +101,16 @@ public final class RemoteLoad {
         }
         System.err.printf("load: %d hosts ready for ssh; clock offsets %s%n", probes.size(), String.join(", ", probes.values().stream()
                 .map(p -> String.format("%s %+.2f ms (±%.2f)", p.host(), p.offsetMillis(), p.uncertaintyMillis())).toList()));
+        return new Prepared(hosts, probes);
+    }
+
+    /** One load from the prepared hosts, each with its share. */
+    public static Outcome run(LoadConfig config, Prepared prepared) throws Unusable, IOException, InterruptedException {
+        Hosts hosts = prepared.hosts();
+        Map<String, HostProbe> probes = prepared.probes();
+        if (hosts.names().size() > config.connections()) {
+            throw new Unusable(hosts.names().size() + " hosts for " + config.connections() + " connections: each host needs at least one");
+        }
 
         List<Generator> generators = new ArrayList<>();
         try {
@@ -117,7 +136,7 @@ public final class RemoteLoad {
             for (Generator g : generators) {
                 g.awaitResult(doneBy);
             }
-            return outcome(generators);
+            return outcome(config, generators);
         } finally {
             for (Generator g : generators) {
                 g.close();
@@ -153,7 +172,7 @@ public final class RemoteLoad {
         }
     }
 
-    private static Outcome outcome(List<Generator> generators) {
+    private static Outcome outcome(LoadConfig config, List<Generator> generators) {
         List<MergedLoad.Part> parts = new ArrayList<>();
         List<Share> shares = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -190,7 +209,12 @@ public final class RemoteLoad {
         Report report = new Report("load from " + generators.size() + " hosts" + (partial ? ", partial" : ""),
                 merged == null ? null : merged.report(), partial, shares, spread, warnings);
         boolean ok = !partial && merged != null && merged.report().ok();
-        return new Outcome(report, merged == null ? null : merged.hlog(), ok ? 0 : 1);
+        LoadResult result = null;
+        if (merged != null) {
+            long from = System.nanoTime() - (System.currentTimeMillis() - merged.commonStartEpochMillis()) * 1_000_000L;
+            result = new LoadResult(config, merged.report(), merged.corrected(), merged.uncorrected(), from, from + config.duration().toNanos());
+        }
+        return new Outcome(report, merged == null ? null : merged.hlog(), ok ? 0 : 1, result);
     }
 
     /** One host's generator: its ssh session, what it said, and when. */

@@ -16,6 +16,8 @@ import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.SyscallCounter;
+import echolab.bench.remote.RemoteLoad;
+import echolab.bench.remote.Ssh;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
@@ -76,6 +78,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin server and generator to separate cores.")
     boolean noPin;
 
+    @Option(names = "--load-hosts", split = ",", paramLabel = "HOSTS", description = "Load the closed- and open-loop points from "
+            + "echo-lab's generator on these hosts, over ssh (see ./echolab load --help); the servers listen on --server-address. "
+            + "The system-call counts, the idle connections and the generator's own capacity are still measured from here.")
+    List<String> loadHosts;
+
+    @Option(names = "--server-address", paramLabel = "ADDR", description = "The address the servers listen on (default: 127.0.0.1); "
+            + "with --load-hosts, one those hosts reach.")
+    String serverAddress;
+
+    @Option(names = "--remote-dir", paramLabel = "DIR", description = "Where echo-lab is checked out on the load hosts (default: "
+            + "this checkout's path).")
+    String remoteDir;
+
+    @Option(names = "--ssh-config", paramLabel = "FILE", description = "An ssh_config file for the load hosts (default: ~/.ssh/config).")
+    Path sshConfig;
+
     @Option(names = "--no-jfr", description = "Start the virtual-thread servers without their JDK Flight Recorder recording "
             + "(pinning, submit failures, the scheduler's counts, per trial), e.g. to see what it costs.")
     boolean noJfr;
@@ -94,15 +112,27 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = checkout.root();
         List<Entry> servers = chosenServers();
+        RemoteLoad.Prepared hosts = null;
+        if (loadHosts != null) {
+            try {
+                hosts = RemoteLoad.prepare(new RemoteLoad.Hosts(loadHosts.stream().map(String::strip).toList(),
+                        new Ssh(sshConfig, java.time.Duration.ofSeconds(5)), remoteDir != null ? remoteDir : root.toAbsolutePath().toString(),
+                        root.toAbsolutePath()));
+            } catch (RemoteLoad.Unusable e) {
+                e.getMessage().lines().forEach(l -> System.err.println("bench: " + l));
+                return 2;
+            }
+        }
         Path dir = RunSetup.folder(out, replace, root, profile.label(), spec);
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
-        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives).recordingVirtualThreads(!noJfr);
+        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives).recordingVirtualThreads(!noJfr)
+                .listeningOn(serverAddress);
 
         RunSetup.Servers available = RunSetup.available(servers, launcher, root, "bench");
         List<Entry> live = available.live();
         recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
-        scenarios = new Scenarios(launcher, root, dir);
+        scenarios = new Scenarios(launcher, root, dir, hosts);
         Map<Entry, ServerProcess> running = new LinkedHashMap<>();
         List<Step> schedule = schedule(live, running, natives);
         progress = new Progress(schedule.stream().map(Step::plannedSeconds).toList());
@@ -128,6 +158,11 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Entry> chosenServers() {
         if (rate != null && rate <= 0) {
             throw new ParameterException(spec.commandLine(), "--rate must be positive");
+        }
+        if (loadHosts != null && (serverAddress == null || serverAddress.startsWith("127.") || serverAddress.equals("::1")
+                || serverAddress.equals("localhost"))) {
+            throw new ParameterException(spec.commandLine(), "--load-hosts needs --server-address: an address of this machine that "
+                    + "the load hosts reach (the servers listen on 127.0.0.1 otherwise)");
         }
         return RunSetup.servers(only, profile == Profile.FULL ? ServerCatalogue.runnable() : ServerCatalogue.ALL, spec);
     }

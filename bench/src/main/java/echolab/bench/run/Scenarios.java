@@ -26,6 +26,7 @@ import echolab.bench.load.IntervalLog;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;
 import echolab.bench.load.LoadResult;
+import echolab.bench.remote.RemoteLoad;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Trial;
 import echolab.bench.results.Trial.Status;
@@ -41,11 +42,18 @@ public final class Scenarios {
     private final Launcher launcher;
     private final Path root;
     private final Path dir;
+    private final RemoteLoad.Prepared hosts;            // load hosts for the points, or null
 
     public Scenarios(Launcher launcher, Path root, Path dir) {
+        this(launcher, root, dir, null);
+    }
+
+    /** As above, the closed- and open-loop points loaded from other hosts ({@code hosts}; null: from here). */
+    public Scenarios(Launcher launcher, Path root, Path dir, RemoteLoad.Prepared hosts) {
         this.launcher = launcher;
         this.root = root;
         this.dir = dir;
+        this.hosts = hosts;
     }
 
     public static LoadConfig load(int connections, int size, Duration warmup, Duration duration) {
@@ -75,11 +83,27 @@ public final class Scenarios {
                     round > 1 ? "-r" + round : "", config.connections(), config.size());
             String hlog = "hgrm/" + name + ".hlog";
             Measurement m = countCalls ? Measurement.counted(server, config)
+                    : hosts != null ? fromHosts(server, config, dir.resolve(hlog))
                     : Measurement.of(server, config, new IntervalLog(dir.resolve(hlog), null, config.openLoop()));
             return trial(entry.name(), round, countCalls ? m : m.withHlog(hlog), server, name, null, null);
         } catch (IOException | RuntimeException e) {
             return Trial.failed(entry.name(), round, e.getMessage());
         }
+    }
+
+    /** A point loaded from the other hosts; a host that failed fails the point, naming it. */
+    private Measurement fromHosts(ServerProcess server, LoadConfig config, Path hlog) throws IOException, InterruptedException {
+        RemoteLoad.Outcome o;
+        try {
+            o = RemoteLoad.run(config.withHost(server.host()).withPort(server.port()), hosts);
+        } catch (RemoteLoad.Unusable e) {
+            throw new IOException(e.getMessage().replace('\n', ';'));
+        }
+        if (o.result() == null || o.report().partial()) {
+            throw new IOException(String.join("; ", o.report().warnings()));
+        }
+        Files.writeString(hlog, o.hlog());
+        return Measurement.of(server, o.result());
     }
 
     /** Turns a measurement into a trial: histograms written, the status decided. */
@@ -122,7 +146,7 @@ public final class Scenarios {
     Trial scale(Entry entry, int idleConnections, Duration warmup, Duration duration) throws InterruptedException {
         List<Socket> idle = new ArrayList<>();
         try (ServerProcess server = launcher.recordingVirtualThreads(false).start(entry, root, List.of())) {
-            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
             Thread.sleep(300);
             ProcReading before = server.sampleNow();
             String openError = null;

@@ -192,6 +192,40 @@ class LoadHostsIT {
         assertTrue(agents().isEmpty(), "no generator is left on any host: " + agents());
     }
 
+    @Test
+    void aBenchRunTakesItsPointsFromTheHosts() throws Exception {
+        Path out = dir.resolve("bench");
+        List<String> args = List.of("bench", "--root", ROOT.toString(), "--profile", "quick", "--only", "selector", "--load-hosts", "g1,g2",
+                "--server-address", hosts.hereAddress(), "--ssh-config", hosts.sshConfig().toString(), "--out", out.toString());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream savedErr = System.err;
+        PrintStream savedOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.commandLine().execute(args.toArray(String[]::new));
+        } finally {
+            System.setErr(savedErr);
+            System.setOut(savedOut);
+        }
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        echolab.bench.results.ResultsSchema.assertValid(out.resolve("results.json"));
+        JsonNode run = JSON.readTree(out.resolve("results.json").toFile());
+        JsonNode reference = null;
+        for (JsonNode sc : run.path("scenarios")) {
+            if (sc.path("id").asText().equals("closed-c100-s64")) {
+                reference = sc.path("trials").get(0);
+            }
+        }
+        assertTrue(reference != null, "the reference point was measured");
+        assertEquals(100, reference.path("load").path("connectionsOpened").asInt());
+        assertTrue(reference.path("serverStats").path("cpuMicrosPerMessage").asDouble() > 0, "the server's own figures, from here");
+        Map<String, Histogram> tags = byTag(out.resolve(reference.path("load").path("hlog").asText()));
+        assertEquals(reference.path("load").path("latencyMicros").path("count").asLong(), tags.get("corrected").getTotalCount());
+        assertTrue(tags.containsKey("g1.corrected") && tags.containsKey("g2.corrected"), "each host's seconds are in the trial's log");
+    }
+
     private static int established(String host) throws IOException, InterruptedException {
         String n = hosts.in(host, "ss -Htn state established dport = :7007 | wc -l").strip();
         return n.matches("\\d+") ? Integer.parseInt(n) : 0;

@@ -131,6 +131,11 @@ final class TestHosts implements AutoCloseable {
         return dir.resolve("ssh_config");
     }
 
+    /** This machine's own address on the hosts' network (the bridge's), for a server run here. */
+    String hereAddress() {
+        return subnet + ".1";
+    }
+
     /** The server host's address, as the generator hosts reach it. */
     String serverAddress() {
         return subnet + ".10";
