@@ -12,7 +12,7 @@ import java.util.List;
 enum Profile {
     QUICK(List.of(10, 100), List.of(64), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMillis(700), 100,
             Duration.ofMillis(800), 200, Duration.ofMillis(500), false, 1),
-    DEFAULT(List.of(1, 10, 100, 1000), List.of(64, 4096), Duration.ofMillis(2500), Duration.ofMillis(500), Duration.ofMillis(1500), 100,
+    DEFAULT(List.of(1, 10, 100, 1000), List.of(64, 4096), Duration.ofMillis(2500), Duration.ofMillis(400), Duration.ofMillis(1500), 100,
             Duration.ofSeconds(3), 1000, Duration.ofSeconds(2), true, 3),
     FULL(List.of(1, 10, 100, 1000), List.of(64, 4096), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10), 100,
             Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), true, 5);
