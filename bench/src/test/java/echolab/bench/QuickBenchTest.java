@@ -76,6 +76,11 @@ class QuickBenchTest {
                     assertTrue(Files.isRegularFile(out.resolve(trial.hgrmUncorrected())));
                 }
                 assertTrue(Files.isRegularFile(out.resolve(trial.hgrm())), "missing " + trial.hgrm());
+                if (scenario.kind() == Scenario.Kind.SYSCALLS) {
+                    assertNotNull(trial.serverStats().systemCalls(), server + ": the kernel's count of its system calls");
+                } else {
+                    assertTrue(load.hlog() != null && Files.isRegularFile(out.resolve(load.hlog())), "the trial's interval log: " + load.hlog());
+                }
             }
         }
         for (BenchRun.ServerEntry server : run.servers()) {
@@ -83,6 +88,8 @@ class QuickBenchTest {
                     "only a native peer may be skipped (no C compiler, no liburing, no io_uring): " + server.name() + ": " + server.skipped());
         }
         assertTrue(seen.containsAll(Set.of("selector/closed", "selector/open", "selector/scale")), seen.toString());
+        assertEquals(echolab.bench.harness.SyscallCounter.whyUnavailable() == null, seen.contains("selector/syscalls"),
+                "system calls are counted wherever perf can count them: " + echolab.bench.harness.SyscallCounter.whyUnavailable());
         for (String file : new String[] {"summary.md", "throughput.png", "throughput.svg", "p99.png", "spectrum.svg",
                 "rss-per-connection.png"}) {
             assertTrue(Files.size(out.resolve(file)) > 0, file + " missing or empty");

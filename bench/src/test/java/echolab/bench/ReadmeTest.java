@@ -65,6 +65,7 @@ class ReadmeTest {
         copy(runs.allocFile(ROOT), runs.allocFile(root));
         copy(runs.scaleDir(ROOT).resolve(ResultsFile.NAME), runs.scaleDir(root).resolve(ResultsFile.NAME));
         copy(runs.capacityDir(ROOT).resolve(ResultsFile.NAME), runs.capacityDir(root).resolve(ResultsFile.NAME));
+        copy(runs.variantsDir(ROOT).resolve(ResultsFile.NAME), runs.variantsDir(root).resolve(ResultsFile.NAME));
         for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
             copy(ROOT.resolve(e.source()), root.resolve(e.source()));
         }
@@ -81,7 +82,8 @@ class ReadmeTest {
 
         Files.writeString(root.resolve("results").resolve(ReferenceRuns.FILE),
                 "{\"bench\": \"" + newer + "\", \"jmh\": \"" + runs.jmh() + "\", \"alloc\": \"" + runs.alloc()
-                        + "\", \"scale\": \"" + runs.scale() + "\", \"capacity\": \"" + runs.capacity() + "\"}");
+                        + "\", \"scale\": \"" + runs.scale() + "\", \"capacity\": \"" + runs.capacity()
+                        + "\", \"variants\": \"" + runs.variants() + "\"}");
         AssertionError e = assertThrows(AssertionError.class, () -> assertReadmeShowsTheReferenceRuns(root));
         assertTrue(e.getMessage().contains("the README names " + newer), e.getMessage());
     }

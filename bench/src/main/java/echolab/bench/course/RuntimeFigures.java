@@ -99,6 +99,17 @@ final class RuntimeFigures {
         return s.append("</p>").toString();
     }
 
+    /** The parallelism both ran with, when a variant that sets it ran with the default's; null when it differed or is unknown. */
+    private static Integer sameParallelism(BenchRun r, String server, String variant) {
+        Integer mine = parallelism(r, server);
+        return mine != null && mine.equals(parallelism(r, variant)) ? mine : null;
+    }
+
+    private static Integer parallelism(BenchRun r, String server) {
+        return r.medianReference(server).map(Trial::serverStats).map(Trial.ServerStats::virtualThreads)
+                .filter(v -> v.schedulerReadings() > 0).map(Trial.VirtualThreads::parallelism).orElse(null);
+    }
+
     private static Trial.SystemCalls calls(BenchRun r, String server) {
         return r.trial(Kind.SYSCALLS, server).map(Trial::serverStats).map(Trial.ServerStats::systemCalls).orElse(null);
     }
@@ -182,8 +193,16 @@ final class RuntimeFigures {
             String setting = v.name().substring(server.length() + 1);
             Double vt = Figure.THROUGHPUT.of(r, v.name());
             Double vc = Figure.CPU_PER_MESSAGE.of(r, v.name());
+            Integer same = v.command().stream().anyMatch(a -> a.startsWith("-Djdk.virtualThreadScheduler.parallelism="))
+                    ? sameParallelism(r, server, v.name()) : null;
             if (v.skipped() != null) {
                 s.append(String.format("%s: not run, %s. ", Html.escape(setting), Html.escape(v.skipped())));
+            } else if (same != null) {
+                s.append(String.format("%s: <strong>the default's own setting here</strong> (the server's CPU set gives its scheduler %d "
+                        + "carrier%s either way): the same server measured twice, so its %s the throughput and %s the CPU per "
+                        + "message show how far this run's noise goes. ",
+                        Html.escape(setting), same, same == 1 ? "" : "s", Format.ratio(vt == null ? 0 : vt, tput),
+                        Format.ratio(vc == null ? 0 : vc, cpu)));
             } else if (vt != null && vc != null) {
                 s.append(String.format("%s: <strong>%s the throughput</strong> at %s the CPU per message", Html.escape(setting),
                         Format.ratio(vt, tput), Format.ratio(vc, cpu)));

@@ -45,9 +45,21 @@ public final class ResultsFile {
         return Json.convert(tree, BenchRun.class, file, "schema version " + version);
     }
 
-    /** The newest bench run under {@code resultsDir} (by folder name, which starts with the date), if any. */
+    /**
+     * The newest bench run under {@code resultsDir} (by folder name, which starts with the date), if any; a run
+     * of the variants by name ({@link #newestWithVariants}) is not one, a full run that includes them is.
+     */
     public static java.util.Optional<Path> newest(Path resultsDir) throws IOException {
-        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && !List.of(SCALE, CAPACITY).contains(profile(d)));
+        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && !List.of(SCALE, CAPACITY).contains(profile(d))
+                && (!measuredVariants(d) || "full".equals(profile(d))));
+    }
+
+    private static boolean measuredVariants(Path dir) {
+        try {
+            return Json.readTree(dir.resolve(NAME)).path("servers").findValuesAsText("kind").contains("variant");
+        } catch (NotARun e) {
+            return false;
+        }
     }
 
     /** The profile a scale run records, and a capacity run. */
@@ -61,14 +73,7 @@ public final class ResultsFile {
 
     /** The newest bench run under {@code resultsDir} that measured a variant (a server run with JDK switches), if any. */
     public static java.util.Optional<Path> newestWithVariants(Path resultsDir) throws IOException {
-        return Json.newest(resultsDir, d -> {
-            try {
-                return Files.isRegularFile(d.resolve(NAME)) && Json.readTree(d.resolve(NAME)).path("servers").findValuesAsText("kind")
-                        .contains("variant");
-            } catch (NotARun e) {
-                return false;
-            }
-        });
+        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && measuredVariants(d));
     }
 
     /** The profile a run's results.json records; empty when it cannot be read. */
