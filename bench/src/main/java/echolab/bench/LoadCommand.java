@@ -14,7 +14,7 @@ import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadResult;
 import echolab.bench.remote.Agent;
 import echolab.bench.remote.RemoteLoad;
-import echolab.bench.remote.Ssh;
+import echolab.bench.harness.Ssh;
 import echolab.bench.results.Json;
 import echolab.bench.results.RunOutput;
 import picocli.CommandLine.Spec;

@@ -19,21 +19,35 @@ import echolab.bench.harness.ServerCatalogue.Entry;
  * @param recordVirtualThreads whether a server that runs virtual threads is started with a JFR recording
  *        ({@link VirtualThreadTelemetry}), for a command that reports what its virtual threads did
  * @param address the address the servers listen on; null for their default, 127.0.0.1
+ * @param remote the host the servers run on, over ssh; null for this machine
  */
-public record Launcher(String java, Pinning pinning, NativePeers natives, boolean recordVirtualThreads, String address) {
+public record Launcher(String java, Pinning pinning, NativePeers natives, boolean recordVirtualThreads, String address,
+                       RemoteHost remote) {
+
+    /** Another host the servers run on: how to reach it, and where echo-lab is checked out and built there. */
+    public record RemoteHost(String host, Ssh ssh, String dir) {
+    }
+
+    /** How long a server on another host may run at most, whatever happens to this tool. */
+    private static final Duration REMOTE_LIMIT = Duration.ofHours(2);
 
     public Launcher(String java, Pinning pinning, NativePeers natives) {
-        this(java, pinning, natives, false, null);
+        this(java, pinning, natives, false, null, null);
     }
 
     /** This launcher, starting each virtual-thread server with a recording of its virtual threads, or without. */
     public Launcher recordingVirtualThreads(boolean record) {
-        return new Launcher(java, pinning, natives, record, address);
+        return new Launcher(java, pinning, natives, record, address, remote);
     }
 
     /** This launcher, its servers listening on {@code host} (an address other machines reach, for load from them). */
     public Launcher listeningOn(String host) {
-        return new Launcher(java, pinning, natives, recordVirtualThreads, host);
+        return new Launcher(java, pinning, natives, recordVirtualThreads, host, remote);
+    }
+
+    /** This launcher, its servers started on another host ({@code null}: here). */
+    public Launcher on(RemoteHost host) {
+        return new Launcher(java, pinning, natives, recordVirtualThreads, address, host);
     }
 
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -48,7 +62,25 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
      * is recorded (a recording's repository, made for each start, written as {@code $TMPDIR/echolab-jfr-*}).
      */
     public List<String> command(Entry server, Path tree, List<String> extraFlags) {
+        if (remote != null) {
+            return remoteCommand(server, extraFlags);
+        }
         return command(server, tree, extraFlags, records(server) ? VirtualThreadTelemetry.jvmFlags("$TMPDIR/echolab-jfr-*") : List.of());
+    }
+
+    /**
+     * The ssh command that runs a teaching server (or a variant) on the remote host with ./echolab serve, the
+     * JVM flags in ECHOLAB_JAVA_OPTS, under {@code timeout}; it stops the server when the session's input closes.
+     */
+    private List<String> remoteCommand(Entry server, List<String> extraFlags) {
+        List<String> flags = new ArrayList<>(ServerCatalogue.JVM_FLAGS);
+        flags.addAll(server.jvmFlags());
+        flags.addAll(extraFlags);
+        String teaching = server.kind() == ServerCatalogue.Kind.VARIANT ? server.name().substring(0, server.name().indexOf('+')) : server.name();
+        String serve = "ECHOLAB_JAVA_OPTS=" + Ssh.quoted(String.join(" ", flags)) + " timeout -k 5 " + REMOTE_LIMIT.toSeconds()
+                + " ./echolab serve " + Ssh.quoted(teaching) + (address == null ? "" : " --host " + Ssh.quoted(address)) + " --port 0";
+        String script = "cd " + Ssh.quoted(remote.dir()) + " && { " + serve + " & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid; }";
+        return remote.ssh().command(remote.host(), script);
     }
 
     private boolean records(Entry server) {
@@ -78,6 +110,12 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
 
     /** Why {@code server} cannot be started from {@code tree}, or null when it can. A variant is tried once ({@link #refusal}). */
     public String unavailable(Entry server, Path tree) throws InterruptedException {
+        if (remote != null && server.kind() == ServerCatalogue.Kind.REFERENCE) {
+            return "runs only on this machine (on " + remote.host() + ", ./echolab serve starts the teaching servers and their variants)";
+        }
+        if (remote != null) {
+            return server.kind() == ServerCatalogue.Kind.VARIANT ? refusal(server, tree) : null;
+        }
         if (!server.isJvm()) {
             return natives.problem(server.program());
         }
@@ -123,6 +161,10 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
     /** As above, the command run by {@code wrapper} (e.g. {@code prlimit --nofile=N:N}), on the server CPUs. */
     public ServerProcess start(Entry server, Path tree, List<String> extraFlags, List<String> wrapper)
             throws IOException, InterruptedException {
+        if (remote != null) {
+            return ServerProcess.start(server.name(), command(server, tree, extraFlags), START_TIMEOUT.plusSeconds(40), null,
+                    remote.host());
+        }
         VirtualThreadTelemetry telemetry = records(server) ? VirtualThreadTelemetry.create() : null;
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(command(server, tree, extraFlags, telemetry == null ? List.of() : telemetry.jvmFlags()));

@@ -16,6 +16,7 @@ import echolab.bench.results.Trial;
  * over the same measured window out, in the harness's own terms. Both bench and check measure through
  * here; {@link #serverStats()} is the one place they become the saved model.
  *
+ * @param window the server's /proc figures over the window; null for a server on another host
  * @param heldConnections client connections the server held at its peak; -1 when unknown
  * @param serverAlive whether the server was still running at the end (a crash is a failed trial)
  * @param virtualThreads what its virtual threads did, for a server recorded with JFR; null otherwise
@@ -65,7 +66,7 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
             throws IOException, InterruptedException {
         ProcWindow w = server.window(load.measureFromNanos(), load.measureToNanos());
         Trial.VirtualThreads vt = server.virtualThreads(load.measureFromNanos(), load.measureToNanos());
-        return new Measurement(load, w, server.heldConnections(w.peakOpenFiles()), server.alive(), vt, calls);
+        return new Measurement(load, w, w == null ? -1 : server.heldConnections(w.peakOpenFiles()), server.alive(), vt, calls);
     }
 
     /** This measurement, its report naming the interval log its latencies were written to. */
@@ -81,6 +82,9 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
 
     /** The server's figures as results.json keeps them: peaks, CPU per message, the kernel's counts per message. */
     public Trial.ServerStats serverStats() {
+        if (window == null) {
+            return null;                                     // the server ran on another host
+        }
         long n = messages();
         return new Trial.ServerStats(window.peakRssKiB(), window.peakThreads(), window.cpuSeconds(),
                 n > 0 ? window.cpuSeconds() * 1e6 / n : null, heldConnections < 0 ? null : heldConnections,

@@ -39,6 +39,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Thread sampler;
     private final CpuCgroup.Joined cpu;             // the server's own cgroup, for its CPU time in ns; else why not
     private final VirtualThreadTelemetry telemetry; // its JFR recording of virtual threads; null when it has none
+    private final String remoteHost;                // the host it runs on, over ssh; null when it runs here
     private volatile boolean sampling = true;
     private volatile long sampleEveryMillis = 100;
     private Stopped stopped;
@@ -53,8 +54,9 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private ServerProcess(String name, List<String> command, Process process, String host, int port, TailBuffer stderr,
-                          Thread stderrReader, VirtualThreadTelemetry telemetry) {
+                          Thread stderrReader, VirtualThreadTelemetry telemetry, String remoteHost) {
         this.name = name;
+        this.remoteHost = remoteHost;
         this.host = host;
         this.command = List.copyOf(command);
         this.telemetry = telemetry;
@@ -62,6 +64,12 @@ public final class ServerProcess implements AutoCloseable {
         this.port = port;
         this.stderr = stderr;
         this.stderrReader = stderrReader;
+        if (remoteHost != null) {                         // nothing of it is here to read
+            this.cpu = new CpuCgroup.Joined(null, "the server runs on " + remoteHost);
+            this.listeningFiles = -1;
+            this.sampler = null;
+            return;
+        }
         this.cpu = CpuCgroup.join(process.pid());
         ProcReading first = sampleNow();
         this.listeningFiles = first == null ? -1 : first.openFiles();
@@ -79,8 +87,19 @@ public final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String name, List<String> command, Duration timeout, VirtualThreadTelemetry telemetry)
             throws IOException, InterruptedException {
+        return start(name, command, timeout, telemetry, null);
+    }
+
+    /**
+     * As above, for a server that {@code command} runs on {@code remoteHost} over ssh: nothing of it can be read
+     * here ({@link #window} is null), and it stops when its session's input closes.
+     */
+    static ServerProcess start(String name, List<String> command, Duration timeout, VirtualThreadTelemetry telemetry,
+                               String remoteHost) throws IOException, InterruptedException {
         Process process = ChildProcess.started(ChildProcess.builder(command).start());
-        process.getOutputStream().close();
+        if (remoteHost == null) {
+            process.getOutputStream().close();
+        }
         TailBuffer err = new TailBuffer(64 * 1024);
         Thread stderrReader = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> ChildProcess.copy(process.getErrorStream(), err));
         CompletableFuture<String[]> ready = new CompletableFuture<>();
@@ -100,7 +119,7 @@ public final class ServerProcess implements AutoCloseable {
         });
         try {
             String[] at = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ServerProcess(name, command, process, at[0], Integer.parseInt(at[1]), err, stderrReader, telemetry);
+            return new ServerProcess(name, command, process, at[0], Integer.parseInt(at[1]), err, stderrReader, telemetry, remoteHost);
         } catch (TimeoutException e) {
             ChildProcess.kill(process);
             throw new IOException(name + " printed no 'listening on' line within " + timeout.toSeconds() + " s: killed"
@@ -167,13 +186,24 @@ public final class ServerProcess implements AutoCloseable {
         sampleEveryMillis = Math.max(10, interval.toMillis());
     }
 
-    /** Reads the server's /proc now; null if it is gone. */
-    public ProcReading sampleNow() {
-        return ProcReading.of(process.pid(), cpu.group());
+    /** The host it runs on over ssh; null when it runs here. */
+    public String remoteHost() {
+        return remoteHost;
     }
 
-    /** The server's figures between two instants of this JVM's clock, from the readings taken every 100 ms. */
+    /** Reads the server's /proc now; null if it is gone, or runs on another host. */
+    public ProcReading sampleNow() {
+        return remoteHost != null ? null : ProcReading.of(process.pid(), cpu.group());
+    }
+
+    /**
+     * The server's figures between two instants of this JVM's clock, from the readings taken every 100 ms;
+     * null for a server on another host.
+     */
     public ProcWindow window(long fromNanos, long toNanos) {
+        if (remoteHost != null) {
+            return null;
+        }
         ProcReading now = sampleNow();
         List<ProcReading> copy;
         synchronized (samples) {
@@ -257,9 +287,21 @@ public final class ServerProcess implements AutoCloseable {
             return stopped;
         }
         sampling = false;
-        sampler.interrupt();
+        if (sampler != null) {
+            sampler.interrupt();
+        }
         String problem = null;
-        if (process.isAlive()) {
+        if (process.isAlive() && remoteHost != null) {
+            try {
+                process.getOutputStream().close();           // its session's end stops it there
+            } catch (IOException ignored) {
+                // the session is gone already
+            }
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                ChildProcess.kill(process);
+                problem = name + " on " + remoteHost + " did not stop within " + STOP_TIMEOUT.toSeconds() + " s: its session was killed";
+            }
+        } else if (process.isAlive()) {
             process.toHandle().destroy();
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 ChildProcess.kill(process);

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import echolab.bench.harness.ChildProcess;
+import echolab.bench.harness.Ssh;
 import echolab.bench.harness.TailBuffer;
 
 /**

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import echolab.bench.Durations;
 import echolab.bench.harness.ChildProcess;
+import echolab.bench.harness.Ssh;
 import echolab.bench.harness.TailBuffer;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;

@@ -93,6 +93,12 @@ public final class SummaryMarkdown {
         if (!clocks.isEmpty()) {                           // runs from before the clock was recorded do not say
             s.append(" Server CPU time read with: ").append(String.join("; ", clocks)).append('.');
         }
+        List<String> elsewhere = r.servers().stream().filter(e -> !e.command().isEmpty() && e.command().get(0).equals("ssh"))
+                .map(ServerEntry::name).toList();
+        if (!elsewhere.isEmpty()) {
+            s.append(" ").append(String.join(", ", elsewhere)).append(" ran on another host (results.json has the ssh command): ")
+                    .append("their CPU, memory and kernel figures come from /proc of a process here and were not measured.");
+        }
         s.append("\n\n");
         s.append("![throughput](throughput.png) ![p99](p99.png)\n\n![spectrum](spectrum.png) ![rss](rss-per-connection.png)\n\n");
         sweep(s, r);

@@ -17,7 +17,7 @@ import echolab.bench.harness.Machine;
 import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.SyscallCounter;
 import echolab.bench.remote.RemoteLoad;
-import echolab.bench.remote.Ssh;
+import echolab.bench.harness.Ssh;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
@@ -84,8 +84,13 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> loadHosts;
 
     @Option(names = "--server-address", paramLabel = "ADDR", description = "The address the servers listen on (default: 127.0.0.1); "
-            + "with --load-hosts, one those hosts reach.")
+            + "with --load-hosts, one those hosts reach; with --server-host, one of that host's.")
     String serverAddress;
+
+    @Option(names = "--server-host", paramLabel = "HOST", description = "Run the servers on this host, over ssh, with its "
+            + "echo-lab (same commit, built; ./echolab serve: the teaching servers and their variants). Their CPU, memory "
+            + "and kernel figures are then not measured (they come from /proc of a process here); the load's figures are.")
+    String serverHost;
 
     @Option(names = "--remote-dir", paramLabel = "DIR", description = "Where echo-lab is checked out on the load hosts (default: "
             + "this checkout's path).")
@@ -113,21 +118,27 @@ public final class BenchCommand implements Callable<Integer> {
         Path root = checkout.root();
         List<Entry> servers = chosenServers();
         RemoteLoad.Prepared hosts = null;
-        if (loadHosts != null) {
-            try {
-                hosts = RemoteLoad.prepare(new RemoteLoad.Hosts(loadHosts.stream().map(String::strip).toList(),
-                        new Ssh(sshConfig, java.time.Duration.ofSeconds(5)), remoteDir != null ? remoteDir : root.toAbsolutePath().toString(),
-                        root.toAbsolutePath()));
-            } catch (RemoteLoad.Unusable e) {
-                e.getMessage().lines().forEach(l -> System.err.println("bench: " + l));
-                return 2;
+        Launcher.RemoteHost serverOn = null;
+        Ssh ssh = new Ssh(sshConfig, java.time.Duration.ofSeconds(5));
+        String dirThere = remoteDir != null ? remoteDir : root.toAbsolutePath().toString();
+        try {
+            if (serverHost != null) {
+                RemoteLoad.prepare(new RemoteLoad.Hosts(List.of(serverHost), ssh, dirThere, root.toAbsolutePath()));
+                serverOn = new Launcher.RemoteHost(serverHost, ssh, dirThere);
             }
+            if (loadHosts != null) {
+                hosts = RemoteLoad.prepare(new RemoteLoad.Hosts(loadHosts.stream().map(String::strip).toList(), ssh, dirThere,
+                        root.toAbsolutePath()));
+            }
+        } catch (RemoteLoad.Unusable e) {
+            e.getMessage().lines().forEach(l -> System.err.println("bench: " + l));
+            return 2;
         }
         Path dir = RunSetup.folder(out, replace, root, profile.label(), spec);
         NativePeers natives = NativePeers.build(root);
         Pinning pinning = Pinning.apply(noPin);
         Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives).recordingVirtualThreads(!noJfr)
-                .listeningOn(serverAddress);
+                .listeningOn(serverAddress).on(serverOn);
 
         RunSetup.Servers available = RunSetup.available(servers, launcher, root, "bench");
         List<Entry> live = available.live();
@@ -159,8 +170,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (rate != null && rate <= 0) {
             throw new ParameterException(spec.commandLine(), "--rate must be positive");
         }
-        if (loadHosts != null && (serverAddress == null || serverAddress.startsWith("127.") || serverAddress.equals("::1")
-                || serverAddress.equals("localhost"))) {
+        boolean loopback = serverAddress == null || serverAddress.startsWith("127.") || serverAddress.equals("::1")
+                || serverAddress.equals("localhost");
+        if (serverHost != null && loopback) {
+            throw new ParameterException(spec.commandLine(), "--server-host needs --server-address: the address of " + serverHost
+                    + " that the load reaches it at");
+        }
+        if (loadHosts != null && loopback) {
             throw new ParameterException(spec.commandLine(), "--load-hosts needs --server-address: an address of this machine that "
                     + "the load hosts reach (the servers listen on 127.0.0.1 otherwise)");
         }
@@ -298,7 +314,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (Entry server : rotate(live, turn++)) {
             steps.add(new Step(seconds(p.warmup()) + seconds(p.openLoopDuration()) + 0.3, () -> openPoint(server, running)));
         }
-        String noCounting = SyscallCounter.whyUnavailable();
+        String noCounting = serverHost != null ? "the servers run on " + serverHost : SyscallCounter.whyUnavailable();
         Duration counted = p.duration().compareTo(Duration.ofMillis(800)) < 0 ? p.duration() : Duration.ofMillis(800);
         Duration countedWarmup = p.warmup().compareTo(Duration.ofMillis(300)) < 0 ? p.warmup() : Duration.ofMillis(300);
         if (noCounting != null) {
@@ -308,6 +324,11 @@ public final class BenchCommand implements Callable<Integer> {
                 steps.add(new Step(seconds(countedWarmup) + seconds(counted) + 0.5, () -> point(server, running,
                         Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, countedWarmup, counted), 1, true)));
             }
+        }
+        if (serverHost != null) {
+            System.err.println("bench: the idle connections and the generator's own capacity are measured from a server's /proc "
+                    + "here; skipped, the servers run on " + serverHost);
+            return steps;
         }
         for (Entry server : live) {
             steps.add(new Step(seconds(p.warmup()) + seconds(p.scaleDuration()) + 2.0 + p.idleConnections() / 2500.0, () -> {

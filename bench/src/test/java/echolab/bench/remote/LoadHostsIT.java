@@ -192,28 +192,33 @@ class LoadHostsIT {
         assertTrue(agents().isEmpty(), "no generator is left on any host: " + agents());
     }
 
-    @Test
-    void aBenchRunTakesItsPointsFromTheHosts() throws Exception {
-        Path out = dir.resolve("bench");
-        List<String> args = List.of("bench", "--root", ROOT.toString(), "--profile", "quick", "--only", "selector", "--load-hosts", "g1,g2",
-                "--server-address", hosts.hereAddress(), "--ssh-config", hosts.sshConfig().toString(), "--out", out.toString());
+    /** A quick bench of one server with {@code options}; its exit status and stderr. */
+    private static Run bench(Path out, String... options) {
+        List<String> args = new ArrayList<>(List.of("bench", "--root", ROOT.toString(), "--profile", "quick", "--only", "selector",
+                "--ssh-config", hosts.sshConfig().toString(), "--out", out.toString()));
+        args.addAll(List.of(options));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream savedErr = System.err;
         PrintStream savedOut = System.out;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        int exit;
         try {
-            exit = Main.commandLine().execute(args.toArray(String[]::new));
+            return new Run(Main.commandLine().execute(args.toArray(String[]::new)), "", err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(savedErr);
             System.setOut(savedOut);
         }
-        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBenchRunTakesItsPointsFromTheHosts() throws Exception {
+        Path out = dir.resolve("bench");
+        Run run = bench(out, "--load-hosts", "g1,g2", "--server-address", hosts.hereAddress());
+        assertEquals(0, run.exit(), run.err());
         echolab.bench.results.ResultsSchema.assertValid(out.resolve("results.json"));
-        JsonNode run = JSON.readTree(out.resolve("results.json").toFile());
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
         JsonNode reference = null;
-        for (JsonNode sc : run.path("scenarios")) {
+        for (JsonNode sc : results.path("scenarios")) {
             if (sc.path("id").asText().equals("closed-c100-s64")) {
                 reference = sc.path("trials").get(0);
             }
@@ -224,6 +229,34 @@ class LoadHostsIT {
         Map<String, Histogram> tags = byTag(out.resolve(reference.path("load").path("hlog").asText()));
         assertEquals(reference.path("load").path("latencyMicros").path("count").asLong(), tags.get("corrected").getTotalCount());
         assertTrue(tags.containsKey("g1.corrected") && tags.containsKey("g2.corrected"), "each host's seconds are in the trial's log");
+    }
+
+    @Test
+    void aBenchRunsItsServersOnOneHostAndTakesItsLoadFromAnother() throws Exception {
+        Path out = dir.resolve("bench-apart");
+        Run run = bench(out, "--server-host", "g1", "--server-address", hosts.address(1), "--load-hosts", "g2");
+        assertEquals(0, run.exit(), run.err());
+        echolab.bench.results.ResultsSchema.assertValid(out.resolve("results.json"));
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertEquals("ssh", results.path("servers").get(0).path("command").get(0).asText(), "the server's command is the ssh that ran it");
+        int measured = 0;
+        for (JsonNode sc : results.path("scenarios")) {
+            for (JsonNode t : sc.path("trials")) {
+                assertEquals("ok", t.path("status").asText(), sc.path("id") + ": " + t.path("error"));
+                assertTrue(t.path("serverStats").isNull() || t.path("serverStats").isMissingNode(),
+                        "nothing of a server on another host is read here: " + t.path("serverStats"));
+                assertTrue(t.path("load").path("messages").asLong() > 0);
+                measured++;
+            }
+        }
+        assertTrue(measured >= 3, "the closed and open points were measured: " + measured);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("ran on another host"));
+        String listening = "ss -Htln | grep -v ':22 ' || true";          // g1's listening sockets but its sshd's
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!hosts.in("g1", listening).isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals("", hosts.in("g1", listening).strip(), "the server on g1 stopped with the bench");
     }
 
     private static int established(String host) throws IOException, InterruptedException {

@@ -136,6 +136,11 @@ final class TestHosts implements AutoCloseable {
         return subnet + ".1";
     }
 
+    /** Generator host g{@code n}'s address. */
+    String address(int n) {
+        return subnet + "." + (10 + n);
+    }
+
     /** The server host's address, as the generator hosts reach it. */
     String serverAddress() {
         return subnet + ".10";

@@ -1,4 +1,4 @@
-package echolab.bench.remote;
+package echolab.bench.harness;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,12 +27,12 @@ public record Ssh(Path config, Duration connectTimeout) {
     }
 
     /** {@code text} quoted for a POSIX shell. */
-    static String quoted(String text) {
+    public static String quoted(String text) {
         return "'" + text.replace("'", "'\\''") + "'";
     }
 
     /** Why ssh (exit status 255) could not run a command on {@code host}, from its last words, with what to do. */
-    static String whyNot(String host, String stderr) {
+    public static String whyNot(String host, String stderr) {
         String last = stderr.strip().lines().reduce((a, b) -> b).orElse("no reason given").strip();
         String lower = last.toLowerCase();
         String fix;
