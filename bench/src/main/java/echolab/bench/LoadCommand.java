@@ -36,10 +36,13 @@ import picocli.CommandLine.Option;
             + "With --load-hosts the load comes from echo-lab's generator on each of those hosts instead (over ssh, "
             + "key-based), each with its share of the connections and the rate, all starting at one instant; their "
             + "counts are summed and their latency histograms merged second by second.",
-        footer = {"", "Examples: ./echolab load --port 7007 --connections 100 --size 64 --duration 10s",
-            "          ./echolab load --host 10.0.0.5 --port 7007 --connections 2000 --rate 200000 --load-hosts gen1,gen2 --hlog all.hlog",
-            "Exit status: 0 no errors, 1 errors, connections that could not be opened, or a host's share missing,",
-            "2 bad usage or a host that cannot take part (named, with what to do)."})
+        footer = {"", "Examples:",
+            "  ./echolab load --port 7007 --connections 100 --size 64 --duration 10s",
+            "  ./echolab load --host 10.0.0.5 --port 7007 --connections 2000 \\",
+            "      --rate 200000 --load-hosts gen1,gen2 --hlog all.hlog",
+            "Exit status: 0 no errors; 1 errors, connections not opened, or a host's",
+            "share missing; 2 bad usage, or a host that cannot take part (named, with",
+            "what to do)."})
 public final class LoadCommand implements Callable<Integer> {
 
     @Spec
