@@ -175,8 +175,8 @@ public final class LoadCommand implements Callable<Integer> {
         Path root = checkout.root().toAbsolutePath().normalize();
         RemoteLoad.Hosts hosts = new RemoteLoad.Hosts(loadHosts.stream().map(String::strip).toList(),
                 new Ssh(sshConfig, Duration.ofSeconds(5)), remoteDir != null ? remoteDir : root.toString(), root);
-        System.err.printf("load: %s loop against %s:%d from %d hosts (%s), %d connections x %d B in all, warm-up %s, measuring %s ...%n",
-                config.openLoop() ? "open" : "closed", host, port, hosts.names().size(), String.join(", ", hosts.names()),
+        System.err.printf("load: %s loop against %s:%d from %s (%s), %d connections x %d B in all, warm-up %s, measuring %s ...%n",
+                config.openLoop() ? "open" : "closed", host, port, RemoteLoad.hosts(hosts.names().size()), String.join(", ", hosts.names()),
                 connections, size, Durations.format(warmup), Durations.format(duration));
         RemoteLoad.Outcome outcome;
         try {

@@ -64,7 +64,7 @@ final class MergedLoad {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             HistogramLogWriter w = new HistogramLogWriter(out);
-            w.outputComment("echo-lab load from " + parts.size() + " hosts (" + String.join(", ", parts.stream().map(Part::host).toList())
+            w.outputComment("echo-lab load from " + RemoteLoad.hosts(parts.size()) + " (" + String.join(", ", parts.stream().map(Part::host).toList())
                     + "): latency in nanoseconds; tags corrected and uncorrected are the hosts' seconds merged, HOST.corrected "
                     + "and HOST.uncorrected each host's own; times on the merging machine's clock");
             w.outputLogFormatVersion();

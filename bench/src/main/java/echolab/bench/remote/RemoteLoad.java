@@ -100,7 +100,7 @@ public final class RemoteLoad {
         if (!problems.isEmpty()) {
             throw new Unusable(String.join("\n", problems));
         }
-        System.err.printf("load: %d hosts ready for ssh; clock offsets %s%n", probes.size(), String.join(", ", probes.values().stream()
+        System.err.printf("load: %s ready for ssh; clock offsets %s%n", hosts(probes.size()), String.join(", ", probes.values().stream()
                 .map(p -> String.format("%s %+.2f ms (±%.2f)", p.host(), p.offsetMillis(), p.uncertaintyMillis())).toList()));
         return new Prepared(hosts, probes);
     }
@@ -110,7 +110,7 @@ public final class RemoteLoad {
         Hosts hosts = prepared.hosts();
         Map<String, HostProbe> probes = prepared.probes();
         if (hosts.names().size() > config.connections()) {
-            throw new Unusable(hosts.names().size() + " hosts for " + config.connections() + " connections: each host needs at least one");
+            throw new Unusable(hosts(hosts.names().size()) + " for " + config.connections() + " connections: each host needs at least one");
         }
 
         List<Generator> generators = new ArrayList<>();
@@ -143,6 +143,11 @@ public final class RemoteLoad {
                 g.close();
             }
         }
+    }
+
+    /** "1 host", "2 hosts". */
+    public static String hosts(int n) {
+        return n + (n == 1 ? " host" : " hosts");
     }
 
     private static Map<String, HostProbe> probe(Hosts hosts) throws InterruptedException, IOException {
@@ -207,7 +212,7 @@ public final class RemoteLoad {
             }
         }
         boolean partial = parts.size() < generators.size();
-        Report report = new Report("load from " + generators.size() + " hosts" + (partial ? ", partial" : ""),
+        Report report = new Report("load from " + hosts(generators.size()) + (partial ? ", partial" : ""),
                 merged == null ? null : merged.report(), partial, shares, spread, warnings);
         boolean ok = !partial && merged != null && merged.report().ok();
         LoadResult result = null;
