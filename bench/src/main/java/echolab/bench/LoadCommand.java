@@ -6,15 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import java.util.List;
 
 import echolab.bench.load.IntervalLog;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadResult;
 import echolab.bench.remote.Agent;
+import echolab.bench.remote.HostOptions;
 import echolab.bench.remote.RemoteLoad;
-import echolab.bench.harness.Ssh;
 import echolab.bench.results.Json;
 import echolab.bench.results.RunOutput;
 import picocli.CommandLine.Spec;
@@ -107,18 +106,8 @@ public final class LoadCommand implements Callable<Integer> {
             + "(NAME.corrected, ...).")
     String group;
 
-    @Option(names = "--load-hosts", split = ",", paramLabel = "HOSTS", description = "Generate the load from these hosts over "
-            + "ssh (names as ssh knows them), each running this echo-lab (same commit, built) at --remote-dir; --host must be "
-            + "the server's address as they reach it.")
-    List<String> loadHosts;
-
-    @Option(names = "--remote-dir", paramLabel = "DIR", description = "Where echo-lab is checked out on the load hosts "
-            + "(default: this checkout's own path).")
-    String remoteDir;
-
-    @Option(names = "--ssh-config", paramLabel = "FILE", description = "An ssh_config file for reaching the load hosts "
-            + "(default: ssh's own, ~/.ssh/config).")
-    Path sshConfig;
+    @picocli.CommandLine.Mixin
+    HostOptions hosts;
 
     @Option(names = "--agent", hidden = true, description = "Run as one host's generator for --load-hosts (speaks JSON lines).")
     boolean agent;
@@ -144,7 +133,7 @@ public final class LoadCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "no folder for " + file);
             }
         }
-        if (loadHosts != null) {
+        if (hosts.loadFromHosts()) {
             return fromHosts(config);
         }
         System.err.printf("load: %s loop against %s:%d, %d connections x %d B, warm-up %s, measuring %s ...%n",
@@ -172,15 +161,13 @@ public final class LoadCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--hgrm is for one generator; from several hosts, --hlog keeps every "
                     + "second of every host, merged and each its own");
         }
-        Path root = checkout.root().toAbsolutePath().normalize();
-        RemoteLoad.Hosts hosts = new RemoteLoad.Hosts(loadHosts.stream().map(String::strip).toList(),
-                new Ssh(sshConfig, Duration.ofSeconds(5)), remoteDir != null ? remoteDir : root.toString(), root);
+        RemoteLoad.Hosts from = hosts.loadHosts(checkout.root());
         System.err.printf("load: %s loop against %s:%d from %s (%s), %d connections x %d B in all, warm-up %s, measuring %s ...%n",
-                config.openLoop() ? "open" : "closed", host, port, RemoteLoad.hosts(hosts.names().size()), String.join(", ", hosts.names()),
+                config.openLoop() ? "open" : "closed", host, port, RemoteLoad.hosts(from.names().size()), String.join(", ", from.names()),
                 connections, size, Durations.format(warmup), Durations.format(duration));
         RemoteLoad.Outcome outcome;
         try {
-            outcome = RemoteLoad.run(config, RemoteLoad.prepare(hosts));
+            outcome = RemoteLoad.run(config, RemoteLoad.prepare(from));
         } catch (RemoteLoad.Unusable e) {
             e.getMessage().lines().forEach(l -> System.err.println("load: " + l));
             return 2;

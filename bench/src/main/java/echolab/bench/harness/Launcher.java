@@ -128,8 +128,9 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
 
     /**
      * Whether this JDK takes a variant's switches, which it may refuse only once a thread uses them: the
-     * variant is started and must echo a byte that arrives after its connection's thread began to wait for
-     * it. Null when it does; else the JVM's own reason. Asked once per variant and process.
+     * variant is started, a connection is left silent for a second (its thread has to wait, and a server whose
+     * waiting fails closes it), then must echo a byte. Null when it does; else the JVM's own reason. Asked once
+     * per variant and process.
      */
     private String refusal(Entry variant, Path tree) throws InterruptedException {
         String known = REFUSALS.get(variant.name());
@@ -140,10 +141,19 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         try (ServerProcess p = recordingVirtualThreads(false).start(variant, tree, List.of());
              java.net.Socket s = new java.net.Socket()) {
             s.connect(new java.net.InetSocketAddress(p.host(), p.port()), 2_000);
-            s.setSoTimeout(5_000);
-            Thread.sleep(100);                               // the server's thread is waiting to read by now
-            s.getOutputStream().write(862 & 0xff);
-            why = s.getInputStream().read() == (862 & 0xff) ? null : "this JDK refuses " + String.join(" ", variant.jvmFlags())
+            s.setSoTimeout(1_000);
+            int first;
+            try {
+                first = s.getInputStream().read();           // nothing sent: its thread must wait; a refusal closes at once
+            } catch (java.net.SocketTimeoutException waited) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(862 & 0xff);
+                first = s.getInputStream().read() == (862 & 0xff) ? 0 : -1;
+            }
+            if (first != 0) {
+                p.stop();                                     // its stderr, read to the end: the reason it printed
+            }
+            why = first == 0 ? null : "this JDK refuses " + String.join(" ", variant.jvmFlags())
                     + ": it closed the connection instead of echoing" + p.complaint();
         } catch (java.io.IOException e) {
             why = "this JDK refuses " + String.join(" ", variant.jvmFlags()) + ": " + e.getMessage();

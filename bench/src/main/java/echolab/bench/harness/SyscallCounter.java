@@ -1,9 +1,9 @@
 package echolab.bench.harness;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -75,19 +75,16 @@ public final class SyscallCounter implements AutoCloseable {
 
     private static String probe() {
         try {
-            Process p = ChildProcess.started(ChildProcess.builder(List.of("perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter",
-                    "--", "true")).redirectErrorStream(true).start());
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                ChildProcess.kill(p);
-                return "perf did not answer within 10 s";
-            }
-            if (p.exitValue() != 0 || !text.contains("raw_syscalls:sys_enter") || text.contains("not supported")) {
-                String line = text.strip().lines().findFirst().orElse("exit status " + p.exitValue());
+            ChildProcess.Result r = ChildProcess.run(List.of("perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "--", "true"),
+                    null, Duration.ofSeconds(10));
+            if (!r.ok() || !r.output().contains("raw_syscalls:sys_enter") || r.output().contains("not supported")) {
+                String line = r.output().strip().lines().findFirst().orElse("exit status " + r.exitCode());
                 return "perf cannot count the kernel's syscall tracepoints here (" + line
                         + "); it needs root or kernel.perf_event_paranoid <= 1";
             }
             return null;
+        } catch (ChildProcess.TimedOut e) {
+            return "perf did not answer within 10 s";
         } catch (IOException e) {
             return "perf is not installed (Debian: apt-get install linux-perf)";
         } catch (InterruptedException e) {

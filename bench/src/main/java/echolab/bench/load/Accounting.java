@@ -49,22 +49,31 @@ final class Accounting {
         return Math.max(1, Math.min(nanos, HIGHEST_TRACKABLE_NANOS));
     }
 
-    /** The interval log's recorders for this loop's latencies; null when no interval log is written. */
-    IntervalLog.Recorders intervals;
+    /** This loop's latencies second by second, for the interval log; null when none is written. */
+    IntervalLog.Seconds seconds;
 
-    /** A latency from the planned send, into the run's histogram and the interval log's. */
-    void corrected(long nanos) {
-        corrected.recordValue(clamped(nanos));
-        if (intervals != null) {
-            intervals.corrected().recordValue(clamped(nanos));
+    /** A latency from the planned send, answered at {@code now}: into the run's histogram, or its second's. */
+    void corrected(long now, long nanos) {
+        if (seconds != null) {
+            seconds.corrected(now, clamped(nanos));
+        } else {
+            corrected.recordValue(clamped(nanos));
         }
     }
 
-    /** A latency from the actual send (open loop), into the run's histogram and the interval log's. */
-    void uncorrected(long nanos) {
-        uncorrected.recordValue(clamped(nanos));
-        if (intervals != null && intervals.uncorrected() != null) {
-            intervals.uncorrected().recordValue(clamped(nanos));
+    /** A latency from the actual send (open loop), answered at {@code now}: into the run's histogram, or its second's. */
+    void uncorrected(long now, long nanos) {
+        if (seconds != null) {
+            seconds.uncorrected(now, clamped(nanos));
+        } else {
+            uncorrected.recordValue(clamped(nanos));
+        }
+    }
+
+    /** Once the loop has stopped: its seconds added into its histograms, which then hold every latency. */
+    void foldSeconds() {
+        if (seconds != null) {
+            seconds.addTo(corrected, uncorrected);
         }
     }
 

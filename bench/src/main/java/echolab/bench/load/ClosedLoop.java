@@ -43,7 +43,7 @@ final class ClosedLoop implements Schedule {
     @Override
     public void answered(Connection c, long message, long now) {
         if (now >= measureFromNanos && now <= endNanos) {
-            accounting.corrected(now - c.sentAt(message));   // planned and actual send are the same
+            accounting.corrected(now, now - c.sentAt(message));   // planned and actual send are the same
             accounting.messagesCompleted++;
             accounting.bytesEchoed += size;
             c.answeredInWindow++;

@@ -75,12 +75,9 @@ public final class LoadGenerator {
         long measureFrom = workers.get(0).measureFromNanos();
         long windowStartEpochMillis = startEpochMillis + config.warmup().toMillis();
         if (options.log() != null) {
-            List<IntervalLog.Recorders> recorders = new ArrayList<>();
             for (Worker w : workers) {
-                w.accounting.intervals = options.log().newRecorders();
-                recorders.add(w.accounting.intervals);
+                w.accounting.seconds = options.log().seconds(measureFrom, w.endNanos());
             }
-            options.log().start(recorders, measureFrom, workers.get(0).endNanos(), windowStartEpochMillis);
         }
 
         long processCpuBefore = os.getProcessCpuTime();
@@ -94,14 +91,15 @@ public final class LoadGenerator {
             thread.join(deadlineMillis);
             if (thread.isAlive()) {
                 thread.interrupt();
-                if (options.log() != null) {
-                    options.log().abandon();
-                }
                 throw new IllegalStateException("a generator thread did not finish in time");
             }
         }
+        for (Worker w : workers) {
+            w.accounting.foldSeconds();
+        }
         if (options.log() != null) {
-            options.log().finish();
+            options.log().write(workers.stream().map(w -> w.accounting.seconds).toList(), measureFrom, workers.get(0).endNanos(),
+                    windowStartEpochMillis);
         }
         long processCpu = os.getProcessCpuTime() - processCpuBefore;
         long wall = System.nanoTime() - wallBefore;

@@ -59,8 +59,8 @@ final class OpenLoop implements Schedule {
         long planned = planned(c, message);
         c.freeSinceNanos = now;
         if (planned >= measureFromNanos && planned < endNanos) {
-            accounting.uncorrected(now - c.sentAt(message));
-            accounting.corrected(now - planned);
+            accounting.uncorrected(now, now - c.sentAt(message));
+            accounting.corrected(now, now - planned);
             accounting.messagesCompleted++;
             accounting.bytesEchoed += size;
             c.answeredInWindow++;
@@ -130,7 +130,7 @@ final class OpenLoop implements Schedule {
         for (long m = c.messagesDone; planned(c, m) < endNanos; m++) {
             long planned = planned(c, m);
             if (planned >= measureFromNanos) {
-                accounting.corrected(now - planned);
+                accounting.corrected(now, now - planned);
                 accounting.unansweredMessages++;
             }
         }

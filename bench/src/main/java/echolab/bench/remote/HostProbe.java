@@ -1,19 +1,11 @@
 package echolab.bench.remote;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import echolab.bench.harness.ChildProcess;
 import echolab.bench.harness.Ssh;
-import echolab.bench.harness.TailBuffer;
 
 /**
  * What a host offers before any load starts, learnt in one ssh session: whether echo-lab's checkout is where it
@@ -33,40 +25,26 @@ record HostProbe(String host, String problem, String commit, double offsetMillis
                 + "for i in $(seq " + ROUND_TRIPS + "); do read x || exit 0; date +%s%N; done";
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
-        Process p;
+        Session session;
         try {
-            p = ChildProcess.started(ChildProcess.builder(ssh.command(host, script)).start());
+            session = Session.start(ssh.command(host, script), "probe-" + host);
         } catch (IOException e) {
             return failed(host, "cannot run ssh here: " + e.getMessage() + " (Debian: apt-get install openssh-client)");
         }
-        TailBuffer err = new TailBuffer(8 * 1024);
-        Thread.ofPlatform().daemon().name("ssh-err-" + host).start(() -> ChildProcess.copy(p.getErrorStream(), err));
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofPlatform().daemon().name("ssh-out-" + host).start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the session ended: what follows reads as no answer
-            }
-            lines.add("\u0000end");
-        });
-        try (OutputStream in = p.getOutputStream()) {
-            String first = next(lines, deadline);
+        try (session) {
+            String first = session.next(deadline);
             double sessionSeconds = (System.nanoTime() - started) / 1e9;
-            if (first == null || first.equals("\u0000end")) {
-                p.waitFor(2, TimeUnit.SECONDS);
-                return failed(host, first == null ? "no answer over ssh within " + timeout.toSeconds() + " s"
-                        : Ssh.whyNot(host, err.text()));
+            if (first == null) {
+                session.process().waitFor(2, TimeUnit.SECONDS);
+                return failed(host, session.ended() ? Ssh.whyNot(host, session.stderr())
+                        : "no answer over ssh within " + timeout.toSeconds() + " s");
             }
             if (first.equals("nodir")) {
                 return failed(host, "no echo-lab checkout at " + remoteDir + " there: clone it there and build it "
                         + "(mvn -q install -DskipTests), or name its place with --remote-dir");
             }
             String commit = first.startsWith("commit ") ? first.substring("commit ".length()).strip() : "unknown";
-            if (!"built".equals(next(lines, deadline))) {
+            if (!"built".equals(session.next(deadline))) {
                 return failed(host, "echo-lab at " + remoteDir + " there is not built: run (cd " + remoteDir
                         + " && mvn -q install -DskipTests) there");
             }
@@ -74,9 +52,8 @@ record HostProbe(String host, String problem, String commit, double offsetMillis
             double offset = 0;
             for (int i = 0; i < ROUND_TRIPS; i++) {
                 long before = epochNanos();
-                in.write('\n');
-                in.flush();
-                String remote = next(lines, deadline);
+                session.send("");
+                String remote = session.next(deadline);
                 long after = epochNanos();
                 if (remote == null || !remote.matches("\\d+")) {
                     return failed(host, "its clock could not be read (date +%s%N said " + remote + ")");
@@ -89,18 +66,12 @@ record HostProbe(String host, String problem, String commit, double offsetMillis
             }
             return new HostProbe(host, null, commit, offset, bestTrip / 2, sessionSeconds);
         } catch (IOException e) {
-            return failed(host, Ssh.whyNot(host, err.text()));
-        } finally {
-            ChildProcess.kill(p);
+            return failed(host, Ssh.whyNot(host, session.stderr()));
         }
     }
 
     private static HostProbe failed(String host, String problem) {
         return new HostProbe(host, problem, null, 0, 0, 0);
-    }
-
-    private static String next(BlockingQueue<String> lines, long deadline) throws InterruptedException {
-        return lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private static long epochNanos() {

@@ -1,10 +1,6 @@
 package echolab.bench.remote;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +10,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import echolab.bench.Durations;
-import echolab.bench.harness.ChildProcess;
+import echolab.bench.harness.Machine;
 import echolab.bench.harness.Ssh;
-import echolab.bench.harness.TailBuffer;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;
 import echolab.bench.load.LoadResult;
@@ -87,7 +81,7 @@ public final class RemoteLoad {
      */
     public static Prepared prepare(Hosts hosts) throws Unusable, IOException, InterruptedException {
         Map<String, HostProbe> probes = probe(hosts);
-        String local = localCommit(hosts.localRoot());
+        String local = Machine.git(hosts.localRoot(), "rev-parse", "HEAD");    // null: not compared
         List<String> problems = new ArrayList<>();
         for (HostProbe p : probes.values()) {
             if (p.problem() != null) {
@@ -168,16 +162,6 @@ public final class RemoteLoad {
         return probes;
     }
 
-    /** This checkout's commit; null when it cannot be read (then the hosts' commits are not compared). */
-    private static String localCommit(Path root) throws InterruptedException {
-        try {
-            ChildProcess.Result r = ChildProcess.run(List.of("git", "rev-parse", "HEAD"), root, Duration.ofSeconds(10));
-            return r.ok() ? r.output().strip() : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private static Outcome outcome(LoadConfig config, List<Generator> generators) {
         List<MergedLoad.Part> parts = new ArrayList<>();
         List<Share> shares = new ArrayList<>();
@@ -229,31 +213,17 @@ public final class RemoteLoad {
         final HostProbe probe;
         final int connections;
         final Double rate;
-        final Process process;
-        final TailBuffer stderr = new TailBuffer(16 * 1024);
-        final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Session session;
         final long startedNanos = System.nanoTime();
         Double readySeconds;
         Agent.Result result;
 
-        private Generator(String host, HostProbe probe, int connections, Double rate, Process process) {
+        private Generator(String host, HostProbe probe, int connections, Double rate, Session session) {
             this.host = host;
             this.probe = probe;
             this.connections = connections;
             this.rate = rate;
-            this.process = process;
-            Thread.ofPlatform().daemon().name("agent-err-" + host).start(() -> ChildProcess.copy(process.getErrorStream(), stderr));
-            Thread.ofPlatform().daemon().name("agent-out-" + host).start(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the session ended
-                }
-                lines.add("");
-            });
+            this.session = session;
         }
 
         static Generator start(Hosts hosts, HostProbe probe, LoadConfig c, int connections, Double rate) throws IOException {
@@ -270,8 +240,8 @@ public final class RemoteLoad {
             }
             String remote = "cd " + Ssh.quoted(hosts.remoteDir()) + " && exec timeout -k 5 " + limit + " "
                     + String.join(" ", args.stream().map(Ssh::quoted).toList());
-            Process p = ChildProcess.started(ChildProcess.builder(hosts.ssh().command(probe.host(), remote)).start());
-            return new Generator(probe.host(), probe, connections, rate, p);
+            return new Generator(probe.host(), probe, connections, rate,
+                    Session.start(hosts.ssh().command(probe.host(), remote), "agent-" + probe.host()));
         }
 
         boolean awaitReady(long deadline) throws InterruptedException {
@@ -284,13 +254,14 @@ public final class RemoteLoad {
         }
 
         void start(long epochMillis) throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write(("start " + epochMillis + "\n").getBytes(StandardCharsets.US_ASCII));
-            in.flush();
+            session.send("start " + epochMillis);
         }
 
         void awaitResult(long deadline) throws InterruptedException {
             JsonNode r = nextMessage(deadline, Agent.RESULT);
+            if (r == null && session.ended()) {
+                session.process().waitFor(2, java.util.concurrent.TimeUnit.SECONDS);    // its exit status says how it ended
+            }
             if (r != null) {
                 try {
                     result = Agent.JSON.treeToValue(r, Agent.Result.class);
@@ -302,14 +273,8 @@ public final class RemoteLoad {
 
         /** The next line of {@code kind} the agent printed; null when it ended, or said nothing of the kind, by the deadline. */
         private JsonNode nextMessage(long deadline, String kind) throws InterruptedException {
-            while (true) {
-                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null || line.isEmpty()) {
-                    if (line != null) {
-                        lines.add(line);                     // the end stays the end for the next caller
-                    }
-                    return null;
-                }
+            String line;
+            while ((line = session.next(deadline)) != null) {
                 try {
                     JsonNode node = Agent.JSON.readTree(line);
                     if (kind.equals(node.path("echoLab").asText())) {
@@ -319,18 +284,20 @@ public final class RemoteLoad {
                     // a line that is not the agent's: ignored
                 }
             }
+            return null;
         }
 
         /** Why this host's generator gave no result, in its own words where it has any. */
         String problem() {
-            String words = stderr.text().strip().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+            Process process = session.process();
+            String words = session.stderr().strip().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
             if (process.isAlive()) {
                 return "no answer in time" + (words.isEmpty() ? "" : " (it last said: " + words + ")");
             }
             int exit = process.exitValue();
             String how;
             if (exit == 255 && readySeconds == null) {
-                return Ssh.whyNot(host, stderr.text());
+                return Ssh.whyNot(host, session.stderr());
             } else if (exit == 255 || exit == 137) {           // ssh says 255 for a remote command killed by a signal
                 how = "its generator was killed, or its ssh session cut, mid-run (exit status " + exit + ")";
             } else if (exit == 124) {
@@ -342,9 +309,7 @@ public final class RemoteLoad {
         }
 
         void close() throws InterruptedException {
-            if (process.isAlive()) {
-                ChildProcess.kill(process);                  // the remote generator sees its session end and stops
-            }
+            session.close();                                 // the remote generator sees its session end and stops
         }
     }
 }

@@ -50,16 +50,10 @@ public final class ResultsFile {
      * of the variants by name ({@link #newestWithVariants}) is not one, a full run that includes them is.
      */
     public static java.util.Optional<Path> newest(Path resultsDir) throws IOException {
-        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && !List.of(SCALE, CAPACITY).contains(profile(d))
-                && (!measuredVariants(d) || "full".equals(profile(d))));
-    }
-
-    private static boolean measuredVariants(Path dir) {
-        try {
-            return Json.readTree(dir.resolve(NAME)).path("servers").findValuesAsText("kind").contains("variant");
-        } catch (NotARun e) {
-            return false;
-        }
+        return Json.newest(resultsDir, d -> {
+            Header h = Header.of(d);
+            return h != null && !List.of(SCALE, CAPACITY).contains(h.profile()) && (!h.variants() || "full".equals(h.profile()));
+        });
     }
 
     /** The profile a scale run records, and a capacity run. */
@@ -68,20 +62,34 @@ public final class ResultsFile {
 
     /** The newest run of {@code profile} (scale, capacity) under {@code resultsDir}, if any. */
     public static java.util.Optional<Path> newest(Path resultsDir, String profile) throws IOException {
-        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && profile.equals(profile(d)));
+        return Json.newest(resultsDir, d -> {
+            Header h = Header.of(d);
+            return h != null && profile.equals(h.profile());
+        });
     }
 
     /** The newest bench run under {@code resultsDir} that measured a variant (a server run with JDK switches), if any. */
     public static java.util.Optional<Path> newestWithVariants(Path resultsDir) throws IOException {
-        return Json.newest(resultsDir, d -> Files.isRegularFile(d.resolve(NAME)) && measuredVariants(d));
+        return Json.newest(resultsDir, d -> {
+            Header h = Header.of(d);
+            return h != null && h.variants();
+        });
     }
 
-    /** The profile a run's results.json records; empty when it cannot be read. */
-    private static String profile(Path dir) {
-        try {
-            return Json.readTree(dir.resolve(NAME)).path("run").path("profile").asText("");
-        } catch (NotARun e) {
-            return "";
+    /** What picking a run needs of its results.json, read once: its profile, and whether it measured a variant. */
+    private record Header(String profile, boolean variants) {
+        /** The header of the run in {@code dir}; null without results.json, an empty one when it cannot be read. */
+        static Header of(Path dir) {
+            if (!Files.isRegularFile(dir.resolve(NAME))) {
+                return null;
+            }
+            try {
+                JsonNode tree = Json.readTree(dir.resolve(NAME));
+                return new Header(tree.path("run").path("profile").asText(""),
+                        tree.path("servers").findValuesAsText("kind").contains("variant"));
+            } catch (NotARun e) {
+                return new Header("", false);                  // picked like any run, so that reading it says what is wrong
+            }
         }
     }
 }

@@ -16,8 +16,8 @@ import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.SyscallCounter;
+import echolab.bench.remote.HostOptions;
 import echolab.bench.remote.RemoteLoad;
-import echolab.bench.harness.Ssh;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
@@ -79,10 +79,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin server and generator to separate cores.")
     boolean noPin;
 
-    @Option(names = "--load-hosts", split = ",", paramLabel = "HOSTS", description = "Load the closed- and open-loop points from "
-            + "echo-lab's generator on these hosts, over ssh (see ./echolab load --help); the servers listen on --server-address. "
-            + "The system-call counts, the idle connections and the generator's own capacity are still measured from here.")
-    List<String> loadHosts;
+    @Mixin
+    HostOptions hosts;
 
     @Option(names = "--server-address", paramLabel = "ADDR", description = "The address the servers listen on (default: 127.0.0.1); "
             + "with --load-hosts, one those hosts reach; with --server-host, one of that host's.")
@@ -92,13 +90,6 @@ public final class BenchCommand implements Callable<Integer> {
             + "echo-lab (same commit, built; ./echolab serve: the teaching servers and their variants). Their CPU, memory "
             + "and kernel figures are then not measured (they come from /proc of a process here); the load's figures are.")
     String serverHost;
-
-    @Option(names = "--remote-dir", paramLabel = "DIR", description = "Where echo-lab is checked out on the load hosts (default: "
-            + "this checkout's path).")
-    String remoteDir;
-
-    @Option(names = "--ssh-config", paramLabel = "FILE", description = "An ssh_config file for the load hosts (default: ~/.ssh/config).")
-    Path sshConfig;
 
     @Option(names = "--no-jfr", description = "Start the virtual-thread servers without their JDK Flight Recorder recording "
             + "(pinning, submit failures, the scheduler's counts, per trial), e.g. to see what it costs.")
@@ -118,18 +109,15 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = checkout.root();
         List<Entry> servers = chosenServers();
-        RemoteLoad.Prepared hosts = null;
+        RemoteLoad.Prepared loadFrom = null;
         Launcher.RemoteHost serverOn = null;
-        Ssh ssh = new Ssh(sshConfig, java.time.Duration.ofSeconds(5));
-        String dirThere = remoteDir != null ? remoteDir : root.toAbsolutePath().toString();
         try {
             if (serverHost != null) {
-                RemoteLoad.prepare(new RemoteLoad.Hosts(List.of(serverHost), ssh, dirThere, root.toAbsolutePath()));
-                serverOn = new Launcher.RemoteHost(serverHost, ssh, dirThere);
+                RemoteLoad.Hosts there = RemoteLoad.prepare(hosts.hosts(List.of(serverHost), root)).hosts();
+                serverOn = new Launcher.RemoteHost(serverHost, there.ssh(), there.remoteDir());
             }
-            if (loadHosts != null) {
-                hosts = RemoteLoad.prepare(new RemoteLoad.Hosts(loadHosts.stream().map(String::strip).toList(), ssh, dirThere,
-                        root.toAbsolutePath()));
+            if (hosts.loadFromHosts()) {
+                loadFrom = RemoteLoad.prepare(hosts.loadHosts(root));
             }
         } catch (RemoteLoad.Unusable e) {
             e.getMessage().lines().forEach(l -> System.err.println("bench: " + l));
@@ -144,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
         RunSetup.Servers available = RunSetup.available(servers, launcher, root, "bench");
         List<Entry> live = available.live();
         recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
-        scenarios = new Scenarios(launcher, root, dir, hosts);
+        scenarios = new Scenarios(launcher, root, dir, loadFrom);
         Map<Entry, ServerProcess> running = new LinkedHashMap<>();
         List<Step> schedule = schedule(live, running, natives);
         progress = new Progress(schedule.stream().map(Step::plannedSeconds).toList());
@@ -177,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--server-host needs --server-address: the address of " + serverHost
                     + " that the load reaches it at");
         }
-        if (loadHosts != null && loopback) {
+        if (hosts.loadFromHosts() && loopback) {
             throw new ParameterException(spec.commandLine(), "--load-hosts needs --server-address: an address of this machine that "
                     + "the load hosts reach (the servers listen on 127.0.0.1 otherwise)");
         }

@@ -27,6 +27,7 @@ import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadReport;
 import echolab.bench.load.LoadResult;
 import echolab.bench.remote.RemoteLoad;
+import echolab.bench.results.RunOutput;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Trial;
 import echolab.bench.results.Trial.Status;
@@ -102,7 +103,7 @@ public final class Scenarios {
         if (o.result() == null || o.report().partial()) {
             throw new IOException(String.join("; ", o.report().warnings()));
         }
-        Files.writeString(hlog, o.hlog());
+        RunOutput.write(hlog, true, null, into -> Files.writeString(into, o.hlog()));
         return Measurement.of(server, o.result());
     }
 

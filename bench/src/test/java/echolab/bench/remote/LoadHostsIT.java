@@ -2,10 +2,8 @@ package echolab.bench.remote;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import echolab.bench.Main;
+import echolab.bench.Cli;
 import echolab.bench.harness.ChildProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,26 +76,11 @@ class LoadHostsIT {
         }
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run load(String... args) {
+    private static Cli.Outcome load(String... args) {
         List<String> all = new ArrayList<>(List.of("load", "--root", ROOT.toString(), "--ssh-config", hosts.sshConfig().toString(),
                 "--host", hosts.serverAddress(), "--port", "7007"));
         all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.commandLine().execute(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+        return Cli.run(all.toArray(String[]::new));
     }
 
     /** Every interval of the log, added up by tag. */
@@ -115,7 +98,7 @@ class LoadHostsIT {
     void twoHostsShareTheLoadAndTheirCountsAndHistogramsAddUpExactly() throws Exception {
         Path json = dir.resolve("two.json");
         Path hlog = dir.resolve("two.hlog");
-        Run run = load("--connections", "40", "--rate", "4000", "--warmup", "500ms", "--duration", "2s", "--load-hosts", "g1,g2",
+        Cli.Outcome run = load("--connections", "40", "--rate", "4000", "--warmup", "500ms", "--duration", "2s", "--load-hosts", "g1,g2",
                 "--json", json.toString(), "--hlog", hlog.toString());
         assertEquals(0, run.exit(), run.out() + run.err());
         JsonNode r = JSON.readTree(json.toFile());
@@ -154,7 +137,7 @@ class LoadHostsIT {
 
     @Test
     void anUnreachableHostStopsTheRunBeforeAnythingStartsAndLeavesNothingRunning() throws Exception {
-        Run run = load("--connections", "10", "--duration", "1s", "--load-hosts", "g1,nowhere");
+        Cli.Outcome run = load("--connections", "10", "--duration", "1s", "--load-hosts", "g1,nowhere");
         assertEquals(2, run.exit(), run.out() + run.err());
         assertTrue(run.err().contains("host nowhere: cannot reach it over ssh"), run.err());
         assertTrue(run.err().lines().filter(l -> l.startsWith("load: host")).count() == 1, "one line, naming the host: " + run.err());
@@ -164,8 +147,8 @@ class LoadHostsIT {
     @Test
     void aGeneratorKilledMidRunIsNamedAndItsShareMarkedMissing() throws Exception {
         Path json = dir.resolve("killed.json");
-        CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> load("--connections", "20", "--warmup", "500ms",
-                "--duration", "4s", "--load-hosts", "g1,g2", "--json", json.toString()));
+        CompletableFuture<Cli.Outcome> running = CompletableFuture.supplyAsync(() -> load("--connections", "20", "--warmup", "500ms",
+                "--duration", "8s", "--load-hosts", "g1,g2", "--json", json.toString()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Long victim = null;
         while (victim == null && System.nanoTime() < deadline && !running.isDone()) {
@@ -178,7 +161,7 @@ class LoadHostsIT {
         }
         Thread.sleep(1500);                                 // into the measured window
         ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-        Run run = running.get(90, TimeUnit.SECONDS);
+        Cli.Outcome run = running.get(90, TimeUnit.SECONDS);
         assertEquals(1, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("host g2") && run.out().contains("MISSING") && run.out().contains("killed"), run.out() + run.err());
         JsonNode r = JSON.readTree(json.toFile());
@@ -192,28 +175,18 @@ class LoadHostsIT {
         assertTrue(agents().isEmpty(), "no generator is left on any host: " + agents());
     }
 
-    /** A quick bench of one server with {@code options}; its exit status and stderr. */
-    private static Run bench(Path out, String... options) {
+    /** A quick bench of one server with {@code options}. */
+    private static Cli.Outcome bench(Path out, String... options) {
         List<String> args = new ArrayList<>(List.of("bench", "--root", ROOT.toString(), "--profile", "quick", "--only", "selector",
                 "--ssh-config", hosts.sshConfig().toString(), "--out", out.toString()));
         args.addAll(List.of(options));
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedErr = System.err;
-        PrintStream savedOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.commandLine().execute(args.toArray(String[]::new)), "", err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(savedErr);
-            System.setOut(savedOut);
-        }
+        return Cli.run(args.toArray(String[]::new));
     }
 
     @Test
     void aBenchRunTakesItsPointsFromTheHosts() throws Exception {
         Path out = dir.resolve("bench");
-        Run run = bench(out, "--load-hosts", "g1,g2", "--server-address", hosts.hereAddress());
+        Cli.Outcome run = bench(out, "--load-hosts", "g1,g2", "--server-address", hosts.hereAddress());
         assertEquals(0, run.exit(), run.err());
         echolab.bench.results.ResultsSchema.assertValid(out.resolve("results.json"));
         JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
@@ -234,7 +207,7 @@ class LoadHostsIT {
     @Test
     void aBenchRunsItsServersOnOneHostAndTakesItsLoadFromAnother() throws Exception {
         Path out = dir.resolve("bench-apart");
-        Run run = bench(out, "--server-host", "g1", "--server-address", hosts.address(1), "--load-hosts", "g2");
+        Cli.Outcome run = bench(out, "--server-host", "g1", "--server-address", hosts.address(1), "--load-hosts", "g2");
         assertEquals(0, run.exit(), run.err());
         echolab.bench.results.ResultsSchema.assertValid(out.resolve("results.json"));
         JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
