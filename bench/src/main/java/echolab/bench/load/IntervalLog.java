@@ -1,5 +1,6 @@
 package echolab.bench.load;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import org.HdrHistogram.HistogramLogWriter;
  * (nanoseconds) of the messages answered in it, tagged {@code corrected} and, open loop, {@code uncorrected};
  * with a group name, {@code GROUP.corrected} and so on. Each worker records a latency once, into its
  * {@link Seconds} (made before the window, so the window allocates nothing); the run's totals are their
- * sum, and the log is written from them once the workers have stopped, beside its place and moved there whole.
+ * sum, and the log is made from them once the workers have stopped: kept as text and, given a file, written
+ * beside its place and moved there whole.
  */
 public final class IntervalLog {
 
@@ -29,8 +31,10 @@ public final class IntervalLog {
     private final Path file;
     private final String group;
     private final boolean openLoop;
+    private String text;
 
     /**
+     * @param file where the log goes; null to keep it only as {@link #text()}
      * @param group the connection group the tags name (e.g. the host that generated it); null for none
      */
     public IntervalLog(Path file, String group, boolean openLoop) {
@@ -39,8 +43,9 @@ public final class IntervalLog {
         this.openLoop = openLoop;
     }
 
-    public Path file() {
-        return file;
+    /** The log, once the run has ended; null before. */
+    public String text() {
+        return text;
     }
 
     /** The tag of {@code kind} (corrected, uncorrected) in this log. */
@@ -107,8 +112,8 @@ public final class IntervalLog {
      * {@code toNanos} that began at wall-clock {@code fromEpochMillis}.
      */
     void write(List<Seconds> workers, long fromNanos, long toNanos, long fromEpochMillis) throws IOException {
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try (PrintStream out = new PrintStream(Files.newOutputStream(partial), false, StandardCharsets.UTF_8)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8)) {
             HistogramLogWriter writer = new HistogramLogWriter(out);
             writer.outputComment("echo-lab load generator: latency in nanoseconds, " + (openLoop
                     ? "corrected from each message's planned send time and uncorrected from its actual send"
@@ -127,14 +132,17 @@ public final class IntervalLog {
                     writer.outputIntervalHistogram(sum(workers, i, true, UNCORRECTED, startMillis, endMillis));
                 }
             }
-            if (out.checkError()) {
-                throw new IOException("could not write the interval log " + file);
-            }
-        } catch (IOException e) {
-            Files.deleteIfExists(partial);
-            throw e;
         }
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        text = bytes.toString(StandardCharsets.UTF_8);
+        if (file != null) {
+            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            try {
+                Files.writeString(partial, text);
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        }
     }
 
     private Histogram sum(List<Seconds> workers, int second, boolean uncorrected, String kind, long startMillis, long endMillis) {

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,23 +43,19 @@ public final class Agent {
     public static int run(LoadConfig config, String group) throws IOException, InterruptedException {
         PrintStream out = System.out;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Path hlog = Files.createTempFile("echolab-agent-", ".hlog");
-        try {
-            LoadGenerator.Start start = opened -> {
-                line(out, new Ready(READY, opened));
-                String command = in.readLine();
-                if (command == null || !command.startsWith("start ")) {
-                    Runtime.getRuntime().halt(3);          // the tool went away before the start
-                }
-                watchForEndOfInput(in);
-                return Instant.ofEpochMilli(Long.parseLong(command.substring("start ".length()).strip()));
-            };
-            LoadResult result = LoadGenerator.run(config, new LoadGenerator.Options(new IntervalLog(hlog, group, config.openLoop()), start));
-            line(out, new Result(RESULT, result.report(), Files.readString(hlog)));
-            return result.ok() ? 0 : 1;
-        } finally {
-            Files.deleteIfExists(hlog);
-        }
+        LoadGenerator.Start start = opened -> {
+            line(out, new Ready(READY, opened));
+            String command = in.readLine();
+            if (command == null || !command.startsWith("start ")) {
+                Runtime.getRuntime().halt(3);          // the tool went away before the start
+            }
+            watchForEndOfInput(in);
+            return Instant.ofEpochMilli(Long.parseLong(command.substring("start ".length()).strip()));
+        };
+        IntervalLog log = new IntervalLog(null, group, config.openLoop());   // kept in memory: an agent leaves no file
+        LoadResult result = LoadGenerator.run(config, new LoadGenerator.Options(log, start));
+        line(out, new Result(RESULT, result.report(), log.text()));
+        return result.ok() ? 0 : 1;
     }
 
     /** Once started, stdin says nothing more; its end means the session, and the tool, are gone. */

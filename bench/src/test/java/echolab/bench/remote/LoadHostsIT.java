@@ -147,6 +147,7 @@ class LoadHostsIT {
     @Test
     void aGeneratorKilledMidRunIsNamedAndItsShareMarkedMissing() throws Exception {
         Path json = dir.resolve("killed.json");
+        long since = System.currentTimeMillis() - 1000;
         CompletableFuture<Cli.Outcome> running = CompletableFuture.supplyAsync(() -> load("--connections", "20", "--warmup", "500ms",
                 "--duration", "8s", "--load-hosts", "g1,g2", "--json", json.toString()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -173,6 +174,20 @@ class LoadHostsIT {
             Thread.sleep(50);
         }
         assertTrue(agents().isEmpty(), "no generator is left on any host: " + agents());
+        assertEquals(List.of(), filesLeftSince(since), "a killed generator leaves no file behind");
+    }
+
+    /** Files in the temporary folder (which the hosts share with this one) changed since {@code millis}. */
+    private static List<Path> filesLeftSince(long millis) throws IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("echolab-agent")).filter(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).toMillis() >= millis;
+                } catch (IOException e) {
+                    return false;                          // gone already
+                }
+            }).toList();
+        }
     }
 
     /** A quick bench of one server with {@code options}. */
