@@ -10,11 +10,8 @@ import java.util.concurrent.Callable;
 import echolab.bench.Checkout;
 import echolab.bench.Durations;
 import echolab.bench.Reproduce;
-import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
 import echolab.bench.harness.Measurement;
-import echolab.bench.harness.NativePeers;
-import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
@@ -29,6 +26,7 @@ import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Target;
 import echolab.bench.results.TargetReport;
 import echolab.bench.results.Trial;
+import echolab.bench.run.RunOptions;
 import echolab.bench.run.RunSetup;
 import echolab.bench.run.Scenarios;
 import picocli.CommandLine.ArgGroup;
@@ -107,15 +105,8 @@ public final class CapacityCommand implements Callable<Integer> {
             description = "Most trials of one search before its confirmation, rechecks included (default: ${DEFAULT-VALUE}).")
     int maxTrials;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new results/<date>T<time>-capacity/); "
-            + "refused if it already holds a run, unless --replace.")
-    Path out;
-
-    @Option(names = "--replace", description = "With --out: empty a folder that already holds a run and write this one there.")
-    boolean replace;
-
-    @Option(names = "--no-pin", description = "Do not pin servers and generator to separate cores.")
-    boolean noPin;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     Checkout checkout;
@@ -125,14 +116,12 @@ public final class CapacityCommand implements Callable<Integer> {
         Path root = checkout.root();
         Target.Settings settings = settings();
         List<Entry> servers = RunSetup.servers(only, ServerCatalogue.ALL, spec);
-        Path dir = RunSetup.folder(out, replace, root, "capacity", spec);
+        RunOptions.Setup setup = run.setUp(root, "capacity", servers, launcher -> launcher);
+        Path dir = setup.dir();
+        RunSetup.Servers available = setup.servers();
         Files.createDirectories(dir.resolve("hgrm"));
-        NativePeers natives = NativePeers.build(root);
-        Pinning pinning = Pinning.apply(noPin);
-        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives);
-        RunSetup.Servers available = RunSetup.available(servers, launcher, root, "capacity");
-        Scenarios scenarios = new Scenarios(launcher, root, dir);
-        RunFolder folder = new RunFolder(dir, ResultsFile.CAPACITY, Reproduce.of(spec), Machine.describe(root, pinning),
+        Scenarios scenarios = new Scenarios(setup.launcher(), root, dir);
+        RunFolder folder = new RunFolder(dir, ResultsFile.CAPACITY, Reproduce.of(spec), Machine.describe(root, setup.pinning()),
                 available.entries());
         BenchRun.Settings runSettings = new BenchRun.Settings(List.of(connections), List.of(size), warmup.toMillis() / 1e3,
                 duration.toMillis() / 1e3, 1, connections, duration.toMillis() / 1e3, null, 0);

@@ -25,19 +25,11 @@ import echolab.bench.teaching.TeachingFile;
  * by its id and, for some, a server ({@code idle-memory selector}). Where a run is missing or lacks the
  * scenario, the figure says so and names the command that produces it.
  */
-final class Figures {
+record Figures(CourseData data, Path figuresDir) {
 
     static final String BENCH_COMMAND = "./echolab bench";
     static final String JMH_COMMAND = "./echolab jmh Bench03 -prof gc";
     static final String ALLOC_COMMAND = "./echolab alloc";
-
-    private final CourseData data;
-    private final Path figuresDir;
-
-    Figures(CourseData data, Path figuresDir) {
-        this.data = data;
-        this.figuresDir = figuresDir;
-    }
 
     /** The figures a lesson may name, and whether each needs a server after its id. */
     private static final java.util.Map<String, Boolean> IDS = java.util.Map.ofEntries(

@@ -19,18 +19,10 @@ import echolab.bench.results.Trial;
  * a virtual-thread server's scheduler did (its JFR recording), and what the JDK's switches for virtual
  * threads change (a bench run of the variants). Where a run is missing, the figure names the command.
  */
-final class RuntimeFigures {
+record RuntimeFigures(CourseData data, Path figuresDir) {
 
     static final String VARIANTS_COMMAND = "./echolab bench --only virtual-thread,virtual-thread+pollerMode=1,"
             + "virtual-thread+pollerMode=3,virtual-thread+carriers=1";
-
-    private final CourseData data;
-    private final Path figuresDir;
-
-    RuntimeFigures(CourseData data, Path figuresDir) {
-        this.data = data;
-        this.figuresDir = figuresDir;
-    }
 
     /** System calls per message of every server the run counted, with CPU per message, {@code highlight} first in words. */
     PageFigure systemCalls(String highlight) throws IOException {

@@ -20,18 +20,10 @@ import echolab.bench.results.Unit;
  * each connection cost it and its ceiling on paper (from a scale run), and the highest rate it sustained
  * under the latency target (from a capacity run). Where the run is missing, the figure names the command.
  */
-final class ScaleFigures {
+record ScaleFigures(CourseData data, Path figuresDir) {
 
     static final String SCALE_COMMAND = "./echolab scale";
     static final String CAPACITY_COMMAND = "./echolab capacity";
-
-    private final CourseData data;
-    private final Path figuresDir;
-
-    ScaleFigures(CourseData data, Path figuresDir) {
-        this.data = data;
-        this.figuresDir = figuresDir;
-    }
 
     PageFigure ladder(String highlight) throws IOException {
         String title = "How many connections it held, and what stopped it";

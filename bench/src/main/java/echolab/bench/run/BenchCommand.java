@@ -66,18 +66,8 @@ public final class BenchCommand implements Callable<Integer> {
                 + "virtual-thread+pollerMode=3, virtual-thread+carriers=1 (a variant this JDK refuses is skipped, with its reason).")
     List<String> only;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new results/<date>T<time>-<profile>/); "
-            + "refused if it already holds a run, unless --replace.")
-    Path out;
-
-    @Option(names = "--replace", description = "With --out: empty a folder that already holds a run and write this one there.")
-    boolean replace;
-
     @Option(names = "--rate", paramLabel = "MSG/S", description = "Open-loop rate (default: derived from the sweep as above).")
     Double rate;
-
-    @Option(names = "--no-pin", description = "Do not pin server and generator to separate cores.")
-    boolean noPin;
 
     @Mixin
     HostOptions hosts;
@@ -94,6 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-jfr", description = "Start the virtual-thread servers without their JDK Flight Recorder recording "
             + "(pinning, submit failures, the scheduler's counts, per trial), e.g. to see what it costs.")
     boolean noJfr;
+
+    @Mixin
+    RunOptions run;
 
     @Mixin
     Checkout checkout;
@@ -123,18 +116,17 @@ public final class BenchCommand implements Callable<Integer> {
             e.getMessage().lines().forEach(l -> System.err.println("bench: " + l));
             return 2;
         }
-        Path dir = RunSetup.folder(out, replace, root, profile.label(), spec);
-        NativePeers natives = NativePeers.build(root);
-        Pinning pinning = Pinning.apply(noPin);
-        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives).recordingVirtualThreads(!noJfr)
-                .listeningOn(serverAddress).on(serverOn);
-
-        RunSetup.Servers available = RunSetup.available(servers, launcher, root, "bench");
+        Launcher.RemoteHost on = serverOn;
+        RunOptions.Setup setup = run.setUp(root, profile.label(), servers,
+                launcher -> launcher.recordingVirtualThreads(!noJfr).listeningOn(serverAddress).on(on));
+        Path dir = setup.dir();
+        Pinning pinning = setup.pinning();
+        RunSetup.Servers available = setup.servers();
         List<Entry> live = available.live();
         recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
-        scenarios = new Scenarios(launcher, root, dir, loadFrom);
+        scenarios = new Scenarios(setup.launcher(), root, dir, loadFrom);
         Map<Entry, ServerProcess> running = new LinkedHashMap<>();
-        List<Step> schedule = schedule(live, running, natives);
+        List<Step> schedule = schedule(live, running, setup.natives());
         progress = new Progress(schedule.stream().map(Step::plannedSeconds).toList());
         System.err.printf("bench: profile %s, %d servers, writing to %s%n", profile.label(), servers.size(), dir);
         System.err.printf("bench: servers on CPU %s, generator on CPU %s%n",

@@ -1,9 +1,6 @@
 package echolab.bench.run;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,14 +8,12 @@ import echolab.bench.harness.Launcher;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.results.BenchRun;
-import echolab.bench.results.ResultsFile;
-import echolab.bench.results.RunOutput;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
  * What every measuring run (bench, scale, capacity) does before it measures, in one place: the servers
- * the user chose, the folder the run claims under results/, and which servers can run on this machine.
+ * the user chose, and which servers can run on this machine.
  */
 public final class RunSetup {
 
@@ -30,17 +25,6 @@ public final class RunSetup {
         try {
             return only == null ? otherwise : ServerCatalogue.named(only, ServerCatalogue.runnable());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** {@code out}, claimed; or a new folder results/DATE'T'TIME-LABEL. A folder that holds a run is a usage error unless {@code replace}. */
-    public static Path folder(Path out, boolean replace, Path root, String label, CommandSpec spec) throws IOException {
-        try {
-            return out != null ? RunOutput.claimFolder(out, ResultsFile.NAME, replace, "--out")
-                    : RunOutput.newFolder(root.resolve("results"),
-                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss")) + "-" + label);
-        } catch (RunOutput.Taken e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }

@@ -10,9 +10,7 @@ import java.util.concurrent.Callable;
 import echolab.bench.Checkout;
 import echolab.bench.Durations;
 import echolab.bench.Reproduce;
-import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
-import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
@@ -24,6 +22,7 @@ import echolab.bench.results.RunFolder;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Trial;
+import echolab.bench.run.RunOptions;
 import echolab.bench.run.RunSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,15 +88,8 @@ public final class ScaleCommand implements Callable<Integer> {
             description = "The time one server may take; no step starts after it (default: ${DEFAULT-VALUE}).")
     double serverSeconds;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new results/<date>T<time>-scale/); "
-            + "refused if it already holds a run, unless --replace.")
-    Path out;
-
-    @Option(names = "--replace", description = "With --out: empty a folder that already holds a run and write this one there.")
-    boolean replace;
-
-    @Option(names = "--no-pin", description = "Do not pin servers and clients to separate cores.")
-    boolean noPin;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     Checkout checkout;
@@ -108,16 +100,14 @@ public final class ScaleCommand implements Callable<Integer> {
         List<Entry> servers = RunSetup.servers(only, ServerCatalogue.ALL, spec);
         long nofile = nofile();
         List<Integer> ladder = ladder(nofile);
-        Path dir = RunSetup.folder(out, replace, root, "scale", spec);
-        NativePeers natives = NativePeers.build(root);
-        Pinning pinning = Pinning.apply(noPin);
-        Launcher launcher = new Launcher(Launcher.currentJava(), pinning, natives);
-        RunSetup.Servers available = RunSetup.available(servers, launcher, root, "scale");
+        RunOptions.Setup setup = run.setUp(root, "scale", servers, launcher -> launcher);
+        Path dir = setup.dir();
+        RunSetup.Servers available = setup.servers();
 
         Ladder.Settings settings = new Ladder.Settings(ladder, !noToLimit, activePeriod.toMillis() / 1e3, activeDuration.toMillis() / 1e3,
                 memoryReserveMiB, serverSeconds, nofile);
         Ladder.Limits limits = MachineLimits.read(nofile);
-        RunFolder folder = new RunFolder(dir, ResultsFile.SCALE, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
+        RunFolder folder = new RunFolder(dir, ResultsFile.SCALE, Reproduce.of(spec), Machine.describe(root, setup.pinning()), available.entries());
         List<Scenario> scenarios = new ArrayList<>();
         for (int step : ladder) {
             scenarios.add(new Scenario(Scenario.id(Scenario.Kind.LADDER, step, Scenario.REFERENCE_SIZE), Scenario.Kind.LADDER, step,
@@ -128,7 +118,7 @@ public final class ScaleCommand implements Callable<Integer> {
                 activeDuration.toMillis() / 1e3, null, 0);
         System.err.printf("scale: %d servers, steps %s, servers under nofile %,d, writing to %s%n", available.live().size(),
                 ladder, nofile, dir);
-        Climb climb = new Climb(launcher, root, settings, limits);
+        Climb climb = new Climb(setup.launcher(), root, settings, limits);
         long start = System.nanoTime();
         int failures = 0;
         int group = 1;
