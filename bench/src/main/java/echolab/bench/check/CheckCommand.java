@@ -44,13 +44,14 @@ import picocli.CommandLine.Option;
                 + "involuntary context switches, and open-loop p50 and p99 at a fixed rate (reported, not judged).",
             "",
             "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 95%% "
-                + "interval, and the MDE (the smallest slowdown these rounds would fail 9 times in 10). FAIL: "
-                + "the interval lies wholly above +2%% and the estimate is at least +5%%, and still so after 4 "
-                + "confirming rounds. PASS: wholly below +10%%, and for time and CPU an MDE of at most 10%%. A "
-                + "metric gets rounds until it is settled or the cap cannot settle it; NOISY when time or CPU "
-                + "could not have failed a 10%% regression."},
+                + "interval, and the MDE (the smallest slowdown these rounds would fail 9 times in 10). FAIL, still so "
+                + "after 4 confirming rounds: for time and CPU, the interval wholly above 0 and the estimate at least "
+                + "+2%%; for the counters, wholly above +2%% and at least +5%%. PASS: wholly below +5%% for time and "
+                + "CPU, with an MDE of at most 5%% when the cap allows (a 5%% slowdown would have failed); +10%% for "
+                + "the counters. A metric gets rounds until it is settled or the cap cannot settle it; NOISY when "
+                + "time or CPU could not have failed a 10%% regression (MDE above 10%%)."},
         footer = {"", "Exit status: 0 pass; 1 a confirmed regression (FAIL); 2 bad usage, or a build or child process that "
-                + "failed or hung; 3 NOISY: the run could not have seen a 10% regression (more rounds, a quieter runner, pinning)."})
+                + "failed or hung; 3 NOISY: the run could not have seen a 10%% regression (more rounds, a quieter runner, pinning)."})
 public final class CheckCommand implements Callable<Integer> {
 
     static final int MIN_ROUNDS = 5;

@@ -18,7 +18,7 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
                  List<Object> results, Environment environment) {
 
     static final String SCHEMA = "echo-lab/check";
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     record Base(String revision, String commit) {
     }
@@ -26,12 +26,12 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
     record Candidate(String commit, boolean dirty) {
     }
 
-    record Rules(String estimator, double confidence, int thresholdPercent, int failAbovePercent, int failEstimatePercent,
+    /** How the metrics were judged: time and CPU by {@code primary}, the counts by {@code counter} (see PairedRatio.Rule). */
+    record Rules(String estimator, double confidence, PairedRatio.Rule primary, PairedRatio.Rule counter, int noisyAbovePercent,
                  int confirmRounds, double mdePower) {
 
         static final Rules CURRENT = new Rules("20% trimmed mean of paired log-ratios, Yuen interval", PairedRatio.CONFIDENCE,
-                PairedRatio.THRESHOLD_PERCENT, PairedRatio.FAIL_ABOVE_PERCENT, PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS,
-                PairedRatio.POWER);
+                PairedRatio.Rule.PRIMARY, PairedRatio.Rule.COUNTER, PairedRatio.NOISY_ABOVE_PERCENT, Gate.CONFIRM_ROUNDS, PairedRatio.POWER);
     }
 
     /** A metric judged: its pairs ({base, candidate} per round), the statistic, and when a FAIL was first seen and confirmed. */

@@ -120,7 +120,7 @@ final class CiReports {
                 case FAIL -> outcome(x, "failure", "regression", String.format("%s %+.1f%% (95%%: %+.1f%% to %+.1f%%), confirmed at round %d",
                         row.metric().description, 100 * r.change(), 100 * r.low(), 100 * r.high(), row.judgement().confirmedAt()));
                 case NOISY -> outcome(x, "error", "noisy", String.format("NOISY: could not have failed a %d%% regression (MDE %.1f%%); "
-                        + "rerun with more rounds, on a quieter runner, pinned", PairedRatio.THRESHOLD_PERCENT, 100 * r.mde()));
+                        + "rerun with more rounds, on a quieter runner, pinned", PairedRatio.NOISY_ABOVE_PERCENT, 100 * r.mde()));
                 case INCONCLUSIVE -> outcome(x, "skipped", null, String.format("inconclusive after %d rounds: %+.1f%% (95%%: %+.1f%% to "
                         + "%+.1f%%)", r.rounds(), 100 * r.change(), 100 * r.low(), 100 * r.high()));
                 default -> { }

@@ -25,10 +25,10 @@ import echolab.bench.results.Format;
  * metric. The open loop, which only reports, is measured in the first {@value #OPEN_LOOP_ROUNDS} rounds.
  *
  * <p>A metric that steers (see {@link Metric.Role}) wants more rounds until it is settled: its interval
- * lies wholly below the threshold (and, for time and CPU, its MDE is at most the threshold, so the pass
- * could have been a fail), or it has failed and the failure was confirmed. It stops wanting rounds when
- * the cap is out of reach for it: if its estimate and spread stayed as they are, the cap could neither
- * pass nor fail it (futility). Futility is judged only from half the cap on: a spread estimated from
+ * lies wholly below its rule's bound (and, for time and CPU, its MDE is at most that bound too, so that the
+ * pass could have been a fail), or it has failed and the failure was confirmed. It stops wanting rounds
+ * when the cap is out of reach for it: if its estimate and spread stayed as they are, the cap could
+ * neither pass nor fail it, nor bring time's and CPU's MDE to {@link PairedRatio#NOISY_ABOVE} (futility). Futility is judged only from half the cap on: a spread estimated from
  * six rounds is itself off by a third either way, and stopping on it would give up on runs that more
  * rounds could settle. A server gets rounds while one of its metrics wants them.
  *
@@ -168,7 +168,8 @@ final class Gate {
             estimates = new EnumMap<>(Metric.class);
             pairs.forEach((metric, p) -> {
                 if (!notApplicable.containsKey(metric)) {               // a metric missing in any round is not judged
-                    estimates.put(metric, PairedRatio.analyse(p.stream().mapToDouble(x -> metric.logRatio(x.base(), x.candidate())).toArray()));
+                    estimates.put(metric, PairedRatio.analyse(p.stream().mapToDouble(x -> metric.logRatio(x.base(), x.candidate())).toArray(),
+                            metric.role.rule()));
                 }
             });
         }
@@ -253,7 +254,7 @@ final class Gate {
         if (n >= cap || settled(metric, r)) {
             return false;
         }
-        return n < futileFrom() || PairedRatio.capCanDecide(r, cap, metric.role == Metric.Role.PRIMARY);   // else more rounds are futile
+        return n < futileFrom() || PairedRatio.capCanDecide(r, cap, metric.role.rule(), metric.role == Metric.Role.PRIMARY);   // else more rounds are futile
     }
 
     /** The first round after which a metric may be given up as futile. */
@@ -262,7 +263,7 @@ final class Gate {
     }
 
     private static boolean settled(Metric metric, PairedRatio.Estimate r) {
-        return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= PairedRatio.THRESHOLD);
+        return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= PairedRatio.Rule.PRIMARY.passBelow());
     }
 
     private static Judgement judge(Metric metric, PairedRatio.Estimate r, Track t) {
@@ -271,7 +272,7 @@ final class Gate {
             status = Status.REPORTED;
         } else if (t.confirmedAt > 0) {
             status = Status.FAIL;
-        } else if (metric.role == Metric.Role.PRIMARY && !(r.mde() <= PairedRatio.THRESHOLD)) {
+        } else if (metric.role == Metric.Role.PRIMARY && !(r.mde() <= PairedRatio.NOISY_ABOVE)) {
             status = Status.NOISY;
         } else {
             status = r.verdict() == Verdict.PASS ? Status.PASS : Status.INCONCLUSIVE;

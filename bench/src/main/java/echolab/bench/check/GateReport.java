@@ -41,12 +41,19 @@ final class GateReport {
         s.append(table.markdown());
         s.append(String.format("%nHigher is worse for every metric. Base, candidate: medians over the rounds. Change: the 20%% "
                 + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 95%% interval. MDE: the smallest "
-                + "slowdown these rounds would fail 9 times in 10. FAIL: interval wholly above +%d%%, change at least +%d%%, "
-                + "still so after %d confirming rounds. PASS: interval wholly below +%d%% (for time and CPU, also MDE at most "
-                + "+%d%%). Open-loop percentiles and involuntary context switches are reported, not judged. Server CPU time read "
-                + "with: %s.%n", PairedRatio.FAIL_ABOVE_PERCENT, PairedRatio.FAIL_ESTIMATE_PERCENT, Gate.CONFIRM_ROUNDS,
-                PairedRatio.THRESHOLD_PERCENT, PairedRatio.THRESHOLD_PERCENT, o.cpuClock()));
+                + "slowdown these rounds would fail 9 times in 10. FAIL, still so after %d confirming rounds: for time and CPU, "
+                + "interval wholly above %s, change at least +%d%%; for the counts, interval wholly above +%d%%, change at least "
+                + "+%d%%. PASS: interval wholly below +%d%% for time and CPU (NOISY if their MDE is above %d%%), +%d%% for the "
+                + "counts. Open-loop percentiles and involuntary context switches are reported, not judged. Server CPU time read "
+                + "with: %s.%n", Gate.CONFIRM_ROUNDS, percentAbove(PairedRatio.Rule.PRIMARY.failAbovePercent()),
+                PairedRatio.Rule.PRIMARY.failEstimatePercent(), PairedRatio.Rule.COUNTER.failAbovePercent(),
+                PairedRatio.Rule.COUNTER.failEstimatePercent(), PairedRatio.Rule.PRIMARY.passBelowPercent(), PairedRatio.NOISY_ABOVE_PERCENT,
+                PairedRatio.Rule.COUNTER.passBelowPercent(), o.cpuClock()));
         return s.toString();
+    }
+
+    private static String percentAbove(int percent) {
+        return percent == 0 ? "0" : "+" + percent + "%";
     }
 
     /** The gate's verdict in one sentence, with what to do when it is NOISY. */
@@ -59,8 +66,8 @@ final class GateReport {
         if (v == GateVerdict.NOISY) {
             return String.format("**Gate: NOISY**: this run could not have failed a %d%% regression in %s (MDE above %d%%). "
                     + "It proves nothing either way: rerun with more rounds (e.g. --rounds 10 --max-rounds 30), on a quieter "
-                    + "runner, and pinned (not --no-pin).", PairedRatio.THRESHOLD_PERCENT, String.join(", ", where(o, Status.NOISY)),
-                    PairedRatio.THRESHOLD_PERCENT);
+                    + "runner, and pinned (not --no-pin).", PairedRatio.NOISY_ABOVE_PERCENT, String.join(", ", where(o, Status.NOISY)),
+                    PairedRatio.NOISY_ABOVE_PERCENT);
         }
         long open = o.count(Status.INCONCLUSIVE);
         return String.format("**Gate: PASS**: no regression larger than %.1f%% in time or CPU per message (the largest MDE of "

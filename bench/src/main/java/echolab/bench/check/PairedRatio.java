@@ -12,12 +12,13 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * follow those; the estimate is the 20% trimmed mean, with Yuen's confidence interval (a t interval on
  * the winsorized spread), which keeps its coverage when a fifth of the pairs are wild.
  *
- * <p>Metrics are oriented so that higher means worse; a change is reported as exp(x) - 1.
+ * <p>Metrics are oriented so that higher means worse; a change is reported as exp(x) - 1. Each is judged
+ * by the {@link Rule} of its part (see {@link Metric.Role}):
  *
  * <ul>
- *   <li>FAIL: the interval lies wholly above +{@value #FAIL_ABOVE_PERCENT}% and the estimate is at least
- *       +{@value #FAIL_ESTIMATE_PERCENT}% (the gate then confirms it with more rounds before it believes it).
- *   <li>PASS: the interval lies wholly below +{@value #THRESHOLD_PERCENT}%.
+ *   <li>FAIL: the interval lies wholly above the rule's floor and the estimate is at least its least
+ *       regression (the gate then confirms it with more rounds before it believes it).
+ *   <li>PASS: the interval lies wholly below the rule's bound.
  *   <li>INCONCLUSIVE otherwise.
  * </ul>
  *
@@ -28,11 +29,45 @@ public final class PairedRatio {
 
     public enum Verdict { PASS, INCONCLUSIVE, FAIL }
 
-    /** The regression the gate is built to catch: PASS needs the interval wholly below it. */
-    public static final int THRESHOLD_PERCENT = 10;
-    public static final int FAIL_ABOVE_PERCENT = 2;
-    public static final int FAIL_ESTIMATE_PERCENT = 5;
-    public static final double THRESHOLD = THRESHOLD_PERCENT / 100.0;
+    /**
+     * When a metric fails and passes, in percent. FAIL: the interval wholly above {@code failAbove} and the
+     * estimate at least {@code failEstimate}; PASS: the interval wholly below {@code passBelow}.
+     */
+    public record Rule(int failAbovePercent, int failEstimatePercent, int passBelowPercent) {
+
+        /**
+         * Time and CPU per message: a slowdown is failed once the interval lies above none at all (no margin:
+         * the confirming rounds keep chance crossings out), if it is at least 2%. PASS rules out 5%, the
+         * smallest slowdown the gate is built to catch, and a passing metric wants rounds (the cap permitting)
+         * until its MDE is 5% too: a PASS then says a 5% slowdown would have failed nine times in ten.
+         */
+        public static final Rule PRIMARY = new Rule(0, 2, 5);
+        /**
+         * The kernel's and the JVM's counts: they barely move between runs, and what they catch (a system call,
+         * an allocation per echo) is large, so they fail only on a clear change of 5% or more.
+         */
+        public static final Rule COUNTER = new Rule(2, 5, 10);
+
+        double logFailAbove() {
+            return Math.log1p(failAbovePercent / 100.0);
+        }
+
+        double logFailEstimate() {
+            return Math.log1p(failEstimatePercent / 100.0);
+        }
+
+        double logPassBelow() {
+            return Math.log1p(passBelowPercent / 100.0);
+        }
+
+        double passBelow() {
+            return passBelowPercent / 100.0;
+        }
+    }
+
+    /** A run could not have seen a regression of this size when a primary metric's MDE is above it: NOISY. */
+    public static final int NOISY_ABOVE_PERCENT = 10;
+    public static final double NOISY_ABOVE = NOISY_ABOVE_PERCENT / 100.0;
     /**
      * Two-sided: each end of the interval is wrong at most 2.5% of the time. A FAIL is further confirmed
      * by more rounds before the gate believes it (see Gate), which is what keeps false alarms rare.
@@ -41,10 +76,6 @@ public final class PairedRatio {
     /** The MDE is the slowdown failed with this probability. */
     public static final double POWER = 0.90;
     public static final double TRIM = 0.20;
-
-    private static final double LOG_THRESHOLD = Math.log1p(THRESHOLD);
-    private static final double LOG_FAIL_ABOVE = Math.log1p(FAIL_ABOVE_PERCENT / 100.0);
-    private static final double LOG_FAIL_ESTIMATE = Math.log1p(FAIL_ESTIMATE_PERCENT / 100.0);
 
     /**
      * @param change the estimate, as a fraction (+0.12 is 12% worse); low and high bound its interval
@@ -63,7 +94,7 @@ public final class PairedRatio {
         return Math.log((candidate + offset) / (base + offset));
     }
 
-    public static Estimate analyse(double[] logRatios) {
+    public static Estimate analyse(double[] logRatios, Rule rule) {
         int n = logRatios.length;
         if (n < 3) {
             return new Estimate(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE, Double.NaN, Double.NaN);
@@ -86,37 +117,37 @@ public final class PairedRatio {
         double q = quantile(h - 1, 1 - (1 - CONFIDENCE) / 2);
         double low = estimate - q * se;
         double high = estimate + q * se;
-        return new Estimate(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n), verdict(estimate, low, high),
+        return new Estimate(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n, rule), verdict(estimate, low, high, rule),
                 estimate, se);
     }
 
     /** The smallest true change (a fraction) that FAILs with probability {@link #POWER}, given a standard error over n rounds. */
-    public static double mde(double logStandardError, int n) {
+    public static double mde(double logStandardError, int n, Rule rule) {
         int df = n - 2 * trimmed(n) - 1;
         double q = quantile(df, 1 - (1 - CONFIDENCE) / 2);
         double z = quantile(df, POWER);
-        return Math.expm1(Math.max(LOG_FAIL_ABOVE + (q + z) * logStandardError, LOG_FAIL_ESTIMATE + z * logStandardError));
+        return Math.expm1(Math.max(rule.logFailAbove() + (q + z) * logStandardError, rule.logFailEstimate() + z * logStandardError));
     }
 
     /**
      * Whether {@code cap} rounds could decide the metric if its estimate and spread stayed as they are:
-     * FAIL it, or PASS it (with, when {@code needMde}, an MDE at most the threshold). When not, more rounds
-     * are futile.
+     * FAIL it, or PASS it (with, when {@code needMde}, an MDE at most {@link #NOISY_ABOVE}). When not, more
+     * rounds are futile.
      */
-    public static boolean capCanDecide(Estimate r, int cap, boolean needMde) {
+    public static boolean capCanDecide(Estimate r, int cap, Rule rule, boolean needMde) {
         int n = Math.max(cap, r.rounds());
         double se = r.logStandardError() * Math.sqrt(r.rounds() / (double) n);
         double q = quantile(n - 2 * trimmed(n) - 1, 1 - (1 - CONFIDENCE) / 2);
-        boolean fail = r.logEstimate() - q * se > LOG_FAIL_ABOVE && r.logEstimate() >= LOG_FAIL_ESTIMATE;
-        boolean pass = r.logEstimate() + q * se < LOG_THRESHOLD && (!needMde || mde(se, n) <= THRESHOLD);
+        boolean fail = r.logEstimate() - q * se > rule.logFailAbove() && r.logEstimate() >= rule.logFailEstimate();
+        boolean pass = r.logEstimate() + q * se < rule.logPassBelow() && (!needMde || mde(se, n, rule) <= NOISY_ABOVE);
         return fail || pass;
     }
 
-    static Verdict verdict(double estimate, double low, double high) {
-        if (low > LOG_FAIL_ABOVE && estimate >= LOG_FAIL_ESTIMATE) {
+    static Verdict verdict(double estimate, double low, double high, Rule rule) {
+        if (low > rule.logFailAbove() && estimate >= rule.logFailEstimate()) {
             return Verdict.FAIL;
         }
-        if (high < LOG_THRESHOLD) {
+        if (high < rule.logPassBelow()) {
             return Verdict.PASS;
         }
         return Verdict.INCONCLUSIVE;

@@ -122,6 +122,17 @@ class GateTest {
         assertEquals(Status.PASS, o.judgement("selector", Metric.US_PER_MESSAGE).status());
     }
 
+    /** Time and CPU fail on a slowdown below 5% once their interval excludes none; a count needs a clear 5%. */
+    @Test
+    void aFourPercentSlowdownFailsOnCpuWhileThreePercentMoreOfACountDoesNot() throws Exception {
+        FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.04)
+                .slow("selector", Metric.ALLOC_BYTES_PER_MESSAGE, 1.03);
+        Gate.Outcome o = run(m, List.of("selector"), 5, 15);
+        assertEquals(Status.FAIL, o.judgement("selector", Metric.CPU_US_PER_MESSAGE).status());
+        assertEquals(Status.PASS, o.judgement("selector", Metric.ALLOC_BYTES_PER_MESSAGE).status());
+        assertEquals(GateVerdict.FAIL, o.verdict());
+    }
+
     @Test
     void aFailureThatDoesNotHoldInTheConfirmingRoundsIsNotAFail() throws Exception {
         FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.3);
@@ -155,7 +166,8 @@ class GateTest {
         assertTrue(syncRounds > 5 && syncRounds < 30, "sync stopped early, once settled, after " + syncRounds);
         assertEquals(syncRounds, o.rounds());
         assertEquals(Status.PASS, o.judgement("sync", Metric.CPU_US_PER_MESSAGE).status());
-        assertTrue(o.judgement("sync", Metric.CPU_US_PER_MESSAGE).result().mde() <= PairedRatio.THRESHOLD);
+        assertTrue(o.judgement("sync", Metric.CPU_US_PER_MESSAGE).result().mde() <= PairedRatio.Rule.PRIMARY.passBelow(),
+                "settled: a 5% slowdown would have failed");
         assertEquals(5, o.row("selector", Metric.US_PER_MESSAGE).orElseThrow().pairs().size());
     }
 
@@ -210,7 +222,8 @@ class GateTest {
         assertEquals(List.of("schema", "schemaVersion", "verdict", "exitCode", "largestPrimaryMde", "base", "candidate", "seed", "rounds",
                 "cpuClock", "injected", "rules", "counts", "results", "environment"), fields);
         assertEquals("echo-lab/check", json.path("schema").asText());
-        assertEquals(2, json.path("schemaVersion").asInt());
+        assertEquals(3, json.path("schemaVersion").asInt());
+        assertEquals(5, json.path("rules").path("primary").path("passBelowPercent").asInt());
         assertEquals(o.verdict().name(), json.path("verdict").asText());
         assertEquals(0.95, json.path("rules").path("confidence").asDouble());
         boolean judged = false;
