@@ -4,16 +4,16 @@
 #   SLOW25 runs with an injected +25%                    (power: each should FAIL)
 #   SYSCALL runs with one more write system call per echo (power: each should FAIL, on its counter)
 #   AA runs against an unchanged candidate               (false alarms: none should FAIL; NOISY is counted)
-#   SLOW5 runs with an injected +5%                      (power at the smallest slowdown the gate aims at)
+#   SLOW5 runs with an injected +5%                      (power at the smallest slowdown the gate is built to catch)
 # The injections are test-only and outside the teaching files (echolab.common.Connections). Run it from a
 # clean checkout: the candidate is the working tree, the base is HEAD.
-#   bench/check-power.sh [SLOW10] [SLOW25] [SYSCALL] [AA] [SLOW5] [extra check options...]   (defaults: 10 10 10 20 0,
+#   bench/check-power.sh [SLOW10] [SLOW25] [SYSCALL] [AA] [SLOW5] [extra check options...]   (defaults: 10 0 10 20 10,
 #   selector only unless --servers is given; e.g. 'bench/check-power.sh 0 0 0 5 --servers sync,thread-per-conn,selector,virtual-thread')
 set -uo pipefail
 cd "$(dirname "$0")/.."
 COUNTS=()                                            # the leading numbers; what follows goes to check
 while [[ $# -gt 0 && ${#COUNTS[@]} -lt 5 && "$1" =~ ^[0-9]+$ ]]; do COUNTS+=("$1"); shift; done
-SLOW10="${COUNTS[0]:-10}"; SLOW25="${COUNTS[1]:-10}"; SYSCALL="${COUNTS[2]:-10}"; AA="${COUNTS[3]:-20}"; SLOW5="${COUNTS[4]:-0}"
+SLOW10="${COUNTS[0]:-10}"; SLOW25="${COUNTS[1]:-0}"; SYSCALL="${COUNTS[2]:-10}"; AA="${COUNTS[3]:-20}"; SLOW5="${COUNTS[4]:-10}"
 if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   echo "check-power: the working tree differs from HEAD; commit or stash first (A/A needs them equal)" >&2
   exit 2

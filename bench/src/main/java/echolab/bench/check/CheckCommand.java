@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
             "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 95%% "
                 + "interval, and the MDE (the smallest slowdown these rounds would fail 9 times in 10). FAIL, still so "
                 + "after 4 confirming rounds: for time and CPU, the interval wholly above 0 and the estimate at least "
-                + "+3%%; for the counters, wholly above +2%% and at least +5%%. PASS: wholly below +5%% for time and "
+                + "+2%%; for the counters, wholly above +2%% and at least +5%%. PASS: wholly below +5%% for time and "
                 + "CPU, with an MDE of at most 5%% when the cap allows (a 5%% slowdown would have failed); +10%% for "
                 + "the counters. A metric gets rounds until it is settled or the cap cannot settle it; NOISY when "
                 + "time or CPU could not have failed a 10%% regression (MDE above 10%%)."},

@@ -72,7 +72,7 @@ final class GateReport {
         long open = o.count(Status.INCONCLUSIVE);
         return String.format("**Gate: PASS**: no regression larger than %.1f%% in time or CPU per message (the largest MDE of "
                 + "the primary metrics) after %d rounds%s.", 100 * o.largestPrimaryMde(), o.rounds(),
-                open == 0 ? "" : "; " + open + " counter" + (open == 1 ? " is" : "s are") + " inconclusive: " + String.join(", ",
+                open == 0 ? "" : "; " + open + " metric" + (open == 1 ? " is" : "s are") + " inconclusive: " + String.join(", ",
                         where(o, Status.INCONCLUSIVE)));
     }
 

@@ -37,11 +37,11 @@ public final class PairedRatio {
 
         /**
          * Time and CPU per message: a slowdown is failed once the interval lies above none at all (no margin:
-         * the confirming rounds keep chance crossings out), if it is at least 3%. PASS rules out 5%, the
+         * the confirming rounds keep chance crossings out), if it is at least 2%. PASS rules out 5%, the
          * smallest slowdown the gate is built to catch, and a passing metric wants rounds (the cap permitting)
          * until its MDE is 5% too: a PASS then says a 5% slowdown would have failed nine times in ten.
          */
-        public static final Rule PRIMARY = new Rule(0, 3, 5);
+        public static final Rule PRIMARY = new Rule(0, 2, 5);
         /**
          * The kernel's and the JVM's counts: they barely move between runs, and what they catch (a system call,
          * an allocation per echo) is large, so they fail only on a clear change of 5% or more.
