@@ -22,7 +22,7 @@ import echolab.bench.results.Format;
 /**
  * The gate's procedure: rounds in which every server still in question is measured as base and as
  * candidate, the servers in a seeded random order; after each round, the paired log-ratios of every
- * metric. The open loop, which only reports, is measured in the first {@value #OPEN_LOOP_ROUNDS} rounds.
+ * metric. The open loop, which only reports, is measured in the first {@value #OPEN_LOOP_ROUNDS} rounds when asked for.
  *
  * <p>A metric that steers (see {@link Metric.Role}) wants more rounds until it is settled: its interval
  * lies wholly below its rule's bound (and, for time and CPU, its MDE is at most that bound too, so that the
@@ -40,7 +40,7 @@ import echolab.bench.results.Format;
 final class Gate {
 
     static final int CONFIRM_ROUNDS = 4;
-    /** The open loop only reports; it is measured in this many first rounds. */
+    /** The open loop only reports; when asked for, it is measured in this many first rounds. */
     static final int OPEN_LOOP_ROUNDS = 3;
 
     /** What the gate says about one metric of one server. */
@@ -123,14 +123,17 @@ final class Gate {
     private final int rounds;
     private final int cap;
     private final long seed;
+    private final boolean openLoop;
     private final PrintStream log;
 
-    Gate(Measurer measurer, List<String> servers, int rounds, int cap, long seed, PrintStream log) {
+    /** @param openLoop whether the first {@value #OPEN_LOOP_ROUNDS} rounds also measure the open loop (reported only) */
+    Gate(Measurer measurer, List<String> servers, int rounds, int cap, long seed, boolean openLoop, PrintStream log) {
         this.measurer = measurer;
         this.servers = servers;
         this.rounds = rounds;
         this.cap = cap;
         this.seed = seed;
+        this.openLoop = openLoop;
         this.log = log;
     }
 
@@ -205,7 +208,7 @@ final class Gate {
             Collections.shuffle(shuffled, random);
             Map<String, MetricValues[]> measured = new LinkedHashMap<>();
             for (String server : shuffled) {
-                measured.put(server, measurer.measureRound(server, random, round <= OPEN_LOOP_ROUNDS));
+                measured.put(server, measurer.measureRound(server, random, openLoop && round <= OPEN_LOOP_ROUNDS));
             }
             List<String> next = new ArrayList<>();
             for (Map.Entry<String, MetricValues[]> e : measured.entrySet()) {

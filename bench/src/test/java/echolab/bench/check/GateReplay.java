@@ -71,7 +71,7 @@ public final class GateReplay {
                     return "replayed";
                 }
             };
-            Gate.Outcome o = new Gate(replay, List.of(server), rounds, max, random.nextLong(), quiet).run();
+            Gate.Outcome o = new Gate(replay, List.of(server), rounds, max, random.nextLong(), false, quiet).run();
             verdicts.merge(o.verdict(), 1, Integer::sum);
             used.add(o.rounds());
             o.rows().stream().filter(row -> row.status() == Gate.Status.FAIL).forEach(row -> failedOn.merge(row.metric(), 1, Integer::sum));

@@ -91,7 +91,7 @@ class GateTest {
     }
 
     private static Gate.Outcome run(FakeMeasurer measurer, List<String> servers, int rounds, int cap) throws Exception {
-        return new Gate(measurer, servers, rounds, cap, 862, new PrintStream(OutputStream.nullOutputStream())).run();
+        return new Gate(measurer, servers, rounds, cap, 862, true, new PrintStream(OutputStream.nullOutputStream())).run();
     }
 
     @Test
@@ -191,6 +191,9 @@ class GateTest {
         Gate.Outcome o = run(m, List.of("selector"), 5, 30);
         assertEquals(5, o.rounds());
         assertEquals(Gate.OPEN_LOOP_ROUNDS, m.openLoops.get("selector"), "the open loop, which only reports, in the first rounds");
+        FakeMeasurer without = new FakeMeasurer();
+        new Gate(without, List.of("selector"), 5, 30, 862, false, new PrintStream(OutputStream.nullOutputStream())).run();
+        assertEquals(null, without.openLoops.get("selector"), "no open loop unless asked for");
         assertEquals(Status.REPORTED, o.judgement("selector", Metric.OPEN_P99_US).status());
         assertEquals(GateVerdict.PASS, o.verdict());
     }
