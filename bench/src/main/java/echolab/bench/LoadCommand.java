@@ -139,8 +139,11 @@ public final class LoadCommand implements Callable<Integer> {
         System.err.printf("load: %s loop against %s:%d, %d connections x %d B, warm-up %s, measuring %s ...%n",
                 config.openLoop() ? "open" : "closed", host, port, connections, size,
                 Durations.format(warmup), Durations.format(duration));
-        IntervalLog log = hlog == null ? null : new IntervalLog(hlog, group, config.openLoop());
+        IntervalLog log = hlog == null ? null : new IntervalLog(group, config.openLoop());
         LoadResult result = LoadGenerator.run(config, new LoadGenerator.Options(log, null));
+        if (log != null) {
+            RunOutput.write(hlog, true, "--hlog", into -> Files.writeString(into, log.text()));
+        }
         var report = hlog == null ? result.report() : result.report().withHlog(hlog.toString());
         System.out.print(report.text());
         if (json != null) {

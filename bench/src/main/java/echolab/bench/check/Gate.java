@@ -28,9 +28,10 @@ import echolab.bench.results.Format;
  * lies wholly below its rule's bound (and, for time and CPU, its MDE is at most that bound too, so that the
  * pass could have been a fail), or it has failed and the failure was confirmed. It stops wanting rounds
  * when the cap is out of reach for it: if its estimate and spread stayed as they are, the cap could
- * neither pass nor fail it, nor bring time's and CPU's MDE to {@link PairedRatio#NOISY_ABOVE} (futility). Futility is judged only from half the cap on: a spread estimated from
- * six rounds is itself off by a third either way, and stopping on it would give up on runs that more
- * rounds could settle. A server gets rounds while one of its metrics wants them.
+ * neither pass nor fail it, nor bring time's and CPU's MDE to {@link PairedRatio#NOISY_ABOVE} (futility).
+ * Futility is judged only from half the cap on: a spread estimated from six rounds is itself off by a
+ * third either way, and stopping on it would give up on runs that more rounds could settle. A server gets
+ * rounds while one of its metrics wants them.
  *
  * <p>A metric that fails is not believed at once: after a look at the data each round, a chance crossing
  * is likely somewhere. The server gets {@value #CONFIRM_ROUNDS} more rounds (beyond the cap if need be)
@@ -266,7 +267,7 @@ final class Gate {
     }
 
     private static boolean settled(Metric metric, PairedRatio.Estimate r) {
-        return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= PairedRatio.Rule.PRIMARY.passBelow());
+        return r.verdict() == Verdict.PASS && (metric.role != Metric.Role.PRIMARY || r.mde() <= metric.role.rule().passBelow());
     }
 
     private static Judgement judge(Metric metric, PairedRatio.Estimate r, Track t) {

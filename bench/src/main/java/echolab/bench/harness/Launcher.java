@@ -142,18 +142,18 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
              java.net.Socket s = new java.net.Socket()) {
             s.connect(new java.net.InetSocketAddress(p.host(), p.port()), 2_000);
             s.setSoTimeout(1_000);
-            int first;
+            boolean echoed = false;
             try {
-                first = s.getInputStream().read();           // nothing sent: its thread must wait; a refusal closes at once
+                s.getInputStream().read();                    // nothing sent: its thread must wait; a refusal closes at once
             } catch (java.net.SocketTimeoutException waited) {
                 s.setSoTimeout(5_000);
                 s.getOutputStream().write(862 & 0xff);
-                first = s.getInputStream().read() == (862 & 0xff) ? 0 : -1;
+                echoed = s.getInputStream().read() == (862 & 0xff);
             }
-            if (first != 0) {
+            if (!echoed) {
                 p.stop();                                     // its stderr, read to the end: the reason it printed
             }
-            why = first == 0 ? null : "this JDK refuses " + String.join(" ", variant.jvmFlags())
+            why = echoed ? null : "this JDK refuses " + String.join(" ", variant.jvmFlags())
                     + ": it closed the connection instead of echoing" + p.complaint();
         } catch (java.io.IOException e) {
             why = "this JDK refuses " + String.join(" ", variant.jvmFlags()) + ": " + e.getMessage();

@@ -1,12 +1,8 @@
 package echolab.bench.load;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,8 +15,8 @@ import org.HdrHistogram.HistogramLogWriter;
  * (nanoseconds) of the messages answered in it, tagged {@code corrected} and, open loop, {@code uncorrected};
  * with a group name, {@code GROUP.corrected} and so on. Each worker records a latency once, into its
  * {@link Seconds} (made before the window, so the window allocates nothing); the run's totals are their
- * sum, and the log is made from them once the workers have stopped: kept as text and, given a file, written
- * beside its place and moved there whole.
+ * sum, and the log is made from them, as text, once the workers have stopped; the caller writes it where
+ * it goes.
  */
 public final class IntervalLog {
 
@@ -28,17 +24,14 @@ public final class IntervalLog {
     public static final String UNCORRECTED = "uncorrected";
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-    private final Path file;
     private final String group;
     private final boolean openLoop;
     private String text;
 
     /**
-     * @param file where the log goes; null to keep it only as {@link #text()}
      * @param group the connection group the tags name (e.g. the host that generated it); null for none
      */
-    public IntervalLog(Path file, String group, boolean openLoop) {
-        this.file = file;
+    public IntervalLog(String group, boolean openLoop) {
         this.group = group;
         this.openLoop = openLoop;
     }
@@ -108,10 +101,10 @@ public final class IntervalLog {
     }
 
     /**
-     * Writes the workers' seconds, added up second by second, for a window of {@code fromNanos} to
+     * Makes the log of the workers' seconds, added up second by second, for a window of {@code fromNanos} to
      * {@code toNanos} that began at wall-clock {@code fromEpochMillis}.
      */
-    void write(List<Seconds> workers, long fromNanos, long toNanos, long fromEpochMillis) throws IOException {
+    void finish(List<Seconds> workers, long fromNanos, long toNanos, long fromEpochMillis) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8)) {
             HistogramLogWriter writer = new HistogramLogWriter(out);
@@ -134,15 +127,6 @@ public final class IntervalLog {
             }
         }
         text = bytes.toString(StandardCharsets.UTF_8);
-        if (file != null) {
-            Path partial = file.resolveSibling(file.getFileName() + ".partial");
-            try {
-                Files.writeString(partial, text);
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
-        }
     }
 
     private Histogram sum(List<Seconds> workers, int second, boolean uncorrected, String kind, long startMillis, long endMillis) {

@@ -73,10 +73,11 @@ public final class LoadGenerator {
             worker.startAt(startNanos);
         }
         long measureFrom = workers.get(0).measureFromNanos();
+        long measureTo = workers.get(0).endNanos();
         long windowStartEpochMillis = startEpochMillis + config.warmup().toMillis();
         if (options.log() != null) {
             for (Worker w : workers) {
-                w.accounting.seconds = options.log().seconds(measureFrom, w.endNanos());
+                w.accounting.seconds = options.log().seconds(measureFrom, measureTo);
             }
         }
 
@@ -98,8 +99,7 @@ public final class LoadGenerator {
             w.accounting.foldSeconds();
         }
         if (options.log() != null) {
-            options.log().write(workers.stream().map(w -> w.accounting.seconds).toList(), measureFrom, workers.get(0).endNanos(),
-                    windowStartEpochMillis);
+            options.log().finish(workers.stream().map(w -> w.accounting.seconds).toList(), measureFrom, measureTo, windowStartEpochMillis);
         }
         long processCpu = os.getProcessCpuTime() - processCpuBefore;
         long wall = System.nanoTime() - wallBefore;

@@ -52,7 +52,7 @@ public final class Agent {
             watchForEndOfInput(in);
             return Instant.ofEpochMilli(Long.parseLong(command.substring("start ".length()).strip()));
         };
-        IntervalLog log = new IntervalLog(null, group, config.openLoop());   // kept in memory: an agent leaves no file
+        IntervalLog log = new IntervalLog(group, config.openLoop());   // sent as text: an agent leaves no file
         LoadResult result = LoadGenerator.run(config, new LoadGenerator.Options(log, start));
         line(out, new Result(RESULT, result.report(), log.text()));
         return result.ok() ? 0 : 1;

@@ -85,11 +85,19 @@ public final class Scenarios {
             String hlog = "hgrm/" + name + ".hlog";
             Measurement m = countCalls ? Measurement.counted(server, config)
                     : hosts != null ? fromHosts(server, config, dir.resolve(hlog))
-                    : Measurement.of(server, config, new IntervalLog(dir.resolve(hlog), null, config.openLoop()));
+                    : logged(server, config, hlog);
             return trial(entry.name(), round, countCalls ? m : m.withHlog(hlog), server, name, null, null);
         } catch (IOException | RuntimeException e) {
             return Trial.failed(entry.name(), round, e.getMessage());
         }
+    }
+
+    /** A point loaded from here, its interval log written to {@code hlog} (under the run's folder). */
+    private Measurement logged(ServerProcess server, LoadConfig config, String hlog) throws IOException, InterruptedException {
+        IntervalLog log = new IntervalLog(null, config.openLoop());
+        Measurement m = Measurement.of(server, config, log);
+        RunOutput.write(dir.resolve(hlog), true, null, into -> Files.writeString(into, log.text()));
+        return m;
     }
 
     /** A point loaded from the other hosts; a host that failed fails the point, naming it. */
@@ -173,8 +181,8 @@ public final class Scenarios {
                     idle.isEmpty() ? null : (held.threads() - before.threads()) / (double) idle.size(), openError);
             String name = entry.name() + "-scale-c" + (idleConnections + 1) + "-s64";
             String hlog = "hgrm/" + name + ".hlog";
-            Measurement active = Measurement.of(server, load(1, Scenario.REFERENCE_SIZE, warmup, duration).withRampUp(Duration.ofSeconds(1)),
-                    new IntervalLog(dir.resolve(hlog), null, false)).withHlog(hlog);
+            Measurement active = logged(server, load(1, Scenario.REFERENCE_SIZE, warmup, duration).withRampUp(Duration.ofSeconds(1)), hlog)
+                    .withHlog(hlog);
             Trial t = trial(entry.name(), 1, active, server, name, stats, null);
             if (openError != null && t.status() == Status.FAILED
                     && t.load().errors().total() == t.load().errors().connectFailures()) {
