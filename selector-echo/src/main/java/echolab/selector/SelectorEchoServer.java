@@ -5,6 +5,7 @@ import echolab.common.EchoServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -158,6 +159,7 @@ public final class SelectorEchoServer implements EchoServer {
         Connection(SocketChannel channel) throws IOException {
             super(channel);
             this.channel = channel;
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);   // a write leaves now (no Nagle)
             connections.opened(channel);
         }
 

@@ -59,6 +59,7 @@ public final class SyncEchoServer implements EchoServer {
     // backpressure for free, one buffer per connection. read() returns -1 at the client's
     // half-close, and by then everything it sent has been written back.
     private void echo(Socket connection) throws IOException {
+        connection.setTcpNoDelay(true);         // no Nagle: a write leaves now, not after an ACK
         InputStream in = connection.getInputStream();
         OutputStream out = connection.getOutputStream();
         byte[] buffer = new byte[BUFFER_SIZE];
