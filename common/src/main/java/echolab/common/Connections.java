@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -213,6 +214,11 @@ public final class Connections {
 
     public int openCount() {
         return open.size();
+    }
+
+    /** The connections open now, as the server handed them over (a Socket or a SocketChannel): for the contract. */
+    List<Closeable> openConnections() {
+        return List.copyOf(open);
     }
 
     /** The one-line summary printed when a server stops. */

@@ -154,6 +154,63 @@ public abstract class EchoContract {
         }
     }
 
+    // ---- replies in pieces -------------------------------------------------------------------
+
+    /**
+     * A reply written in more than one piece (a message longer than the server's buffer) must not wait on
+     * Nagle's algorithm, which holds a small piece while an earlier one is unacknowledged: the client,
+     * still waiting for the rest of its message, delays that acknowledgement by its timer (40 ms on Linux).
+     * So every connection the server holds has TCP_NODELAY set, read from the server's own socket.
+     */
+    @Test
+    void everyConnectionHasNagleOff() throws Exception {
+        try (TestClient client = TestClient.connect(address)) {
+            client.roundTrip(TestClient.randomBytes(64, 3));           // served, so set up by now
+            List<java.io.Closeable> held = connections.openConnections();
+            assertEquals(1, held.size(), "connections the server holds");
+            assertTrue(noDelay(held.get(0)), "the server's socket for this connection has TCP_NODELAY off: "
+                    + "a reply written in pieces waits for the client's delayed ACK");
+        }
+    }
+
+    /**
+     * The same on the wire, as a client sees it: a message longer than every server's buffer comes back
+     * about as soon as a small one. Without TCP_NODELAY such a round trip takes the delayed-ACK timer
+     * (about 44 ms here, 100 to 270 times a 64 B one); with it, 1.5 to 5 times. Timed against the small
+     * message's round trip, interleaved on one connection, so what the machine's speed and load do to both
+     * cancels out: a ratio, not a time.
+     */
+    @Test
+    void aMessageLargerThanTheBufferComesBackAboutAsSoonAsASmallOne() throws IOException {
+        try (TestClient client = TestClient.connect(address)) {
+            assertPiecesDoNotWait(client);
+        }
+    }
+
+    /** Asserts what {@link #aMessageLargerThanTheBufferComesBackAboutAsSoonAsASmallOne} says, on any connection. */
+    public static void assertPiecesDoNotWait(TestClient client) throws IOException {
+        byte[] small = TestClient.randomBytes(64, 1);
+        for (int size : new int[] {16 * 1024, 64 * 1024 + 1}) {             // above the buffers of 8 and 64 KiB
+            byte[] large = TestClient.randomBytes(size, size);
+            for (int i = 0; i < 5; i++) {                                  // warm: the first round trips are slow
+                roundTripNanos(client, small);
+                roundTripNanos(client, large);
+            }
+            long[] smallNanos = new long[25];
+            long[] largeNanos = new long[25];
+            for (int i = 0; i < smallNanos.length; i++) {
+                smallNanos[i] = roundTripNanos(client, small);
+                largeNanos[i] = roundTripNanos(client, large);
+            }
+            double ratio = (double) median(largeNanos) / median(smallNanos);
+            System.out.printf("pieces: a %,d B round trip took %.1fx a 64 B one (medians %,d and %,d ns)%n",
+                    size, ratio, median(largeNanos), median(smallNanos));
+            assertTrue(ratio < 30, String.format("a %,d B message took %.0fx as long as a 64 B one (medians %,d and %,d ns "
+                    + "over %d round trips each): is Nagle's algorithm on (no TCP_NODELAY)?",
+                    size, ratio, median(largeNanos), median(smallNanos), smallNanos.length));
+        }
+    }
+
     // ---- half-close and bulk ------------------------------------------------------------------
 
     /**
@@ -569,6 +626,26 @@ public abstract class EchoContract {
             }
             Thread.sleep(20);
         }
+    }
+
+    private static boolean noDelay(java.io.Closeable connection) throws IOException {
+        return switch (connection) {
+            case java.net.Socket socket -> socket.getTcpNoDelay();
+            case java.nio.channels.SocketChannel channel -> channel.getOption(java.net.StandardSocketOptions.TCP_NODELAY);
+            default -> throw new AssertionError("a connection that is neither a Socket nor a SocketChannel: " + connection);
+        };
+    }
+
+    private static long roundTripNanos(TestClient client, byte[] message) throws IOException {
+        long start = System.nanoTime();
+        assertArrayEquals(message, client.roundTrip(message));
+        return System.nanoTime() - start;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** Descriptors this process has open (/proc/self/fd); -1 where /proc is not there. */

@@ -11,7 +11,8 @@ public enum Symptom {
     NEVER_READING("never-reading", "what the server takes from a client that writes and never reads, and its memory"),
     DESCRIPTORS("descriptors", "the server's open descriptors after a hundred connections reset mid-stream"),
     SERVED_COUNT("served-count", "the stop summary's count of connections served while clients are still connected"),
-    THREADS("threads", "the operating-system threads the server starts for 200 connections it holds");
+    THREADS("threads", "the operating-system threads the server starts for 200 connections it holds"),
+    LARGE_MESSAGES("large-messages", "the round trip of a 16 KiB message, longer than the server's buffer, beside a 64 B one");
 
     final String key;
     final String description;

@@ -52,6 +52,7 @@ final class SymptomProbe {
             case DESCRIPTORS -> descriptors(server, address);
             case SERVED_COUNT -> servedCount(server, address, oneAtATime);
             case THREADS -> threads(server, address, entry);
+            case LARGE_MESSAGES -> largeMessages(server, oneAtATime);
         };
     }
 
@@ -80,6 +81,26 @@ final class SymptomProbe {
         } finally {
             closeAll(clients);
         }
+    }
+
+    /**
+     * The load generator at 64 B and at 16 KiB, a message longer than a blocking server's buffer, which goes
+     * back in two writes: where Nagle's algorithm holds the second until the client's delayed ACK, a round trip
+     * takes the ACK timer (about 40 ms) instead of about as long as a small one. Healthy when the 16 KiB median
+     * is within ten times the 64 B one.
+     */
+    private static Reading largeMessages(ServerProcess server, boolean oneAtATime) throws IOException, InterruptedException {
+        LoadConfig config = LoadConfig.defaults().withPort(server.port()).withConnections(oneAtATime ? 1 : 10)
+                .withRampUp(Duration.ofSeconds(2)).withWarmup(Duration.ofMillis(300)).withDuration(Duration.ofMillis(1500));
+        LoadReport small = LoadGenerator.run(config.withSize(64)).report();
+        LoadReport large = LoadGenerator.run(config.withSize(16 * 1024)).report();
+        return new Reading(List.of(
+                new Observation("median round trip, 64 B (" + small.connectionsRequested() + " connections)",
+                        String.format("%,.0f us, %,.0f msg/s", small.latencyMicros().p50(), small.messagesPerSecond())),
+                new Observation("median round trip, 16 KiB", String.format("%,.0f us, %,.0f msg/s",
+                        large.latencyMicros().p50(), large.messagesPerSecond())),
+                new Observation("16 KiB against 64 B", String.format("%.1fx", large.latencyMicros().p50() / small.latencyMicros().p50()))),
+                large.ok() && small.ok() && large.latencyMicros().p50() < 10 * small.latencyMicros().p50());
     }
 
     private static Reading idleCpu(ServerProcess server, InetSocketAddress address, boolean oneAtATime)

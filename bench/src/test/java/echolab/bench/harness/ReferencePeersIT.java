@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import echolab.common.EchoContract;
 import echolab.common.TestClient;
 
 /**
  * The reference peers (Netty and native C, each over epoll and over io_uring) hold to the echo contract on
  * the wire, as the teaching servers do in-process: every byte value, a burst larger than any buffer,
- * half-close with data pending, a client that never reads beside one that does, hundreds of connections
- * at once, resets, and a clean stop. An io_uring peer is skipped, with the reason, only where it cannot be
+ * half-close with data pending, a message longer than the buffer as soon as a small one (no Nagle), a client
+ * that never reads beside one that does, hundreds of connections at once, resets, and a clean stop. An io_uring peer is skipped, with the reason, only where it cannot be
  * built or the kernel refuses io_uring. An integration test: the Netty peers run from the packaged bench.jar.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -77,6 +78,14 @@ class ReferencePeersIT {
                 assertArrayEquals(pending, c.readExactly(pending.length), "everything sent before the half-close");
                 assertEquals(-1, c.read(new byte[1]), "then the end of the stream");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    void aMessageLargerThanTheBufferComesBackAboutAsSoonAsASmallOne(String server) throws Exception {
+        try (ServerProcess p = start(server); TestClient c = TestClient.connect(at(p))) {
+            EchoContract.assertPiecesDoNotWait(c);
         }
     }
 

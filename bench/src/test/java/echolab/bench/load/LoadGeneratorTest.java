@@ -68,6 +68,23 @@ class LoadGeneratorTest {
         }
     }
 
+    /**
+     * A server that writes a 16 KiB reply in two pieces with Nagle's algorithm on: each round trip waits for
+     * the client's delayed ACK, and the report says so; 64 B messages, one piece each, do not wait.
+     */
+    @Test
+    void aLatencyAtTheDelayedAckTimerIsNamed() throws Exception {
+        try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.NAGLE)) {
+            LoadReport large = LoadGenerator.run(closed(server.port(), 2, Duration.ofSeconds(1)).withSize(16 * 1024)).report();
+            assertTrue(large.ok(), large.text());
+            assertTrue(large.atDelayedAckTimer(), large.text());
+            assertTrue(large.text().contains("the delayed-ACK timer: most likely the server writes a reply"), large.text());
+            LoadReport small = LoadGenerator.run(closed(server.port(), 2, Duration.ofSeconds(1))).report();
+            assertFalse(small.atDelayedAckTimer(), small.text());
+            assertFalse(small.text().contains("delayed-ACK"), small.text());
+        }
+    }
+
     @Test
     void aServerThatClosesEarlyIsCountedAsShortReads() throws Exception {
         try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.CLOSE_EARLY)) {

@@ -12,11 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Echo servers with known faults, for testing the load generator's accounting: one that corrupts a
  * byte, one that stalls once for a second, one that closes early, one that serves one connection at a
- * time. Blocking, a thread per connection (except ONE_AT_A_TIME), loopback, port 0.
+ * time, one that leaves Nagle's algorithm on (so a reply longer than its 8 KiB buffer waits for the
+ * client's delayed ACK). Blocking, a thread per connection (except ONE_AT_A_TIME), loopback, port 0.
  */
 final class MisbehavingEchoServer implements AutoCloseable {
 
-    enum Fault { CORRUPT_BYTE, STALL_ONCE, CLOSE_EARLY, ONE_AT_A_TIME }
+    enum Fault { CORRUPT_BYTE, STALL_ONCE, CLOSE_EARLY, ONE_AT_A_TIME, NAGLE }
 
     static final int CORRUPT_AT = 5_000;           // stream offset of the corrupted byte
     static final int CLOSE_AFTER = 10_000;         // bytes echoed before closing
@@ -55,7 +56,7 @@ final class MisbehavingEchoServer implements AutoCloseable {
 
     private void echo(Socket socket) {
         try (socket) {
-            socket.setTcpNoDelay(true);
+            socket.setTcpNoDelay(fault != Fault.NAGLE);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             byte[] buffer = new byte[8192];
