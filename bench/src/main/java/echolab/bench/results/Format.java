@@ -21,6 +21,14 @@ public final class Format {
         return reference == null || reference == 0 || value == 0 ? "" : String.format("%.2fx", value / reference);
     }
 
+    /** A message size: "64 B", "4 KiB", "1 MiB" where it divides evenly, else bytes ("8,193 B"). */
+    public static String bytes(int n) {
+        if (n >= 1 << 20 && n % (1 << 20) == 0) {
+            return (n >> 20) + " MiB";
+        }
+        return n >= 1024 && n % 1024 == 0 ? (n >> 10) + " KiB" : String.format("%,d B", n);
+    }
+
     /** Seconds as "47s" or "3m22s". */
     public static String seconds(double seconds) {
         long s = Math.round(seconds);

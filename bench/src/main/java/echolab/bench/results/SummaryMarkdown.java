@@ -102,6 +102,14 @@ public final class SummaryMarkdown {
         s.append("\n\n");
         s.append("![throughput](throughput.png) ![p99](p99.png)\n\n![spectrum](spectrum.png) ![rss](rss-per-connection.png)\n\n");
         sweep(s, r);
+        String bySize = sizesTable(r);
+        if (!bySize.isEmpty()) {
+            s.append(String.format("%n## Message sizes at %d connections (closed loop)%n%n", Scenario.REFERENCE_CONNECTIONS));
+            s.append("The blocking servers read into 8 KiB and the selector into 64 KiB: a longer message goes back in "
+                    + "pieces, each sent at once with TCP_NODELAY (without it, Nagle's algorithm holds a piece for the client's "
+                    + "delayed ACK, about 40 ms). msg/s, and in brackets the p50 in microseconds.\n\n");
+            s.append(bySize);
+        }
         rounds(s, r);
         kernel(s, r);
         systemCalls(s, r);
@@ -148,6 +156,34 @@ public final class SummaryMarkdown {
             }
         }
         s.append(table.markdown());
+    }
+
+    /**
+     * Each server's msg/s and p50 at every message size measured at the reference connection count, a column
+     * per size; empty when the run measured one size there.
+     */
+    public static String sizesTable(BenchRun r) {
+        List<Scenario> bySize = r.scenarios().stream()
+                .filter(sc -> sc.kind() == Kind.CLOSED && sc.connections() == Scenario.REFERENCE_CONNECTIONS)
+                .sorted(java.util.Comparator.comparingInt(Scenario::size)).toList();
+        if (bySize.size() < 2) {
+            return "";
+        }
+        List<Table.Column> columns = new ArrayList<>(List.of(text("server")));
+        bySize.forEach(sc -> columns.add(figure(Format.bytes(sc.size()))));
+        Table table = new Table(columns.toArray(Table.Column[]::new));
+        for (ServerEntry server : r.servers()) {
+            List<Object> cells = new ArrayList<>(List.of(server.name()));
+            for (Scenario sc : bySize) {
+                cells.add(sc.trials().stream().filter(t -> t.server().equals(server.name()) && t.round() == 1 && t.load() != null)
+                        .findFirst().map(t -> String.format("%,.0f (%s)%s", t.throughput(), micros(t.latency(Percentile.P50)),
+                                t.load().atDelayedAckTimer() ? " delayed ACK" : "")).orElse(""));
+            }
+            if (cells.stream().skip(1).anyMatch(c -> !c.toString().isEmpty())) {
+                table.row(cells.toArray());
+            }
+        }
+        return table.markdown();
     }
 
     private static void rounds(StringBuilder s, BenchRun r) {

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Measure the four echo servers side by side, with Netty's echo and native C echoes over epoll and over",
-            "io_uring as reference peers. Scenarios: (a) closed-loop sweep over connections and message sizes; (b) open loop at one",
+            "io_uring as reference peers. Scenarios: (a) closed-loop sweep over connections at 64 B and over message sizes (past every buffer) at 100 connections; (b) open loop at one",
             "fixed rate for all (half the slowest concurrent server's closed-loop throughput at 100 x 64 B),",
             "latency corrected and uncorrected; (c) idle connections held plus one active; (d) the generator's",
             "own capacity against the native server. Writes results.json, summary.md, charts (PNG, SVG) and",
@@ -278,11 +278,9 @@ public final class BenchCommand implements Callable<Integer> {
             steps.add(new Step(seconds(p.firstWarmup()) + 1.2, () -> warmStart(server, running)));
         }
         int turn = 0;
-        for (int size : p.sizes()) {
-            for (int c : p.connections()) {
-                for (Entry server : rotate(live, turn++)) {
-                    steps.add(new Step(point, () -> point(server, running, Scenarios.load(c, size, p.warmup(), p.duration()), 1)));
-                }
+        for (int[] at : p.sweep()) {
+            for (Entry server : rotate(live, turn++)) {
+                steps.add(new Step(point, () -> point(server, running, Scenarios.load(at[0], at[1], p.warmup(), p.duration()), 1)));
             }
         }
         for (int round = 2; round <= p.rounds(); round++) {
