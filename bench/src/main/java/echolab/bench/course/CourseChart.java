@@ -82,6 +82,62 @@ final class CourseChart {
         return name + ".svg";
     }
 
+    /**
+     * A grid of ranks, a row per cost and a column per server, each cell coloured from green (1, the
+     * cheapest) through yellow to red ({@code worst}) with its rank written in it; 0 is an empty cell.
+     * Writes {@code dir/name.svg}; returns the file's name.
+     */
+    static String ranks(Path dir, String name, String title, List<String> rows, List<String> columns, int[][] ranks, int worst)
+            throws IOException {
+        int rowWidth = (int) Math.ceil(12 + CHAR * rows.stream().mapToInt(String::length).max().orElse(4));
+        int cell = Math.max(90, (int) Math.ceil(16 + CHAR * columns.stream().mapToInt(String::length).max().orElse(4)));
+        int cellHeight = 30;
+        int width = rowWidth + 8 + cell * columns.size() + 8;
+        int height = TOP + 20 + rows.size() * cellHeight + 12;
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                + "font-family=\"system-ui, 'DejaVu Sans', Arial, sans-serif\" font-size=\"12\">%n", width, height, width, height));
+        svg.append(String.format(Locale.ROOT, "<title>%s</title>%n", Html.escape(title)));
+        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>%n", width, height));
+        svg.append(String.format(Locale.ROOT, "<text class=\"title\" x=\"%d\" y=\"22\" font-size=\"14\" font-weight=\"600\" fill=\"#1d2330\">%s</text>%n",
+                rowWidth + 8, Html.escape(title)));
+        int left = rowWidth + 8;
+        for (int c = 0; c < columns.size(); c++) {
+            svg.append(String.format(Locale.ROOT, "<text class=\"column\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#1d2330\">%s</text>%n",
+                    left + c * cell + cell / 2, TOP + 10, Html.escape(columns.get(c))));
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            int y = TOP + 20 + r * cellHeight;
+            svg.append(String.format(Locale.ROOT, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1d2330\">%s</text>%n",
+                    rowWidth, y + cellHeight / 2 + 4, Html.escape(rows.get(r))));
+            for (int c = 0; c < columns.size(); c++) {
+                int rank = ranks[r][c];
+                svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"2\"/>%n",
+                        left + c * cell, y, cell, cellHeight, rank == 0 ? "#f3f4f6" : rankColour(rank, worst)));
+                if (rank > 0) {
+                    svg.append(String.format(Locale.ROOT, "<text class=\"value\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-weight=\"700\" "
+                            + "fill=\"#1d2330\">%d</text>%n", left + c * cell + cell / 2, y + cellHeight / 2 + 4, rank));
+                }
+            }
+        }
+        svg.append("</svg>\n");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name + ".svg"), svg);
+        return name + ".svg";
+    }
+
+    /** Green for rank 1, yellow half-way, red for the worst: the heat map's scale, mixed in RGB. */
+    private static String rankColour(int rank, int worst) {
+        int[][] stops = {{0x7c, 0xc4, 0x7f}, {0xf9, 0xe7, 0x9f}, {0xe5, 0x73, 0x73}};
+        double t = worst <= 1 ? 0 : (rank - 1) / (double) (worst - 1) * 2;
+        int i = Math.min(1, (int) Math.floor(t));
+        double f = t - i;
+        int[] a = stops[i];
+        int[] b = stops[i + 1];
+        return String.format(Locale.ROOT, "#%02x%02x%02x", Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f),
+                Math.round(a[2] + (b[2] - a[2]) * f));
+    }
+
     /** A teaching server of the catalogue (as opposed to a peer, a variant, or a label that is not a server). */
     private static boolean teaching(String label) {
         return ServerCatalogue.teaching().stream().anyMatch(e -> e.name().equals(label));

@@ -1,8 +1,6 @@
 package echolab.bench.course;
 
-import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,9 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
@@ -113,33 +108,14 @@ final class Ranking {
     }
 
     private static String heatMap(Path figuresDir, List<Cost> costs, List<String> servers) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        // The cost names take the left half; the legend is left out (each cell shows its rank), so the four
-        // server names each get a column wide enough to stand under it side by side.
-        HeatMapChart chart = new HeatMapChartBuilder().width(920).height(110 + 34 * costs.size()).title("Rank on each cost (1: the cheapest)")
-                .build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0x2e, 0x7d, 0x32), new Color(0xf9, 0xe7, 0x9f), new Color(0xc6, 0x28, 0x28)});
-        chart.getStyler().setShowValue(true);
-        chart.getStyler().setMin(1);
-        chart.getStyler().setMax(4);
-        List<Number[]> cells = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
+        int[][] ranks = new int[costs.size()][servers.size()];
         for (int y = 0; y < costs.size(); y++) {
-            Cost cost = costs.get(costs.size() - 1 - y);             // the chart's rows go up: the first cost on top, as in the table
-            rows.add(cost.name());
             for (int x = 0; x < servers.size(); x++) {
-                int rank = cost.rank(servers.get(x));
-                if (rank > 0) {
-                    cells.add(new Number[] {x, y, rank});
-                }
+                ranks[y][x] = costs.get(y).rank(servers.get(x));
             }
         }
-        chart.addSeries("rank", servers, rows, cells);
-        Files.createDirectories(figuresDir);
-        VectorGraphicsEncoder.saveVectorGraphic(chart, figuresDir.resolve("ranking").toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        return "ranking.svg";
+        return CourseChart.ranks(figuresDir, "ranking", "Rank on each cost (1: the cheapest)", costs.stream().map(Cost::name).toList(),
+                servers, ranks, servers.size());
     }
 
 }

@@ -148,6 +148,82 @@ class CourseBrowserTest {
         }
     }
 
+    /**
+     * At a projector's 1280 and a monitor's 1920 pixels, no page of the site is wider than the window: what
+     * cannot fit (a wide table, a long line of code) scrolls inside its own box. Measured as the document's
+     * scroll width against the window's inner width, on every page of the navigation.
+     */
+    @Test
+    void noPageIsWiderThanTheWindowAt1280Or1920() throws Exception {
+        Browser.Page page = browser.newPage(1280, 900);
+        for (int width : new int[] {1280, 1920}) {
+            page.resize(width, 900);
+            for (String[] p : Html.PAGES) {
+                page.open(site.resolve(p[0]).toUri());
+                int scroll = page.eval("document.documentElement.scrollWidth").asInt();
+                int window = page.eval("document.documentElement.clientWidth").asInt();
+                assertTrue(scroll <= window, p[0] + " at " + width + " px is " + scroll + " px wide, wider than the window's "
+                        + window + ": " + page.eval(WIDEST));
+                assertLocalOnly(page);
+            }
+        }
+    }
+
+    /** The elements that stick out past the window's right edge, the outermost first: what a failure names. */
+    private static final String WIDEST = """
+            [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+              .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '')
+                + ' ' + Math.round(e.getBoundingClientRect().width) + ' px')""";
+
+    /** The boxes of every text of each class in the opened SVG, as the browser laid them out. */
+    private static final String TEXT_BOXES = """
+            (() => { const byClass = {};
+              document.querySelectorAll('text[class]').forEach(t => { const r = t.getBoundingClientRect();
+                (byClass[t.getAttribute('class')] = byClass[t.getAttribute('class')] || []).push(
+                  { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom }); });
+              return byClass; })()""";
+
+    /**
+     * Every chart of the site, opened on its own as the browser draws it: no two labels of one kind (server
+     * names, axis ticks, values) overlap, with as many servers as the committed runs hold. A chart drawn
+     * with text as glyph outlines has no text to measure, and fails here, so that every chart stays testable.
+     */
+    @Test
+    void noTwoLabelsOfAnyChartOverlap() throws Exception {
+        Browser.Page page = browser.newPage(1280, 900);
+        List<Path> charts;
+        try (var files = java.nio.file.Files.list(site.resolve("figures"))) {
+            charts = files.filter(f -> f.toString().endsWith(".svg")).sorted().toList();
+        }
+        assertTrue(charts.size() > 10, "the site has only " + charts.size() + " charts: " + charts);
+        int mostLabels = 0;
+        for (Path chart : charts) {
+            page.open(chart.toUri());
+            JsonNode byClass = page.eval(TEXT_BOXES);
+            assertTrue(byClass.size() > 0, chart.getFileName() + " has no text to measure (text drawn as outlines?)");
+            for (var kind = byClass.fields(); kind.hasNext(); ) {
+                var entry = kind.next();
+                JsonNode boxes = entry.getValue();
+                if (entry.getKey().equals("label")) {
+                    mostLabels = Math.max(mostLabels, boxes.size());
+                }
+                for (int i = 0; i < boxes.size(); i++) {
+                    for (int j = i + 1; j < boxes.size(); j++) {
+                        JsonNode a = boxes.get(i);
+                        JsonNode b = boxes.get(j);
+                        boolean overlap = a.get("left").asDouble() < b.get("right").asDouble() - 0.5
+                                && b.get("left").asDouble() < a.get("right").asDouble() - 0.5
+                                && a.get("top").asDouble() < b.get("bottom").asDouble() - 0.5
+                                && b.get("top").asDouble() < a.get("bottom").asDouble() - 0.5;
+                        assertTrue(!overlap, chart.getFileName() + ": the " + entry.getKey() + "s '" + a.get("text").asText()
+                                + "' and '" + b.get("text").asText() + "' overlap");
+                    }
+                }
+            }
+        }
+        assertTrue(mostLabels >= 8, "no chart holds the eight servers of the reference run; most labels on one chart: " + mostLabels);
+    }
+
     /** An exercise's changed lines are not marked until its answer is opened; then they are. */
     @Test
     void anExercisesChangedLinesAreMarkedOnlyOnceItsAnswerIsOpen() throws Exception {
