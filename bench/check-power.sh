@@ -41,8 +41,8 @@ for i in $(seq 1 "$SLOW5"); do run slow5 "$((300 + i))" --inject-slowdown 5; don
 for kind in slow5 slow10 slow25 syscall aa; do
   [[ -n "${RUNS[$kind]:-}" ]] && echo "$kind: FAIL in ${FAILED[$kind]:-0} of ${RUNS[$kind]} runs, NOISY in ${NOISY[$kind]:-0}"
 done
-if [[ "$AA" -gt 0 && -f bench/target/bench.jar ]]; then
+if [[ "$AA" -gt 0 && -f bench/cli/target/bench.jar ]]; then
   echo "round-to-round spread over the A/A runs (per server and metric):"
-  java -cp bench/target/bench.jar bench/check-spread.java "$OUT"/aa-*.json | grep -E "metric|UsPerMessage" || true
+  java -cp bench/cli/target/bench.jar bench/check-spread.java "$OUT"/aa-*.json | grep -E "metric|UsPerMessage" || true
 fi
 echo "details (each run's table, JSON and log): $OUT"

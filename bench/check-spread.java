@@ -4,7 +4,7 @@
 // median absolute deviation (the SD again when the rounds are normal). Used by bench/check-power.sh on its A/A runs, e.g. to compare the server's
 // CPU time read by its cgroup (cpuUsPerMessage) with the same rounds read by the 10 ms tick
 // (cpuTickUsPerMessage). Run with the bench jar on the class path, for Jackson:
-//   java -cp bench/target/bench.jar bench/check-spread.java FILE...
+//   java -cp bench/cli/target/bench.jar bench/check-spread.java FILE...
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;

@@ -217,7 +217,7 @@ public final class Connections {
     }
 
     /** The connections open now, as the server handed them over (a Socket or a SocketChannel): for the contract. */
-    List<Closeable> openConnections() {
+    public List<Closeable> openConnections() {
         return List.copyOf(open);
     }
 

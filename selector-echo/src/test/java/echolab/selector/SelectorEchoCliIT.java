@@ -1,6 +1,6 @@
 package echolab.selector;
 
-import echolab.common.EchoCliContract;
+import echolab.contract.EchoCliContract;
 
 /** The command-line contract, run against target/selector-echo.jar in its own JVM. */
 class SelectorEchoCliIT extends EchoCliContract {

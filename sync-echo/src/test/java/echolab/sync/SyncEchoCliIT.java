@@ -1,6 +1,6 @@
 package echolab.sync;
 
-import echolab.common.EchoCliContract;
+import echolab.contract.EchoCliContract;
 
 /** The command-line contract, run against target/sync-echo.jar in its own JVM. */
 class SyncEchoCliIT extends EchoCliContract {

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import echolab.common.EchoCliContract;
-import echolab.common.TestClient;
+import echolab.contract.EchoCliContract;
+import echolab.contract.TestClient;
 
 /** The command-line contract, run against target/thread-per-conn-echo.jar in its own JVM; and running out of threads. */
 class ThreadPerConnEchoCliIT extends EchoCliContract {

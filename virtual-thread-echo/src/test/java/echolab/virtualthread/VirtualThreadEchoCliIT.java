@@ -1,6 +1,6 @@
 package echolab.virtualthread;
 
-import echolab.common.EchoCliContract;
+import echolab.contract.EchoCliContract;
 
 /** The command-line contract, run against target/virtual-thread-echo.jar in its own JVM. */
 class VirtualThreadEchoCliIT extends EchoCliContract {

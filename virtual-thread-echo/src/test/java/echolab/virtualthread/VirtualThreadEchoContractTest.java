@@ -1,7 +1,8 @@
 package echolab.virtualthread;
 
-import echolab.common.EchoContract;
+import echolab.contract.EchoContract;
 import echolab.common.EchoServer;
+import echolab.common.ThreadsPerConnection;
 
 /** The echo contract (PROTOCOL.md), run in-process against VirtualThreadEchoServer. */
 class VirtualThreadEchoContractTest extends EchoContract {

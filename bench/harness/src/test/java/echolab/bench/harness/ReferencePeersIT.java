@@ -1,0 +1,144 @@
+package echolab.bench.harness;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import echolab.contract.EchoContract;
+import echolab.contract.TestClient;
+
+/**
+ * The reference peers (Netty and native C, each over epoll and over io_uring) hold to the echo contract on
+ * the wire, as the teaching servers do in-process: every byte value, a burst larger than any buffer,
+ * half-close with data pending, a message longer than the buffer as soon as a small one (no Nagle), a client
+ * that never reads beside one that does, hundreds of connections at once, resets, and a clean stop. An io_uring peer is skipped, with the reason, only where it cannot be
+ * built or the kernel refuses io_uring. An integration test: the Netty peers run from the packaged bench.jar.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ReferencePeersIT {
+
+    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+    private static NativePeers peers;
+
+    @BeforeAll
+    static void build() throws Exception {
+        peers = NativePeers.build(ROOT);
+    }
+
+    private static ServerProcess start(String server) throws Exception {
+        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.ALL);
+        Launcher launcher = new Launcher(Launcher.currentJava(), new Pinning(null, null), peers);
+        String problem = launcher.unavailable(entry, ROOT);
+        if (problem != null && (server.endsWith("-uring") || problem.contains("no C compiler"))) {
+            assumeTrue(false, server + " skipped here: " + problem);
+        }
+        assertEquals(null, problem, "an epoll peer runs wherever there is a C compiler and a packaged bench.jar");
+        return launcher.start(entry, ROOT, List.of());
+    }
+
+    private static InetSocketAddress at(ServerProcess p) {
+        return new InetSocketAddress("127.0.0.1", p.port());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    void everyByteValueABurstAndHalfCloseComeBackIntact(String server) throws Exception {
+        try (ServerProcess p = start(server)) {
+            byte[] all = new byte[256 * 64];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) i;
+            }
+            try (TestClient c = TestClient.connect(at(p))) {
+                assertArrayEquals(all, c.roundTrip(all));
+            }
+            byte[] burst = TestClient.randomBytes(8 * 1024 * 1024, 862);
+            try (TestClient c = TestClient.connect(at(p))) {
+                CompletableFuture<Void> written = c.writeAsync(burst);
+                assertArrayEquals(burst, c.readExactly(burst.length), "an 8 MiB burst, read while it is written");
+                written.get(30, TimeUnit.SECONDS);
+            }
+            byte[] pending = TestClient.randomBytes(256 * 1024, 7);
+            try (TestClient c = TestClient.connect(at(p))) {
+                c.write(pending);
+                c.shutdownOutput();
+                assertArrayEquals(pending, c.readExactly(pending.length), "everything sent before the half-close");
+                assertEquals(-1, c.read(new byte[1]), "then the end of the stream");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    void aMessageLargerThanTheBufferComesBackAboutAsSoonAsASmallOne(String server) throws Exception {
+        try (ServerProcess p = start(server); TestClient c = TestClient.connect(at(p))) {
+            EchoContract.assertPiecesDoNotWait(c);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    void aClientThatNeverReadsDoesNotHoldUpTheOthers(String server) throws Exception {
+        try (ServerProcess p = start(server); TestClient stuck = TestClient.connect(at(p), 64 * 1024)) {
+            AtomicLong taken = new AtomicLong();
+            Thread writer = stuck.writeWithoutReading(new byte[64 * 1024], 64L * 1024 * 1024, taken);
+            TestClient.waitUntilStalled(taken, 1_000, 20_000);                 // until the server stops taking its bytes
+            assertTrue(taken.get() < 64L * 1024 * 1024, "the server stopped reading a client that does not read: " + taken.get());
+            for (int i = 0; i < 20; i++) {
+                try (TestClient other = TestClient.connect(at(p))) {
+                    byte[] m = TestClient.randomBytes(1000, i);
+                    assertArrayEquals(m, other.roundTrip(m));
+                }
+            }
+            stuck.reset();
+            writer.join(10_000);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    void fiveHundredConnectionsAreEachServedAndResetsDoNotStopTheServer(String server) throws Exception {
+        try (ServerProcess p = start(server)) {
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 500; i++) {
+                    clients.add(TestClient.connect(at(p)));
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    byte[] m = ("connection " + i).getBytes();
+                    assertArrayEquals(m, clients.get(i).roundTrip(m), "connection " + i);
+                }
+                for (int i = 0; i < 50; i++) {
+                    clients.get(i).write(new byte[4096]);
+                    clients.get(i).reset();
+                }
+            } finally {
+                for (TestClient c : clients) {
+                    c.close();
+                }
+            }
+            try (TestClient after = TestClient.connect(at(p))) {
+                assertArrayEquals("still here".getBytes(), after.roundTrip("still here".getBytes()));
+            }
+            ServerProcess.Stopped stopped = p.stop();
+            if (server.startsWith("native")) {
+                assertTrue(p.lastWords().contains("stopped; 501 connections served"), p.lastWords());
+            } else {
+                assertEquals(501, stopped.summary().served(), "connections served, by the stop summary");
+            }
+        }
+    }
+}
