@@ -72,7 +72,7 @@ class DocsTest {
         copy(runs.scaleDir(ROOT).resolve(ResultsFile.NAME), runs.scaleDir(root).resolve(ResultsFile.NAME));
         copy(runs.capacityDir(ROOT).resolve(ResultsFile.NAME), runs.capacityDir(root).resolve(ResultsFile.NAME));
         copy(runs.variantsDir(ROOT).resolve(ResultsFile.NAME), runs.variantsDir(root).resolve(ResultsFile.NAME));
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             copy(ROOT.resolve(e.source()), root.resolve(e.source()));
         }
         String newer = "2999-12-31T2359-default";
@@ -96,7 +96,7 @@ class DocsTest {
 
     private static void assertLineCountsAreTheFiles(Path root) throws IOException {
         String readme = Files.readString(root.resolve("README.md"));
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             Matcher row = Pattern.compile("(?m)^\\| `" + Pattern.quote(e.module()) + "` \\|[^|]*\\|[^|]*\\| (\\d+) \\|").matcher(readme);
             assertTrue(row.find(), "no row for " + e.module() + " in the README's table of the models");
             assertEquals(Files.readAllLines(root.resolve(e.source())).size(), Integer.parseInt(row.group(1)),

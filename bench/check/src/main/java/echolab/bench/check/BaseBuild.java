@@ -33,7 +33,7 @@ final class BaseBuild {
     }
 
     /** .check/SHA with the servers' jars built; IOException with one line when git or Maven fails or hangs. */
-    static Path build(Path root, String sha, List<ServerCatalogue.Entry> servers) throws IOException, InterruptedException {
+    static Path build(Path root, String sha, List<? extends ServerCatalogue.TeachingServer> servers) throws IOException, InterruptedException {
         Path dir = root.resolve(".check").resolve(sha);
         if (servers.stream().allMatch(s -> Files.isRegularFile(s.jarIn(dir)))) {
             return dir;
@@ -46,7 +46,7 @@ final class BaseBuild {
         servers.forEach(s -> modules.add(s.module()));
         System.err.println("check: building the base " + sha.substring(0, 12) + " in " + dir + " ...");
         exec(dir, BUILD_TIMEOUT, "mvn", "-q", "-B", "-Dstyle.color=never", "-DskipTests", "-pl", String.join(",", modules), "-am", "package");
-        for (ServerCatalogue.Entry s : servers) {
+        for (ServerCatalogue.TeachingServer s : servers) {
             if (!Files.isRegularFile(s.jarIn(dir))) {
                 throw new IOException("the base revision has no " + s.jarIn(dir) + " after building");
             }

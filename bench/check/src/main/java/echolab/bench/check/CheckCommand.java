@@ -134,7 +134,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (rounds < MIN_ROUNDS || cap < rounds) {   // fewer pairs, once trimmed, leave too little to judge by
             throw new ParameterException(spec.commandLine(), "--rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
         }
-        List<ServerCatalogue.Entry> entries;
+        List<ServerCatalogue.TeachingServer> entries;
         try {
             entries = ServerCatalogue.named(servers, ServerCatalogue.checkable());
             checkFree(json, "--json");

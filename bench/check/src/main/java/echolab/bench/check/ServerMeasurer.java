@@ -69,7 +69,7 @@ final class ServerMeasurer implements Measurer {
      * because few ticks land in a short window, and, with the cgroup's nanoseconds too, enough that a
      * four-server run with the shorter windows could not judge it (see the README's "Server CPU time").
      */
-    private LoadConfig closedLoop(ServerCatalogue.Entry entry) {
+    private LoadConfig closedLoop(ServerCatalogue.TeachingServer entry) {
         return LoadConfig.defaults().withConnections(entry.oneAtATime() ? 1 : 10).withSize(64).withWarmup(WINDOW_WARMUP)
                 .withDuration(entry.oneAtATime() ? window.multipliedBy(2) : window);
     }
@@ -77,7 +77,7 @@ final class ServerMeasurer implements Measurer {
     /** One warmed base JVM, three windows: the open-loop rate (half its throughput) and the test-only injection. */
     @Override
     public void prepare(String server) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.checkable());
+        ServerCatalogue.TeachingServer entry = ServerCatalogue.named(server, ServerCatalogue.checkable());
         Totals probe = new Totals();
         try (ServerProcess p = launcher.start(entry, baseTree, List.of())) {
             if (clock == null) {
@@ -111,7 +111,7 @@ final class ServerMeasurer implements Measurer {
 
     @Override
     public MetricValues[] measureRound(String server, Random order, boolean openLoop) throws IOException, InterruptedException {
-        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.checkable());
+        ServerCatalogue.TeachingServer entry = ServerCatalogue.named(server, ServerCatalogue.checkable());
         LoadConfig closed = closedLoop(entry);
         Side[] sides = order.nextBoolean() ? new Side[] {Side.BASE, Side.CANDIDATE} : new Side[] {Side.CANDIDATE, Side.BASE};
         ServerProcess[] process = new ServerProcess[2];

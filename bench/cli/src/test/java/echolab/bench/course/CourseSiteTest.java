@@ -253,7 +253,7 @@ class CourseSiteTest {
     /** The four teaching files (and nothing else) under a new root, as a checkout would have them. */
     static Path copyOfTheTeachingFiles(Path scratch) throws IOException {
         Path root = scratch.resolve("checkout");
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             Path to = root.resolve(e.source());
             Files.createDirectories(to.getParent());
             Files.copy(ROOT.resolve(e.source()), to);

@@ -47,7 +47,7 @@ class ExerciseTest {
     @Test
     void everyPatchStillAppliesToItsTeachingFileAndChangesOnlyAFewLines() throws Exception {
         for (Exercise e : Exercise.all()) {
-            ServerCatalogue.Entry entry = ServerCatalogue.named(e.server(), ServerCatalogue.teaching());
+            ServerCatalogue.Teaching entry = ServerCatalogue.named(e.server(), ServerCatalogue.teaching());
             List<String> original = Files.readAllLines(ROOT.resolve(entry.source()));
             List<String> patched = Scratch.apply(e, original);
             assertFalse(patched.equals(original), e.name() + " changes nothing");

@@ -64,8 +64,9 @@ class ServerCatalogueTest {
 
     @Test
     void aVariantIsItsServerWithItsFlags() {
-        for (ServerCatalogue.Entry v : ServerCatalogue.VARIANTS) {
-            ServerCatalogue.Entry base = ServerCatalogue.named(v.name().substring(0, v.name().indexOf('+')), ServerCatalogue.teaching());
+        for (ServerCatalogue.Variant v : ServerCatalogue.VARIANTS) {
+            ServerCatalogue.Teaching base = ServerCatalogue.named(v.name().substring(0, v.name().indexOf('+')), ServerCatalogue.teaching());
+            assertEquals(base, v.teaching(), v.name());
             assertEquals(base.jar(), v.jar(), v.name());
             assertEquals(ServerCatalogue.Kind.VARIANT, v.kind());
             List<String> command = new Launcher("java", new Pinning(null, null), NativePeers.none()).command(v, Path.of("."), List.of());
@@ -84,26 +85,33 @@ class ServerCatalogueTest {
     }
 
     @Test
-    void everyTeachingServerCanBeOpenedInProcessAndEveryEntryHasWhatItsKindNeeds() {
-        for (ServerCatalogue.Entry e : ServerCatalogue.ALL) {
-            if (e.kind() == ServerCatalogue.Kind.TEACHING) {
-                assertNotNull(e.factory(), e.name());
-                assertEquals(e.name() + "-echo", e.module());
-                assertTrue(e.isJvm(), e.name());
-            } else {
-                assertEquals(null, e.factory(), e.name());
+    void everyTeachingServerCanBeOpenedInProcessAndEveryPeerIsAJarOfItsModuleOrAProgramTheBenchBuilds() throws IOException {
+        for (ServerCatalogue.Entry e : ServerCatalogue.runnable()) {
+            switch (e) {
+                case ServerCatalogue.TeachingServer t -> {
+                    assertNotNull(t.factory(), e.name());
+                    assertTrue(ServerCatalogue.teaching().contains(t.teaching()), e.name() + " runs a teaching server of the catalogue");
+                    assertEquals(t instanceof ServerCatalogue.Variant ? ServerCatalogue.Kind.VARIANT : ServerCatalogue.Kind.TEACHING, e.kind());
+                }
+                case ServerCatalogue.JvmPeer p -> {
+                    assertEquals(ServerCatalogue.Kind.REFERENCE, e.kind());
+                    assertTrue(p.jar().startsWith(p.module() + "/target/"), p.jar() + " is built by " + p.module());
+                    String pom = Files.readString(Path.of("../..", p.module(), "pom.xml"));
+                    assertTrue(pom.contains(p.jar().substring(p.jar().lastIndexOf('/') + 1)), p.module() + "'s pom builds " + p.jar());
+                }
+                case ServerCatalogue.NativePeer p -> {
+                    assertEquals(ServerCatalogue.Kind.REFERENCE, e.kind());
+                    assertTrue(List.of(NativePeers.EPOLL_SERVER, NativePeers.URING_SERVER).contains(p.program()), p.program());
+                }
             }
         }
-        assertEquals(ServerCatalogue.ALL.size(), ServerCatalogue.ALL.stream().map(ServerCatalogue.Entry::name).distinct().count(),
-                "names are unique");
-        for (ServerCatalogue.Entry e : ServerCatalogue.ALL) {
-            assertEquals(e.isJvm(), e.program() == null, e.name() + ": a native peer names its program, a JVM server none");
-        }
+        assertEquals(ServerCatalogue.runnable().size(), ServerCatalogue.runnable().stream().map(ServerCatalogue.Entry::name).distinct()
+                .count(), "names are unique");
     }
 
     @Test
     void everyTeachingServersSourceAndMainClassAreWhereTheCatalogueSays() throws IOException {
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             assertTrue(Files.isRegularFile(Path.of("../..").resolve(e.source())), e.source());
             String pom = Files.readString(Path.of("../..", e.module(), "pom.xml"));
             assertTrue(pom.contains("<mainClass>" + e.mainClass() + "</mainClass>"), e.module() + "'s jar runs " + e.mainClass());

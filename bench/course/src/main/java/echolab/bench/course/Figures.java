@@ -368,7 +368,7 @@ record Figures(CourseData data, Path figuresDir) {
         JmhRun j = data.jmh().get();
         List<CourseChart.Bar> bars = new ArrayList<>();
         Table rows = serverTable("server", "allocated per echo", "round trip");
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             Optional<JmhRun.Score> res = j.find("Bench03_Allocation", "avgt", e.name(), 64);
             if (res.isEmpty() || res.get().allocatedBytesPerOp() == null) {
                 continue;

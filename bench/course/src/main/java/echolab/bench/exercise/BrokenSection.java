@@ -27,7 +27,7 @@ public record BrokenSection(Exercise exercise, TeachingFile broken, int from, in
 
     /** The exercise's section as the exercise breaks the teaching file under {@code root} now. */
     public static BrokenSection of(Exercise exercise, Path root) throws IOException {
-        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(exercise.server());
+        ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(exercise.server());
         List<String> original = Files.readAllLines(root.resolve(entry.source()));
         List<String> patched = Scratch.apply(exercise, original);
         TeachingFile broken = TeachingFile.parse(entry.name(), entry.source(), patched);

@@ -14,7 +14,7 @@ public class CatalogueServerContract extends EchoContract {
 
     static final String SERVER_PROPERTY = "echolab.contract.server";
 
-    private static ServerCatalogue.Entry entry() {
+    private static ServerCatalogue.Teaching entry() {
         return ServerCatalogue.teachingServer(System.getProperty(SERVER_PROPERTY, ""));
     }
 

@@ -124,7 +124,7 @@ public final class ExerciseCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Path root = checkout.root();
         Path benchJar = benchJar(root);
-        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(e.server());
+        ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(e.server());
         System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), entry.source(),
                 e.section(), wrap(e.question(), 96, "  "));
         Scratch scratch;
@@ -212,7 +212,7 @@ public final class ExerciseCommand implements Callable<Integer> {
         Path root = checkout.root();
         Path benchJar = benchJar(root);
         List<Path> ahead = new ArrayList<>();
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             Path jar = e.jarIn(root);
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no " + jar + ": build it first (./echolab builds what is missing)");

@@ -27,7 +27,7 @@ public record Scratch(Path dir, Path source, Path classes, List<String> patched)
 
     /** IOException with one line when the patch no longer applies or the result does not compile. */
     public static Scratch make(Exercise exercise, Path root, Path benchJar) throws IOException {
-        ServerCatalogue.Entry entry = ServerCatalogue.teachingServer(exercise.server());
+        ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(exercise.server());
         List<String> original = Files.readAllLines(root.resolve(entry.source()));
         List<String> patched = apply(exercise, original);
         Path dir = Files.createTempDirectory("echolab-exercise-" + exercise.name() + "-");

@@ -40,7 +40,7 @@ final class SymptomProbe {
     private SymptomProbe() {
     }
 
-    static Reading measure(Symptom symptom, ServerProcess server, ServerCatalogue.Entry entry) throws IOException, InterruptedException {
+    static Reading measure(Symptom symptom, ServerProcess server, ServerCatalogue.TeachingServer entry) throws IOException, InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
         boolean oneAtATime = entry.oneAtATime();
         return switch (symptom) {
@@ -61,7 +61,7 @@ final class SymptomProbe {
      * connections: one per connection is thread-per-conn's model, none the others' (virtual threads are not
      * the kernel's). Healthy when the count follows the server's model.
      */
-    private static Reading threads(ServerProcess server, InetSocketAddress address, ServerCatalogue.Entry entry)
+    private static Reading threads(ServerProcess server, InetSocketAddress address, ServerCatalogue.TeachingServer entry)
             throws IOException, InterruptedException {
         int held = 200;
         List<TestClient> clients = new ArrayList<>();

@@ -9,6 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import echolab.bench.harness.ServerCatalogue.Entry;
+import echolab.bench.harness.ServerCatalogue.JvmPeer;
+import echolab.bench.harness.ServerCatalogue.JvmServer;
+import echolab.bench.harness.ServerCatalogue.NativePeer;
+import echolab.bench.harness.ServerCatalogue.Teaching;
+import echolab.bench.harness.ServerCatalogue.TeachingServer;
+import echolab.bench.harness.ServerCatalogue.Variant;
 
 /**
  * Starts the servers of the catalogue: the command line (the same JVM flags for every JVM server,
@@ -73,10 +79,13 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
      * JVM flags in ECHOLAB_JAVA_OPTS, under {@code timeout}; it stops the server when the session's input closes.
      */
     private List<String> remoteCommand(Entry server, List<String> extraFlags) {
+        if (!(server instanceof TeachingServer t)) {
+            throw new IllegalArgumentException(server.name() + " runs only on this machine");
+        }
         List<String> flags = new ArrayList<>(ServerCatalogue.JVM_FLAGS);
-        flags.addAll(server.jvmFlags());
+        flags.addAll(t.jvmFlags());
         flags.addAll(extraFlags);
-        String teaching = server.kind() == ServerCatalogue.Kind.VARIANT ? server.name().substring(0, server.name().indexOf('+')) : server.name();
+        String teaching = t.teaching().name();
         String serve = "ECHOLAB_JAVA_OPTS=" + Ssh.quoted(String.join(" ", flags)) + " timeout -k 5 " + REMOTE_LIMIT.toSeconds()
                 + " ./echolab serve " + Ssh.quoted(teaching) + (address == null ? "" : " --host " + Ssh.quoted(address)) + " --port 0";
         String script = "cd " + Ssh.quoted(remote.dir()) + " && { " + serve + " & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid; }";
@@ -84,22 +93,24 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
     }
 
     private boolean records(Entry server) {
-        return recordVirtualThreads && server.isJvm() && VirtualThreadTelemetry.recorded(server);
+        return recordVirtualThreads && VirtualThreadTelemetry.recorded(server);
     }
 
     private List<String> command(Entry server, Path tree, List<String> extraFlags, List<String> recording) {
         List<String> command = new ArrayList<>();
-        if (server.isJvm()) {
-            command.add(java);
-            command.addAll(ServerCatalogue.JVM_FLAGS);
-            command.addAll(server.jvmFlags());
-            command.addAll(extraFlags);
-            command.addAll(recording);
-            command.addAll(List.of("-jar", server.jarIn(tree).toString()));
-            command.addAll(server.args());
-        } else {
-            Path binary = natives.binary(server.program());
-            command.add(binary == null ? server.program() : binary.toString());
+        switch (server) {
+            case JvmServer jvm -> {
+                command.add(java);
+                command.addAll(ServerCatalogue.JVM_FLAGS);
+                command.addAll(jvm.jvmFlags());
+                command.addAll(extraFlags);
+                command.addAll(recording);
+                command.addAll(List.of("-jar", jvm.jarIn(tree).toString()));
+            }
+            case NativePeer p -> {
+                Path binary = natives.binary(p.program());
+                command.add(binary == null ? p.program() : binary.toString());
+            }
         }
         if (address != null) {
             command.addAll(List.of("--host", address));
@@ -114,16 +125,15 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
             return "runs only on this machine (on " + remote.host() + ", ./echolab serve starts the teaching servers and their variants)";
         }
         if (remote != null) {
-            return server.kind() == ServerCatalogue.Kind.VARIANT ? refusal(server, tree) : null;
+            return server instanceof Variant v ? refusal(v, tree) : null;
         }
-        if (!server.isJvm()) {
-            return natives.problem(server.program());
-        }
-        if (!Files.isRegularFile(server.jarIn(tree))) {
-            return "not built: " + server.jarIn(tree);
-        }
-        String why = server.whyUnavailable().get();
-        return why == null && server.kind() == ServerCatalogue.Kind.VARIANT ? refusal(server, tree) : why;
+        return switch (server) {
+            case NativePeer p -> natives.problem(p.program());
+            case JvmServer jvm when !Files.isRegularFile(jvm.jarIn(tree)) -> "not built: " + jvm.jarIn(tree);
+            case JvmPeer p -> p.whyUnavailable().get();
+            case Variant v -> refusal(v, tree);
+            case Teaching t -> null;
+        };
     }
 
     /**
@@ -132,7 +142,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
      * waiting fails closes it), then must echo a byte. Null when it does; else the JVM's own reason. Asked once
      * per variant and process.
      */
-    private String refusal(Entry variant, Path tree) throws InterruptedException {
+    private String refusal(Variant variant, Path tree) throws InterruptedException {
         String known = REFUSALS.get(variant.name());
         if (known != null) {
             return known.isEmpty() ? null : known;
@@ -189,7 +199,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
     }
 
     /** Starts a teaching server's main from a class path (e.g. an exercise's broken copy ahead of the jar), pinned. */
-    public ServerProcess start(Entry server, List<Path> classpath, String label) throws IOException, InterruptedException {
+    public ServerProcess start(TeachingServer server, List<Path> classpath, String label) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(ServerCatalogue.JVM_FLAGS);

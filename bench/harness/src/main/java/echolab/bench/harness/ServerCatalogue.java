@@ -16,14 +16,15 @@ import echolab.threadperconn.ThreadPerConnEchoServer;
 import echolab.virtualthread.VirtualThreadEchoServer;
 
 /**
- * The one place a server is listed: the four teaching servers and the reference peers (Netty and native C
- * servers, each over epoll and over io_uring), with where
- * each is built, how it is started, and (for the teaching servers) its factory for running in-process.
- * bench, check, the JMH suite and the launcher script all follow this list.
+ * The one place a server is listed: the four teaching servers, their variants, and the reference peers (Netty
+ * and native C servers, each over epoll and over io_uring), each a kind of its own with only the fields it has:
+ * where it is built, how it is started, and (for the teaching servers) its file, its factory for running
+ * in process and the threads its model costs. bench, check, the JMH suite and the launcher script all follow
+ * this list.
  */
 public final class ServerCatalogue {
 
-    /** A teaching server; a reference peer; a teaching server run with JVM flags that change its cost (a variant). */
+    /** The kind a run records for a server: a teaching server, a reference peer, a teaching server run with JVM flags. */
     public enum Kind { TEACHING, REFERENCE, VARIANT;
 
         public String label() {
@@ -31,55 +32,179 @@ public final class ServerCatalogue {
         }
     }
 
-    /**
-     * @param module the Maven module that builds it (null for the native peer, which the bench compiles)
-     * @param jar the runnable jar, relative to a checkout (null for the native peer)
-     * @param args arguments after {@code -jar JAR}
-     * @param oneAtATime serves one connection at a time by design: its starved connections are its model
-     * @param threads what each connection it holds costs in threads, which the contract suite checks (teaching servers only)
-     * @param factory how to open it in this JVM (teaching servers only; null for the peers)
-     * @param type the teaching file's class (teaching servers only; null for the peers)
-     * @param program the native peer's program (see {@link NativePeers}); null for the JVM servers
-     * @param jvmFlags flags of this server's own, after the JVM flags every JVM server gets (e.g. a transport)
-     * @param whyUnavailable why it cannot run on this machine (null when it can), asked before it is started
-     */
-    public record Entry(String name, Kind kind, String module, String jar, List<String> args, boolean oneAtATime,
-                        ThreadsPerConnection threads, EchoServer.Factory factory, Class<? extends EchoServer> type,
-                        String program, List<String> jvmFlags, Supplier<String> whyUnavailable) {
+    /** A server the tools can run: a JVM server started from a jar, or a native peer. */
+    public sealed interface Entry permits JvmServer, NativePeer {
 
-        public boolean isJvm() {
-            return jar != null;
-        }
+        String name();
 
-        public Path jarIn(Path tree) {
-            return tree.resolve(jar);
+        Kind kind();
+
+        /** Serves one connection at a time by design: its starved connections are its model. */
+        default boolean oneAtATime() {
+            return false;
         }
+    }
+
+    /** A server that runs on the JVM from the runnable jar a Maven module builds. */
+    public sealed interface JvmServer extends Entry permits TeachingServer, JvmPeer {
+
+        /** The Maven module that builds it, relative to a checkout. */
+        String module();
+
+        /** The runnable jar, relative to a checkout. */
+        String jar();
+
+        /** Flags of this server's own, after the JVM flags every JVM server gets (e.g. a transport, a JDK switch). */
+        List<String> jvmFlags();
+
+        default Path jarIn(Path tree) {
+            return tree.resolve(jar());
+        }
+    }
+
+    /** A teaching server or a variant of one: a teaching file, a factory to open it in this JVM, the threads its model costs. */
+    public sealed interface TeachingServer extends JvmServer permits Teaching, Variant {
+
+        /** The teaching file's class. */
+        Class<? extends EchoServer> type();
+
+        EchoServer.Factory factory();
+
+        /** What each connection it holds costs in threads, which the contract suite checks. */
+        ThreadsPerConnection threads();
+
+        /** The teaching server itself: this one, or the one a variant runs. */
+        Teaching teaching();
 
         /** The teaching file, relative to a checkout: e.g. sync-echo/src/main/java/echolab/sync/SyncEchoServer.java. */
-        public String source() {
-            return module + "/src/main/java/" + type.getName().replace('.', '/') + ".java";
+        default String source() {
+            return module() + "/src/main/java/" + type().getName().replace('.', '/') + ".java";
         }
 
         /** The class whose main runs the server from its jar (the module's {@code Main}, next to the teaching file). */
-        public String mainClass() {
-            return type.getPackageName() + ".Main";
+        default String mainClass() {
+            return type().getPackageName() + ".Main";
+        }
+    }
+
+    /** One of the four teaching servers, built by the module {@code NAME-echo}. */
+    public record Teaching(String name, Class<? extends EchoServer> type, EchoServer.Factory factory, boolean oneAtATime,
+                           ThreadsPerConnection threads) implements TeachingServer {
+
+        @Override
+        public Kind kind() {
+            return Kind.TEACHING;
+        }
+
+        @Override
+        public String module() {
+            return name + "-echo";
+        }
+
+        @Override
+        public String jar() {
+            return module() + "/target/" + module() + ".jar";
+        }
+
+        @Override
+        public List<String> jvmFlags() {
+            return List.of();
+        }
+
+        @Override
+        public Teaching teaching() {
+            return this;
+        }
+    }
+
+    /** A teaching server run with a switch the JDK offers ({@code flag}), named {@code server+setting}. */
+    public record Variant(Teaching teaching, String setting, String flag) implements TeachingServer {
+
+        @Override
+        public String name() {
+            return teaching.name() + "+" + setting;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.VARIANT;
+        }
+
+        @Override
+        public String module() {
+            return teaching.module();
+        }
+
+        @Override
+        public String jar() {
+            return teaching.jar();
+        }
+
+        @Override
+        public List<String> jvmFlags() {
+            return List.of(flag);
+        }
+
+        @Override
+        public Class<? extends EchoServer> type() {
+            return teaching.type();
+        }
+
+        @Override
+        public EchoServer.Factory factory() {
+            return teaching.factory();
+        }
+
+        @Override
+        public ThreadsPerConnection threads() {
+            return teaching.threads();
+        }
+
+        @Override
+        public boolean oneAtATime() {
+            return teaching.oneAtATime();
+        }
+    }
+
+    /**
+     * A reference peer on the JVM, from a jar of its own (Netty's echo).
+     *
+     * @param whyUnavailable why it cannot run on this machine (null when it can), asked before it is started
+     */
+    public record JvmPeer(String name, String module, String jar, List<String> jvmFlags, Supplier<String> whyUnavailable)
+            implements JvmServer {
+
+        @Override
+        public Kind kind() {
+            return Kind.REFERENCE;
+        }
+    }
+
+    /** A reference peer that is a program of its own, built by the bench (see {@link NativePeers}, which also says when one cannot run here). */
+    public record NativePeer(String name, String program) implements Entry {
+
+        @Override
+        public Kind kind() {
+            return Kind.REFERENCE;
         }
     }
 
     /** The same JVM flags for every JVM server, recorded in results.json. */
     public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
 
-    public static final List<Entry> ALL = List.of(
-            teaching("sync", SyncEchoServer.class, SyncEchoServer::new, true, ThreadsPerConnection.NONE),
-            teaching("thread-per-conn", ThreadPerConnEchoServer.class, ThreadPerConnEchoServer::new, false,
+    private static final List<Teaching> TEACHING_SERVERS = List.of(
+            new Teaching("sync", SyncEchoServer.class, SyncEchoServer::new, true, ThreadsPerConnection.NONE),
+            new Teaching("thread-per-conn", ThreadPerConnEchoServer.class, ThreadPerConnEchoServer::new, false,
                     ThreadsPerConnection.ONE_PLATFORM_THREAD),
-            teaching("selector", SelectorEchoServer.class, SelectorEchoServer::new, false, ThreadsPerConnection.NONE),
-            teaching("virtual-thread", VirtualThreadEchoServer.class, VirtualThreadEchoServer::new, false,
-                    ThreadsPerConnection.ONE_VIRTUAL_THREAD),
+            new Teaching("selector", SelectorEchoServer.class, SelectorEchoServer::new, false, ThreadsPerConnection.NONE),
+            new Teaching("virtual-thread", VirtualThreadEchoServer.class, VirtualThreadEchoServer::new, false,
+                    ThreadsPerConnection.ONE_VIRTUAL_THREAD));
+
+    public static final List<Entry> ALL = java.util.stream.Stream.<Entry>concat(TEACHING_SERVERS.stream(), java.util.stream.Stream.<Entry>of(
             netty("netty", Transport.EPOLL),
             netty("netty-uring", Transport.IO_URING),
-            nativePeer("native", NativePeers.EPOLL_SERVER),
-            nativePeer("native-uring", NativePeers.URING_SERVER));
+            new NativePeer("native", NativePeers.EPOLL_SERVER),
+            new NativePeer("native-uring", NativePeers.URING_SERVER))).toList();
 
     /**
      * Teaching servers run with switches the JDK already offers, which change what their model costs and
@@ -89,18 +214,12 @@ public final class ServerCatalogue {
      * many carriers run them. Named {@code server+setting}; bench (with --only) and check run them like any
      * server, and results.json keeps their flags in the server's command.
      */
-    public static final List<Entry> VARIANTS = List.of(
-            variant("virtual-thread", "pollerMode=1", "-Djdk.pollerMode=1"),
-            variant("virtual-thread", "pollerMode=3", "-Djdk.pollerMode=3"),
-            variant("virtual-thread", "carriers=1", "-Djdk.virtualThreadScheduler.parallelism=1"));
+    public static final List<Variant> VARIANTS = List.of(
+            new Variant(teachingServer("virtual-thread"), "pollerMode=1", "-Djdk.pollerMode=1"),
+            new Variant(teachingServer("virtual-thread"), "pollerMode=3", "-Djdk.pollerMode=3"),
+            new Variant(teachingServer("virtual-thread"), "carriers=1", "-Djdk.virtualThreadScheduler.parallelism=1"));
 
     private ServerCatalogue() {
-    }
-
-    private static Entry variant(String base, String setting, String flag) {
-        Entry b = named(base, teaching());
-        return new Entry(base + "+" + setting, Kind.VARIANT, b.module(), b.jar(), b.args(), b.oneAtATime(), b.threads(), b.factory(),
-                b.type(), null, List.of(flag), () -> null);
     }
 
     /** Every server bench can run: the catalogue's servers and the variants (which run only when named). */
@@ -109,33 +228,21 @@ public final class ServerCatalogue {
     }
 
     /** The servers check can compare with a base revision: the teaching servers and their variants. */
-    public static List<Entry> checkable() {
-        return java.util.stream.Stream.concat(teaching().stream(), VARIANTS.stream()).toList();
-    }
-
-    private static Entry teaching(String name, Class<? extends EchoServer> type, EchoServer.Factory factory, boolean oneAtATime,
-                                  ThreadsPerConnection threads) {
-        String module = name + "-echo";
-        return new Entry(name, Kind.TEACHING, module, module + "/target/" + module + ".jar", List.of(), oneAtATime, threads,
-                factory, type, null, List.of(), () -> null);
+    public static List<TeachingServer> checkable() {
+        return java.util.stream.Stream.<TeachingServer>concat(TEACHING_SERVERS.stream(), VARIANTS.stream()).toList();
     }
 
     /** Netty's echo over one of its transports: the peers module's own jar, the transport a system property. */
-    private static Entry netty(String name, Transport transport) {
-        return new Entry(name, Kind.REFERENCE, "bench/peers", "bench/peers/target/netty-echo.jar", List.of(), false, null, null, null, null,
+    private static JvmPeer netty(String name, Transport transport) {
+        return new JvmPeer(name, "bench/peers", "bench/peers/target/netty-echo.jar",
                 List.of("-D" + NettyEchoServer.TRANSPORT + "=" + transport.name().toLowerCase()), transport::whyUnavailable);
     }
 
-    /** A native C peer, built by the bench (see NativePeers, which also says when one cannot run here). */
-    private static Entry nativePeer(String name, String program) {
-        return new Entry(name, Kind.REFERENCE, null, null, List.of(), false, null, null, null, program, List.of(), () -> null);
+    public static List<Teaching> teaching() {
+        return TEACHING_SERVERS;
     }
 
-    public static List<Entry> teaching() {
-        return ALL.stream().filter(e -> e.kind() == Kind.TEACHING).toList();
-    }
-
-    public static List<String> names(List<Entry> entries) {
+    public static List<String> names(List<? extends Entry> entries) {
         return entries.stream().map(Entry::name).toList();
     }
 
@@ -143,10 +250,10 @@ public final class ServerCatalogue {
      * The servers called {@code names} among {@code among}, in that order; IllegalArgumentException naming the
      * choices for one that is not, or naming one given twice (a list option given twice adds up).
      */
-    public static List<Entry> named(List<String> names, List<Entry> among) {
-        List<Entry> entries = names.stream().map(n -> named(n, among)).toList();
+    public static <E extends Entry> List<E> named(List<String> names, List<E> among) {
+        List<E> entries = names.stream().map(n -> named(n, among)).toList();
         Set<String> seen = new HashSet<>();
-        for (Entry e : entries) {
+        for (E e : entries) {
             if (!seen.add(e.name())) {
                 throw new IllegalArgumentException("server '" + e.name() + "' is named twice");
             }
@@ -155,12 +262,12 @@ public final class ServerCatalogue {
     }
 
     /** The teaching server called {@code name}; IllegalArgumentException naming the choices otherwise. */
-    public static Entry teachingServer(String name) {
-        return named(name, teaching());
+    public static Teaching teachingServer(String name) {
+        return named(name, TEACHING_SERVERS);
     }
 
     /** The entry called {@code name}; IllegalArgumentException naming the choices otherwise. */
-    public static Entry named(String name, List<Entry> among) {
+    public static <E extends Entry> E named(String name, List<E> among) {
         return among.stream().filter(e -> e.name().equals(name.strip())).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("unknown server '" + name.strip() + "'; choose from " + String.join(", ", names(among))));
     }

@@ -41,7 +41,7 @@ public final class VirtualThreadTelemetry implements AutoCloseable {
 
     /** Whether {@code server} gets a recording: the servers that run each connection on a virtual thread. */
     public static boolean recorded(Entry server) {
-        return server.threads() == ThreadsPerConnection.ONE_VIRTUAL_THREAD;
+        return server instanceof ServerCatalogue.TeachingServer t && t.threads() == ThreadsPerConnection.ONE_VIRTUAL_THREAD;
     }
 
     /** A repository of its own for one server's recording. */

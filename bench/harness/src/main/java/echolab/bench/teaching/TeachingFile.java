@@ -42,14 +42,14 @@ public record TeachingFile(String server, String path, List<String> lines, Javad
     }
 
     /** Reads the teaching file of {@code server} from the checkout at {@code root}. */
-    public static TeachingFile read(Path root, ServerCatalogue.Entry server) throws IOException {
+    public static TeachingFile read(Path root, ServerCatalogue.TeachingServer server) throws IOException {
         return parse(server.name(), server.source(), Files.readAllLines(root.resolve(server.source())));
     }
 
     /** All four, in the catalogue's order. */
     public static List<TeachingFile> readAll(Path root) throws IOException {
         List<TeachingFile> files = new ArrayList<>();
-        for (ServerCatalogue.Entry e : ServerCatalogue.teaching()) {
+        for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             files.add(read(root, e));
         }
         return files;

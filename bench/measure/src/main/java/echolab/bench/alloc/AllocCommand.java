@@ -65,7 +65,7 @@ public final class AllocCommand implements Callable<Integer> {
         if (size < 1 || warmup < 0 || echoes < 1000) {
             throw new ParameterException(spec.commandLine(), "--size must be at least 1, --warmup at least 0 and --echoes at least 1000");
         }
-        List<ServerCatalogue.Entry> entries;
+        List<ServerCatalogue.Teaching> entries;
         try {
             entries = ServerCatalogue.named(servers, ServerCatalogue.teaching());
             if (out != null) {

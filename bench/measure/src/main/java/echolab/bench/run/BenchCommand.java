@@ -318,7 +318,7 @@ public final class BenchCommand implements Callable<Integer> {
                         scenarios.scale(server, p.idleConnections(), p.warmup(), p.scaleDuration()));
             }));
         }
-        Entry nativeEntry = live.stream().filter(s -> NativePeers.EPOLL_SERVER.equals(s.program())).findFirst().orElse(null);
+        Entry nativeEntry = live.stream().filter(s -> s instanceof ServerCatalogue.NativePeer peer && peer.program().equals(NativePeers.EPOLL_SERVER)).findFirst().orElse(null);
         if (p.capacity() && nativeEntry != null && natives.binary(NativePeers.CLIENT) != null) {
             steps.add(new Step(2 * (seconds(p.firstWarmup()) + seconds(p.duration())) + 1, () -> {
                 String label = "generator capacity vs native client";

@@ -15,6 +15,7 @@ import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Measurement;
 import echolab.bench.harness.ProcReading;
 import echolab.bench.harness.ProcWindow;
+import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LatencySummary;
@@ -73,7 +74,7 @@ final class Climb {
              Holders clients = new Holders(launcher.pinning(), process.port(), group)) {
             process.sampleEvery(Duration.ofSeconds(1));   // listing 20,000 descriptors every 100 ms would load the clients' core
             Thread.sleep(SETTLE.toMillis());
-            baseline = footprint(process, server.isJvm());
+            baseline = footprint(process, server instanceof ServerCatalogue.JvmServer);
             double perConnectionKiB = FIRST_GUESS_KIB;
             for (int step : steps) {
                 Stop before = beforeStep(step, most, perConnectionKiB, started);
@@ -135,7 +136,7 @@ final class Climb {
         ProcReading idleFrom = process.sampleNow();
         Thread.sleep(IDLE_WINDOW.toMillis());
         Double idleCpu = idleCpuPercent(idleFrom, process.sampleNow());
-        Long heap = server.isJvm() && process.alive() ? liveHeapKiB(process.pid()) : null;
+        Long heap = server instanceof ServerCatalogue.JvmServer && process.alive() ? liveHeapKiB(process.pid()) : null;
         Measurement probe = Measurement.of(process, LoadConfig.defaults().withConnections(1).withSize(Scenario.REFERENCE_SIZE)
                 .withWarmup(Duration.ofMillis(300)).withDuration(Duration.ofSeconds(1)).withRampUp(Duration.ofSeconds(1))
                 .withConnectTimeout(Duration.ofSeconds(3)));
