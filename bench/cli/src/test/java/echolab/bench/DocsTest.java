@@ -119,6 +119,9 @@ class DocsTest {
         assertTrue(Files.isRegularFile(runs.jmhFile(root)), "no reference JMH file " + runs.jmhFile(root));
         assertTrue(measuring.contains(run.environment().oneLine().replace(" (with uncommitted changes)", "")),
                 MEASURING + " names the machine of " + runs.bench() + ": " + run.environment().oneLine());
+        for (String line : SummaryMarkdown.sizesTable(run).lines().filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
+            assertTrue(measuring.contains(line), MEASURING + "'s table of message sizes of " + runs.bench() + " lacks this row:\n" + line);
+        }
         for (Path dir : List.of(runs.benchDir(root), runs.variantsDir(root), runs.scaleDir(root), runs.capacityDir(root))) {
             String name = root.resolve("results").relativize(dir).toString();
             boolean bench = dir.equals(runs.benchDir(root)) || dir.equals(runs.variantsDir(root));
