@@ -95,7 +95,7 @@ class RateSearchTest {
         BenchRun r = ResultsFile.read(out);
         assertTrue(r.run().complete());
         assertEquals("capacity", r.run().profile());
-        Target.Answer answer = r.target().of("selector").orElseThrow();
+        Target.Answer answer = ((BenchRun.Capacity) r.kind()).target().of("selector").orElseThrow();
         assertTrue(answer.rate() != null || answer.why() != null, "an answer, or why there is none");
         List<Trial> trials = r.scenarios().get(0).trials();
         assertTrue(trials.size() >= 2 && trials.stream().allMatch(t -> t.search() != null && t.server().equals("selector")), "every trial kept");

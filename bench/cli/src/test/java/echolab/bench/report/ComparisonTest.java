@@ -55,7 +55,7 @@ class ComparisonTest {
                 new BenchRun.RunInfo(id, "default", "./echolab bench", "2026-11-23T00:00:00Z", "2026-11-23T00:04:00Z", true),
                 env, new BenchRun.Settings(List.of(100), List.of(64), 0.5, 1.5, rounds.length, 100, 3, null, 1000),
                 servers,
-                List.of(new Scenario("closed-c100-s64", Scenario.Kind.CLOSED, 100, 64, null, trials)), null, null);
+                List.of(new Scenario("closed-c100-s64", Scenario.Kind.CLOSED, 100, 64, null, trials)), new BenchRun.SideBySide());
     }
 
     private static Comparison.Row throughput(Comparison c) {
@@ -100,13 +100,13 @@ class ComparisonTest {
         List<Comparison.Row> ladder = new Comparison(scale, scale).rows();
         Comparison.Row held = ladder.stream().filter(r -> r.server().equals("thread-per-conn") && r.figure().equals(Figure.LADDER_HELD.label))
                 .findFirst().orElseThrow();
-        assertEquals(scale.ladder().of("thread-per-conn").orElseThrow().highestStepHeld(), held.a());
+        assertEquals(((BenchRun.Scale) scale.kind()).ladder().of("thread-per-conn").orElseThrow().highestStepHeld(), held.a());
         assertEquals(1.0, held.ratio());
         assertTrue(ladder.stream().anyMatch(r -> r.figure().equals(Figure.LADDER_RSS_PER_CONNECTION.label)));
         BenchRun capacity = ResultsFile.read(refs.capacityDir(Path.of("../..")));
         Comparison.Row rate = new Comparison(capacity, capacity).rows().stream()
                 .filter(r -> r.server().equals("selector") && r.figure().equals(Figure.RATE_AT_TARGET.label)).findFirst().orElseThrow();
-        assertEquals(capacity.target().of("selector").orElseThrow().rate(), rate.a());
+        assertEquals(((BenchRun.Capacity) capacity.kind()).target().of("selector").orElseThrow().rate(), rate.a());
     }
 
     @Test

@@ -45,8 +45,8 @@ class LadderTest {
         ResultsSchema.assertValid(out.resolve("results.json"));
         BenchRun r = ResultsFile.read(out);
         assertTrue(r.run().complete());
-        assertEquals(List.of(100, 2000), r.ladder().settings().steps());
-        Ladder.ServerLadder selector = r.ladder().of("selector").orElseThrow();
+        assertEquals(List.of(100, 2000), ladder(r).settings().steps());
+        Ladder.ServerLadder selector = ladder(r).of("selector").orElseThrow();
         assertEquals(100, selector.highestStepHeld(), "highest step held");
         assertEquals(Ladder.Limit.DESCRIPTORS, selector.stop().limit(), selector.stop().why());
         assertEquals(2000, selector.stop().atStep());
@@ -55,7 +55,7 @@ class LadderTest {
         // It held what its descriptors allow, and was still there to say so (a server that dies at its limit holds nothing).
         assertTrue(selector.mostHeld() > 500 && selector.mostHeld() < 600, "most held: " + selector.mostHeld());
         if (nativePeer) {
-            Ladder.ServerLadder peer = r.ladder().of("native").orElseThrow();
+            Ladder.ServerLadder peer = ladder(r).of("native").orElseThrow();
             assertEquals(Ladder.Limit.DESCRIPTORS, peer.stop().limit(), peer.stop().why());
             assertTrue(peer.mostHeld() > 500 && peer.mostHeld() < 600, "native most held: " + peer.mostHeld());
         }
@@ -107,5 +107,13 @@ class LadderTest {
     private static Trial trial(BenchRun r, String server, int step) {
         return r.scenarios().stream().filter(s -> s.kind() == Scenario.Kind.LADDER && s.connections() == step)
                 .flatMap(s -> s.trials().stream()).filter(t -> t.server().equals(server)).findFirst().orElseThrow();
+    }
+
+    /** The ladder of a scale run; the test fails if the run is of another kind. */
+    private static Ladder ladder(BenchRun r) {
+        if (r.kind() instanceof BenchRun.Scale scale) {
+            return scale.ladder();
+        }
+        throw new AssertionError(r.run().id() + " is not a scale run: " + r.kind());
     }
 }

@@ -27,14 +27,15 @@ record ScaleFigures(CourseData data, Path figuresDir) {
 
     PageFigure ladder(String highlight) throws IOException {
         String title = "How many connections it held, and what stopped it";
-        if (data.scale().isEmpty()) {
+        if (data.scale().isEmpty() || !(data.scale().get().kind() instanceof BenchRun.Scale scale)) {
             return missing("ladder-" + highlight, title, SCALE_COMMAND, "about six minutes");
         }
         BenchRun r = data.scale().get();
+        Ladder ladder = scale.ladder();
         List<CourseChart.Bar> bars = new ArrayList<>();
         Table rows = Figures.serverTable("server", "highest step held", "most held", "stopped by", "RSS per connection",
-                "heap per connection", "threads per connection", "ceiling on paper, " + machine(r));
-        for (Ladder.ServerLadder l : r.ladder().servers()) {
+                "heap per connection", "threads per connection", "ceiling on paper, " + machine(ladder));
+        for (Ladder.ServerLadder l : ladder.servers()) {
             Optional<Trial.LadderStats> top = r.ladderTop(l.server()).map(Trial::ladder);
             top.map(Trial.LadderStats::rssPerConnectionKiB).ifPresent(kib ->
                     bars.add(new CourseChart.Bar(l.server(), Math.max(0, kib), l.server().equals(highlight))));
@@ -45,7 +46,7 @@ record ScaleFigures(CourseData data, Path figuresDir) {
                     l.projections().isEmpty() ? "" : String.format("%,d (%s)", l.projections().get(0).connections(),
                             l.projections().get(0).binding().label));
         }
-        String sentence = r.ladder().of(highlight).map(l -> headline(r, l)).orElse("");
+        String sentence = ladder.of(highlight).map(l -> headline(r, l)).orElse("");
         String chart = CourseChart.bars(figuresDir, "ladder-" + highlight, "RSS per connection at the highest step held",
                 "KiB per connection", bars, true);
         return new PageFigure("ladder-" + highlight, title, sentence + rows.html(), chart,
@@ -74,20 +75,21 @@ record ScaleFigures(CourseData data, Path figuresDir) {
 
     PageFigure rateAtTarget(String highlight) throws IOException {
         String title = "The highest rate under a latency target";
-        if (data.capacity().isEmpty()) {
+        if (data.capacity().isEmpty() || !(data.capacity().get().kind() instanceof BenchRun.Capacity capacity)) {
             return missing("rate-at-target-" + highlight, title, CAPACITY_COMMAND, "about six minutes");
         }
         BenchRun r = data.capacity().get();
-        Target.Settings settings = r.target().settings();
+        Target target = capacity.target();
+        Target.Settings settings = target.settings();
         List<CourseChart.Bar> bars = new ArrayList<>();
         Table rows = Figures.serverTable("server", "highest rate meeting " + TargetReport.goal(settings), "p50", "p99", "note");
-        for (Target.Answer a : r.target().servers()) {
+        for (Target.Answer a : target.servers()) {
             bars.add(new CourseChart.Bar(a.server(), a.rate() == null ? 0 : a.rate(), a.server().equals(highlight)));
             rows.row(a.server(), a.rate() == null ? "none" : (a.generatorLimited() ? "≥ " : "") + Unit.RATE.format(a.rate()),
                     Figures.micro(a.latencyMicros() == null ? null : a.latencyMicros().at(Percentile.P50)),
                     Figures.micro(a.latencyMicros() == null ? null : a.latencyMicros().at(Percentile.P99)), a.why() == null ? "" : a.why());
         }
-        String sentence = r.target().of(highlight).map(a -> String.format("<p class=\"headline\">%s: <strong>%s</strong> with %s, "
+        String sentence = target.of(highlight).map(a -> String.format("<p class=\"headline\">%s: <strong>%s</strong> with %s, "
                 + "%,d connections of %d B, open loop.</p>", a.server(), Html.escape(TargetReport.answerText(a)),
                 Html.escape(TargetReport.goal(settings)), settings.connections(), settings.size())).orElse("");
         String chart = CourseChart.bars(figuresDir, "rate-at-target-" + highlight, "Highest rate meeting " + TargetReport.goal(settings),
@@ -96,8 +98,8 @@ record ScaleFigures(CourseData data, Path figuresDir) {
                 "bar chart: highest rate under the latency target per server", Figures.source(data, "Capacity run", r, data.capacityDir()), false);
     }
 
-    private static String machine(BenchRun r) {
-        return r.ladder().servers().stream().flatMap(l -> l.projections().stream()).map(Ladder.Projection::machine).findFirst()
+    private static String machine(Ladder ladder) {
+        return ladder.servers().stream().flatMap(l -> l.projections().stream()).map(Ladder.Projection::machine).findFirst()
                 .map(m -> m.substring(0, m.indexOf(',') > 0 ? m.indexOf(',') : m.length())).orElse("a larger machine");
     }
 

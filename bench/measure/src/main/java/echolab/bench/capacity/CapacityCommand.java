@@ -155,9 +155,9 @@ public final class CapacityCommand implements Callable<Integer> {
             }
             answers.add(answer);
             System.err.printf("[%s] %s: %s%n", Format.seconds((System.nanoTime() - start) / 1e9), server.name(), TargetReport.answerText(answer));
-            folder.save(runSettings, List.of(scenario), null, new Target(settings, answers));
+            folder.save(runSettings, List.of(scenario), new BenchRun.Capacity(new Target(settings, answers)));
         }
-        BenchRun done = folder.finish(runSettings, List.of(scenario), null, new Target(settings, answers));
+        BenchRun done = folder.finish(runSettings, List.of(scenario), new BenchRun.Capacity(new Target(settings, answers)));
         System.out.println();
         System.out.print(SummaryMarkdown.mainTable(done));
         System.out.printf("%ncapacity: done in %s; results in %s%n", Format.seconds((System.nanoTime() - start) / 1e9), dir);

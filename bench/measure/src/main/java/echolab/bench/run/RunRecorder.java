@@ -41,22 +41,22 @@ final class RunRecorder {
             return created;
         });
         scenario.trials().add(trial);
-        folder.save(settings, scenarios, null, null);
+        folder.save(settings, scenarios, new BenchRun.SideBySide());
     }
 
     void openLoopRate(double rate) {
         BenchRun.Settings s = settings;
         settings = new BenchRun.Settings(s.connections(), s.sizes(), s.warmupSeconds(), s.durationSeconds(), s.rounds(),
                 s.openLoopConnections(), s.openLoopDurationSeconds(), rate, s.idleConnections());
-        folder.save(settings, scenarios, null, null);
+        folder.save(settings, scenarios, new BenchRun.SideBySide());
     }
 
     BenchRun snapshot() {
-        return folder.snapshot(settings, scenarios, null, null);
+        return folder.snapshot(settings, scenarios, new BenchRun.SideBySide());
     }
 
     /** Marks the run complete; writes results.json, summary.md and the charts. */
     BenchRun finish() throws IOException {
-        return folder.finish(settings, scenarios, null, null);
+        return folder.finish(settings, scenarios, new BenchRun.SideBySide());
     }
 }

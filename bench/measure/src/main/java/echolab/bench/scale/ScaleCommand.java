@@ -141,9 +141,9 @@ public final class ScaleCommand implements Callable<Integer> {
             if (o.stop().limit() == Ladder.Limit.LADDER_FAILED) {
                 failures++;
             }
-            folder.save(runSettings, nonEmpty(scenarios), new Ladder(settings, limits, verdicts), null);
+            folder.save(runSettings, nonEmpty(scenarios), new BenchRun.Scale(new Ladder(settings, limits, verdicts)));
         }
-        BenchRun done = folder.finish(runSettings, nonEmpty(scenarios), new Ladder(settings, limits, verdicts), null);
+        BenchRun done = folder.finish(runSettings, nonEmpty(scenarios), new BenchRun.Scale(new Ladder(settings, limits, verdicts)));
         System.out.println();
         System.out.print(SummaryMarkdown.mainTable(done));
         System.out.printf("%nscale: done in %s; results in %s%n", Format.seconds((System.nanoTime() - start) / 1e9), dir);

@@ -5,14 +5,62 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * A bench run as results.json holds it (schema {@value #SCHEMA}, version {@value #SCHEMA_VERSION};
  * results/README.md documents it and results/bench-results.schema.json checks it). Everything a report
- * shows is derived from this record, so a report can be rebuilt from the file alone. {@code ladder} is set
- * by {@code ./echolab scale}, {@code target} by {@code ./echolab capacity}, and null in a bench run.
+ * shows is derived from this record, so a report can be rebuilt from the file alone. What kind of run it is
+ * ({@link Kind}) is said by a type: a side-by-side bench run, a connection ladder with its {@link Ladder}, or a
+ * search for the rate under a latency target with its {@link Target}; the file keeps them as its {@code ladder}
+ * and {@code target} fields, one of them or neither.
  */
 public record BenchRun(String schema, int schemaVersion, RunInfo run, Environment environment, Settings settings,
-                       List<ServerEntry> servers, List<Scenario> scenarios, Ladder ladder, Target target) {
+                       List<ServerEntry> servers, List<Scenario> scenarios, @JsonIgnore Kind kind) {
+
+    /** What a run is, with what only that kind of run has. */
+    public sealed interface Kind permits SideBySide, Scale, Capacity {
+    }
+
+    /** {@code ./echolab bench}: the servers side by side through the scenarios. */
+    public record SideBySide() implements Kind {
+    }
+
+    /** {@code ./echolab scale}: the connection ladder, and what stopped each server. */
+    public record Scale(Ladder ladder) implements Kind {
+    }
+
+    /** {@code ./echolab capacity}: the highest rate each server sustained under a latency target. */
+    public record Capacity(Target target) implements Kind {
+    }
+
+    /** A run as results.json holds it: a {@code ladder}, a {@code target}, or neither, never both. */
+    @JsonCreator
+    static BenchRun fromFile(@JsonProperty("schema") String schema, @JsonProperty("schemaVersion") int schemaVersion,
+                             @JsonProperty("run") RunInfo run, @JsonProperty("environment") Environment environment,
+                             @JsonProperty("settings") Settings settings, @JsonProperty("servers") List<ServerEntry> servers,
+                             @JsonProperty("scenarios") List<Scenario> scenarios, @JsonProperty("ladder") Ladder ladder,
+                             @JsonProperty("target") Target target) {
+        if (ladder != null && target != null) {
+            throw new IllegalArgumentException("a run has a ladder or a target, not both");
+        }
+        Kind kind = ladder != null ? new Scale(ladder) : target != null ? new Capacity(target) : new SideBySide();
+        return new BenchRun(schema, schemaVersion, run, environment, settings, servers, scenarios, kind);
+    }
+
+    /** The ladder of a scale run, as the file holds it (null for another kind). */
+    @JsonProperty("ladder")
+    Ladder ladderInFile() {
+        return kind instanceof Scale s ? s.ladder() : null;
+    }
+
+    /** The answers of a capacity run, as the file holds them (null for another kind). */
+    @JsonProperty("target")
+    Target targetInFile() {
+        return kind instanceof Capacity c ? c.target() : null;
+    }
 
     public static final String SCHEMA = "echo-lab/bench-results";
     public static final int SCHEMA_VERSION = 2;
@@ -66,14 +114,14 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
 
     /** The ladder's trial at the highest step {@code server} held; empty when it held none or this is not a scale run. */
     public Optional<Trial> ladderTop(String server) {
-        int step = ladder == null ? 0 : ladder.of(server).map(Ladder.ServerLadder::highestStepHeld).orElse(0);
+        int step = kind instanceof Scale s ? s.ladder().of(server).map(Ladder.ServerLadder::highestStepHeld).orElse(0) : 0;
         return scenarios.stream().filter(s -> s.kind() == Scenario.Kind.LADDER && s.connections() == step)
                 .flatMap(s -> s.trials().stream()).filter(t -> t.server().equals(server)).findFirst();
     }
 
     /** The trial that confirmed {@code server}'s rate under the latency target; empty when it has none. */
     public Optional<Trial> targetAnswer(String server) {
-        Double rate = target == null ? null : target.of(server).map(Target.Answer::rate).orElse(null);
+        Double rate = kind instanceof Capacity c ? c.target().of(server).map(Target.Answer::rate).orElse(null) : null;
         return scenarios.stream().filter(s -> s.kind() == Scenario.Kind.TARGET).flatMap(s -> s.trials().stream())
                 .filter(t -> t.server().equals(server) && t.search() != null && t.search().meets() && rate != null
                         && t.search().rate() == rate)

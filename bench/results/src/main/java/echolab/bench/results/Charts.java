@@ -30,13 +30,17 @@ public final class Charts {
     }
 
     public static void draw(Path dir, BenchRun run) throws IOException {
-        if (run.ladder() != null) {
-            LadderReport.draw(dir, run);
-            return;
-        }
-        if (run.target() != null) {
-            TargetReport.draw(dir, run);
-            return;
+        switch (run.kind()) {
+            case BenchRun.Scale s -> {
+                LadderReport.draw(dir, run);
+                return;
+            }
+            case BenchRun.Capacity c -> {
+                TargetReport.draw(dir, run, c.target());
+                return;
+            }
+            case BenchRun.SideBySide b -> {
+            }
         }
         save(dir, "throughput", sweep(run, "Closed loop, 64 B messages: throughput", "messages per second", Trial::throughput));
         save(dir, "p99", sweep(run, "Closed loop, 64 B messages: p99 latency", "p99 latency (us)", t -> t.latency(Percentile.P99)));

@@ -27,12 +27,12 @@ public final class LadderReport {
     }
 
     /** Per server: how far it went, what stopped it, and its costs per connection at the highest step it held. */
-    public static String mainTable(BenchRun r) {
+    public static String mainTable(BenchRun r, Ladder ladder) {
         Table table = new Table(text("server"), figure("highest step held"), figure("most held"), text("stopped by"),
                 figure("RSS per conn"), figure("heap per conn"), figure("threads per conn"), figure("kernel per conn (both ends)"),
-                figure("idle CPU"), figure("one active p99"), figure("all active p99"), figure("ceiling on paper: " + firstMachine(r)));
+                figure("idle CPU"), figure("one active p99"), figure("all active p99"), figure("ceiling on paper: " + firstMachine(ladder)));
         for (ServerEntry server : r.servers()) {
-            Optional<ServerLadder> l = r.ladder().of(server.name());
+            Optional<ServerLadder> l = ladder.of(server.name());
             if (l.isEmpty()) {
                 table.row(server.name(), null, null, server.skipped() == null ? "not measured" : "skipped: " + server.skipped(),
                         null, null, null, null, null, null, null, null);
@@ -55,15 +55,14 @@ public final class LadderReport {
                 + "those costs; see the summary)\n\n" + table.markdown();
     }
 
-    public static String render(BenchRun r) {
-        Ladder ladder = r.ladder();
+    public static String render(BenchRun r, Ladder ladder) {
         StringBuilder s = new StringBuilder();
         s.append("# echo-lab scale: ").append(r.run().id()).append("\n\n");
         s.append(r.environment().oneLine()).append(".\n\n");
         if (!r.run().complete()) {
             s.append("**This run did not finish**: the tables hold what it measured before it stopped.\n\n");
         }
-        s.append(mainTable(r)).append('\n');
+        s.append(mainTable(r, ladder)).append('\n');
         Ladder.Limits m = ladder.limits();
         s.append(String.format("Limits read from this machine: servers ran under %,d descriptors (soft and hard; fs.nr_open %,d); "
                         + "kernel.pid_max %,d, kernel.threads-max %,d, vm.max_map_count %,d; %,d MiB of memory (%,d MiB available at the "
@@ -152,8 +151,8 @@ public final class LadderReport {
     }
 
     /** The first machine projected onto, as a column names it: "64 GiB". */
-    private static String firstMachine(BenchRun r) {
-        String m = r.ladder().servers().stream().flatMap(l -> l.projections().stream()).map(Projection::machine).findFirst().orElse("");
+    private static String firstMachine(Ladder ladder) {
+        String m = ladder.servers().stream().flatMap(l -> l.projections().stream()).map(Projection::machine).findFirst().orElse("");
         return m.contains(",") ? m.substring(0, m.indexOf(',')) : m;
     }
 

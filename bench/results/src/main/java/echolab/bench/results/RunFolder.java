@@ -31,25 +31,25 @@ public final class RunFolder {
         return dir;
     }
 
-    /** The run so far, not complete; {@code ladder} and {@code target} null unless it is a scale or capacity run. */
-    public BenchRun snapshot(BenchRun.Settings settings, List<Scenario> scenarios, Ladder ladder, Target target) {
-        return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, started, environment, settings, servers, scenarios, ladder, target);
+    /** The run so far, not complete. */
+    public BenchRun snapshot(BenchRun.Settings settings, List<Scenario> scenarios, BenchRun.Kind kind) {
+        return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, started, environment, settings, servers, scenarios, kind);
     }
 
     /** results.json rewritten with the run so far; a failure is said on stderr and the run goes on. */
-    public void save(BenchRun.Settings settings, List<Scenario> scenarios, Ladder ladder, Target target) {
+    public void save(BenchRun.Settings settings, List<Scenario> scenarios, BenchRun.Kind kind) {
         try {
-            ResultsFile.write(dir, snapshot(settings, scenarios, ladder, target));
+            ResultsFile.write(dir, snapshot(settings, scenarios, kind));
         } catch (IOException e) {
             System.err.println(started.profile() + ": cannot write results.json: " + e.getMessage());
         }
     }
 
     /** Marks the run complete; writes results.json, summary.md and the charts; returns the run. */
-    public BenchRun finish(BenchRun.Settings settings, List<Scenario> scenarios, Ladder ladder, Target target) throws IOException {
+    public BenchRun finish(BenchRun.Settings settings, List<Scenario> scenarios, BenchRun.Kind kind) throws IOException {
         BenchRun done = new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION, new BenchRun.RunInfo(started.id(), started.profile(),
                 started.command(), started.startedAt(), Instant.now().toString(), true), environment, settings, servers, scenarios,
-                ladder, target);
+                kind);
         ResultsFile.write(dir, done);
         render(dir, done);
         return done;

@@ -23,11 +23,15 @@ public final class SummaryMarkdown {
 
     /** The side-by-side table at the reference point, with the open-loop and scale figures (a scale or capacity run: its own). */
     public static String mainTable(BenchRun r) {
-        if (r.ladder() != null) {
-            return LadderReport.mainTable(r);
-        }
-        if (r.target() != null) {
-            return TargetReport.mainTable(r);
+        switch (r.kind()) {
+            case BenchRun.Scale s -> {
+                return LadderReport.mainTable(r, s.ladder());
+            }
+            case BenchRun.Capacity c -> {
+                return TargetReport.mainTable(r, c.target());
+            }
+            case BenchRun.SideBySide b -> {
+            }
         }
         StringBuilder s = new StringBuilder();
         Double netty = r.referenceThroughput("netty");
@@ -72,11 +76,15 @@ public final class SummaryMarkdown {
 
     /** The whole summary.md (of a bench run; a scale or capacity run has its own). */
     public static String render(BenchRun r) {
-        if (r.ladder() != null) {
-            return LadderReport.render(r);
-        }
-        if (r.target() != null) {
-            return TargetReport.render(r);
+        switch (r.kind()) {
+            case BenchRun.Scale s -> {
+                return LadderReport.render(r, s.ladder());
+            }
+            case BenchRun.Capacity c -> {
+                return TargetReport.render(r, c.target());
+            }
+            case BenchRun.SideBySide b -> {
+            }
         }
         StringBuilder s = new StringBuilder();
         s.append("# echo-lab bench: ").append(r.run().id()).append("\n\n");

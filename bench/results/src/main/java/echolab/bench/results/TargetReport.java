@@ -43,12 +43,12 @@ public final class TargetReport {
         return (a.generatorLimited() ? "at least " : "") + String.format("%,.0f msg/s", a.rate()) + (a.why() == null ? "" : " (" + a.why() + ")");
     }
 
-    public static String mainTable(BenchRun r) {
-        Target.Settings s = r.target().settings();
+    public static String mainTable(BenchRun r, Target target) {
+        Target.Settings s = target.settings();
         Table table = new Table(text("server"), figure("highest rate meeting " + goal(s)), figure("p50"), figure("p99"), figure("p99.9"),
                 figure("max"), figure("trials"), text("note"));
         for (ServerEntry server : r.servers()) {
-            Optional<Target.Answer> a = r.target().of(server.name());
+            Optional<Target.Answer> a = target.of(server.name());
             if (a.isEmpty()) {
                 table.row(server.name(), null, null, null, null, null, null, server.skipped() == null ? "not measured" : "skipped: " + server.skipped());
                 continue;
@@ -64,15 +64,15 @@ public final class TargetReport {
                 goal(s), s.connections(), s.size()) + table.markdown();
     }
 
-    public static String render(BenchRun r) {
-        Target.Settings s = r.target().settings();
+    public static String render(BenchRun r, Target target) {
+        Target.Settings s = target.settings();
         StringBuilder out = new StringBuilder();
         out.append("# echo-lab capacity: ").append(r.run().id()).append("\n\n");
         out.append(r.environment().oneLine()).append(".\n\n");
         if (!r.run().complete()) {
             out.append("**This run did not finish**: the tables hold what it measured before it stopped.\n\n");
         }
-        out.append(mainTable(r)).append('\n');
+        out.append(mainTable(r, target)).append('\n');
         out.append(String.format("Each trial: %s s warm-up, %s s measured, open loop (each message sent at its planned time, "
                         + "latency counted from then). The search doubles the rate from %,.0f msg/s while the target is met, bisects "
                         + "until the rates that met and missed are within %.0f%%, then measures the answer again. A trial meets the "
@@ -97,8 +97,8 @@ public final class TargetReport {
     }
 
     /** capacity-curve: the target's percentile against the rate delivered, every trial of every server, with the target as a line. */
-    public static void draw(Path dir, BenchRun r) throws IOException {
-        Target.Settings s = r.target().settings();
+    public static void draw(Path dir, BenchRun r, Target target) throws IOException {
+        Target.Settings s = target.settings();
         String p = s.percentile().name().toLowerCase();
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
                 .title("Latency against rate (" + p + ", corrected), " + s.connections() + " connections x " + s.size() + " B")
