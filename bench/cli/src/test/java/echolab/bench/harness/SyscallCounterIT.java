@@ -63,6 +63,9 @@ class SyscallCounterIT {
     void theIoUringPeerNeitherReadsNorWrites() throws Exception {
         Trial.SystemCalls c = counted("native-uring");
         assertTrue(c.reads() < 0.05 && c.writes() < 0.05, "reads and writes are ring operations, not calls: " + c);
-        assertTrue(c.ioUringEnters() > 0 && c.ioUringEnters() < 1, "one io_uring_enter submits several messages' work: " + c);
+        // One io_uring_enter submits a turn's reads and writes and collects their completions: fewer calls per
+        // message than the read and the write an epoll server makes, however few messages a turn finds.
+        assertTrue(c.ioUringEnters() > 0 && c.ioUringEnters() < 2, "fewer calls per message than a read and a write: " + c);
+        assertTrue(c.all() - c.ioUringEnters() < 0.05, "io_uring_enter is its only system call per message: " + c);
     }
 }

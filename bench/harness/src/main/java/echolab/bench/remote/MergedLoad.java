@@ -21,8 +21,9 @@ import echolab.bench.load.LoadReport;
 /**
  * The hosts' measurements as one: message counts and rates summed; latencies merged by adding the hosts'
  * HdrHistogram interval histograms, second by second on this machine's time base (each host's interval
- * moved by its measured clock offset); the merged interval log holds the merged seconds (tags
- * {@code corrected}, {@code uncorrected}) and every host's own (tags {@code HOST.corrected}, ...).
+ * moved by its measured clock offset); the merged interval log holds the merged seconds (the corrected ones
+ * untagged, as its primary histogram; the uncorrected tagged {@code uncorrected}) and every host's own (tags
+ * {@code HOST.corrected}, ...).
  */
 final class MergedLoad {
 
@@ -65,8 +66,8 @@ final class MergedLoad {
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             HistogramLogWriter w = new HistogramLogWriter(out);
             w.outputComment("echo-lab load from " + RemoteLoad.hosts(parts.size()) + " (" + String.join(", ", parts.stream().map(Part::host).toList())
-                    + "): latency in nanoseconds; tags corrected and uncorrected are the hosts' seconds merged, HOST.corrected "
-                    + "and HOST.uncorrected each host's own; times on the merging machine's clock");
+                    + "): latency in nanoseconds; untagged, the hosts' seconds merged (corrected), tag uncorrected the same "
+                    + "uncorrected; HOST.corrected and HOST.uncorrected each host's own; times on the merging machine's clock");
             w.outputLogFormatVersion();
             w.outputStartTime(commonStart);
             w.setBaseTime(commonStart);
@@ -75,7 +76,7 @@ final class MergedLoad {
             for (Map.Entry<String, TreeMap<Long, Histogram>> kind : seconds.entrySet()) {
                 for (Map.Entry<Long, Histogram> s : kind.getValue().entrySet()) {
                     Histogram h = s.getValue();
-                    h.setTag(kind.getKey());
+                    h.setTag(kind.getKey().equals(IntervalLog.CORRECTED) ? null : kind.getKey());
                     h.setStartTimeStamp(commonStart + s.getKey() * 1000);
                     h.setEndTimeStamp(commonStart + (s.getKey() + 1) * 1000);
                     w.outputIntervalHistogram(h);

@@ -12,8 +12,11 @@ import org.HdrHistogram.HistogramLogWriter;
 /**
  * An HdrHistogram interval log of one generator run, in HdrHistogram's own log format (readable by its
  * HistogramLogProcessor and by echo-lab's merge): for every second of the measured window, the latencies
- * (nanoseconds) of the messages answered in it, tagged {@code corrected} and, open loop, {@code uncorrected};
- * with a group name, {@code GROUP.corrected} and so on. Each worker records a latency once, into its
+ * (nanoseconds) of the messages answered in it. The corrected latency is the log's primary histogram and goes
+ * untagged, so that HistogramLogProcessor reads it as it is (it reads untagged intervals unless given
+ * {@code -tag}); the uncorrected one, open loop, is tagged {@code uncorrected}. With a group name (one host's
+ * share of a load from several hosts, whose merged log holds the primary), both are tagged,
+ * {@code GROUP.corrected} and {@code GROUP.uncorrected}. Each worker records a latency once, into its
  * {@link Seconds} (made before the window, so the window allocates nothing); the run's totals are their
  * sum, and the log is made from them, as text, once the workers have stopped; the caller writes it where
  * it goes.
@@ -41,9 +44,9 @@ public final class IntervalLog {
         return text;
     }
 
-    /** The tag of {@code kind} (corrected, uncorrected) in this log. */
+    /** The tag of {@code kind} (corrected, uncorrected) in this log; null for the primary, untagged. */
     public String tag(String kind) {
-        return group == null ? kind : group + "." + kind;
+        return group != null ? group + "." + kind : kind.equals(CORRECTED) ? null : kind;
     }
 
     /**

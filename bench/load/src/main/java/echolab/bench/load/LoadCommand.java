@@ -86,12 +86,13 @@ public class LoadCommand implements Callable<Integer> {
     protected Path hgrm;
 
     @Option(names = "--hlog", paramLabel = "FILE", description = "Write an HdrHistogram interval log of the measured window: one "
-            + "histogram per second, tagged corrected and (open loop) uncorrected; from several hosts, the merged seconds and "
-            + "each host's own (tags HOST.corrected, ...).")
+            + "histogram per second, the corrected latency untagged (what HdrHistogram's HistogramLogProcessor reads) and, open "
+            + "loop, the uncorrected tagged uncorrected; from several hosts, the merged seconds so and each host's own (tags "
+            + "HOST.corrected, ...).")
     protected Path hlog;
 
     @Option(names = "--group", paramLabel = "NAME", description = "Name this generator's connections in the interval log's tags "
-            + "(NAME.corrected, ...).")
+            + "(NAME.corrected, NAME.uncorrected): a part of a larger load, whose merged log holds the untagged primary.")
     protected String group;
 
     @Option(names = "--agent", hidden = true, description = "Run as one host's generator for --load-hosts (speaks JSON lines).")

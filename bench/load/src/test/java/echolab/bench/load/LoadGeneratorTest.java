@@ -28,6 +28,52 @@ class LoadGeneratorTest {
         return closed(port, connections, duration).withRate(rate);
     }
 
+    /**
+     * HdrHistogram's own HistogramLogProcessor reads an interval log of the generator as it is: the corrected
+     * latency without -tag (the log's untagged primary), the uncorrected with -tag uncorrected, each every message.
+     */
+    @Test
+    void hdrHistogramsLogProcessorReadsTheLogWithAndWithoutTag(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));
+        Thread loop = Thread.ofPlatform().start(() -> {
+            try {
+                server.serve();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            IntervalLog log = new IntervalLog(null, true);
+            LoadReport report = LoadGenerator.run(open(server.address().getPort(), 4, 2_000, Duration.ofMillis(2500)),
+                    new LoadGenerator.Options(log, null)).report();
+            assertTrue(report.ok() && report.messages() > 1000, report.text());
+            java.nio.file.Path hlog = dir.resolve("run.hlog");
+            java.nio.file.Files.writeString(hlog, log.text());
+            assertEquals(report.latencyMicros().count(), processedCount(hlog, dir.resolve("corrected"), null), "without -tag: the corrected latency");
+            assertEquals(report.uncorrectedLatencyMicros().count(), processedCount(hlog, dir.resolve("uncorrected"), "uncorrected"),
+                    "with -tag uncorrected");
+        } finally {
+            server.close();
+            loop.join(5_000);
+        }
+    }
+
+    /** Runs HistogramLogProcessor on {@code hlog} (with {@code -tag} when given) and reads the total count of what it printed. */
+    private static long processedCount(java.nio.file.Path hlog, java.nio.file.Path out, String tag) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-i", hlog.toString(), "-o", out.toString()));
+        if (tag != null) {
+            args.addAll(java.util.List.of("-tag", tag));
+        }
+        org.HdrHistogram.HistogramLogProcessor processor = new org.HdrHistogram.HistogramLogProcessor(args.toArray(String[]::new));
+        processor.start();
+        processor.join(30_000);
+        assertFalse(processor.isAlive(), "the processor ended");
+        String hgrm = java.nio.file.Files.readString(java.nio.file.Path.of(out + ".hgrm"));
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile("Total count\\s*=\\s*(\\d+)").matcher(hgrm);
+        assertTrue(total.find(), "the processor's percentiles: " + hgrm);
+        return Long.parseLong(total.group(1));
+    }
+
     @Test
     void aCorrectServerGivesNoErrorsAndCountsEveryMessage() throws Exception {
         SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));
