@@ -44,12 +44,12 @@ import picocli.CommandLine.Option;
                 + "involuntary context switches, and with --open-loop p50 and p99 at a fixed rate (reported, not judged).",
             "",
             "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 95%% "
-                + "interval, and the MDE (the smallest slowdown these rounds would fail 9 times in 10). FAIL, still so "
-                + "after 4 confirming rounds: for time and CPU, the interval wholly above 0 and the estimate at least "
-                + "+2%%; for the counters, wholly above +2%% and at least +5%%. PASS: wholly below +5%% for time and "
-                + "CPU, with an MDE of at most 5%% when the cap allows (a 5%% slowdown would have failed); +10%% for "
-                + "the counters. A metric gets rounds until it is settled or the cap cannot settle it; NOISY when "
-                + "time or CPU could not have failed a 10%% regression (MDE above 10%%)."},
+                + "interval, whose top is the largest regression the rounds rule out. FAIL, still so after 4 confirming "
+                + "rounds: for time and CPU, the interval wholly above 0 at a confidence shared by all of them (Bonferroni) "
+                + "and the estimate at least +2%%; for the counters, wholly above +2%% and at least +5%%. PASS: time and "
+                + "CPU rule out the --target, the counters +10%%. A server gets rounds while a question is open, as long as "
+                + "the --budget has room for them. When the budget ends first, PASS still if time and CPU rule out 10%%, "
+                + "saying what they ruled out and what would reach the target; NOISY if not."},
         footer = {"", "Exit status: 0 pass; 1 a confirmed regression (FAIL); 2 bad usage, or a build or child process that "
                 + "failed or hung; 3 NOISY: the run could not have seen a 10%% regression (more rounds, a quieter runner, pinning)."})
 public final class CheckCommand implements Callable<Integer> {
@@ -63,10 +63,19 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Base revision (default: the merge-base with main; on main, HEAD~1).")
     String base;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "6", description = "Rounds before the first verdict, at least 5 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", paramLabel = "TIME", defaultValue = "5m", converter = Durations.class,
+            description = "The run's time, the base build included; no round starts that could not finish inside it (default: ${DEFAULT-VALUE}).")
+    Duration budget;
+
+    @Option(names = "--target", paramLabel = "PERCENT", defaultValue = "5",
+            description = "The regression of time and CPU per message to rule out, from 1 to " + PairedRatio.NOISY_ABOVE_PERCENT
+                    + " (default: ${DEFAULT-VALUE}).")
+    double target;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Rounds before the first verdict, at least 5 (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--max-rounds", paramLabel = "N", description = "Cap when inconclusive (default: three times --rounds).")
+    @Option(names = "--max-rounds", paramLabel = "N", description = "Cap when still open (default: four times --rounds).")
     Integer maxRounds;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAMES",
@@ -129,10 +138,17 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Budget clock = Budget.startingNow(budget);
         root = checkout.root();
-        int cap = maxRounds != null ? maxRounds : 3 * rounds;
+        int cap = maxRounds != null ? maxRounds : 4 * rounds;
         if (rounds < MIN_ROUNDS || cap < rounds) {   // fewer pairs, once trimmed, leave too little to judge by
             throw new ParameterException(spec.commandLine(), "--rounds must be at least " + MIN_ROUNDS + " and --max-rounds at least --rounds");
+        }
+        if (!(target >= 1 && target <= PairedRatio.NOISY_ABOVE_PERCENT)) {
+            throw new ParameterException(spec.commandLine(), "--target must be from 1 to " + PairedRatio.NOISY_ABOVE_PERCENT + " (percent), not " + target);
+        }
+        if (budget.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new ParameterException(spec.commandLine(), "--budget must be at least 1m: the base build and a round of each server need it");
         }
         List<ServerCatalogue.TeachingServer> entries;
         try {
@@ -154,11 +170,13 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             Path baseTree = BaseBuild.build(root, baseSha, entries);
             pinning = Pinning.apply(noPin);
-            System.err.printf("check: base %s (%s) vs working tree; servers %s; %d to %d rounds; seed %d%n",
-                    baseRev, baseSha.substring(0, 12), servers, rounds, cap, seed);
+            System.err.printf("check: base %s (%s) vs working tree; servers %s; target %s; budget %s (%s left); %d to %d rounds; seed %d%n",
+                    baseRev, baseSha.substring(0, 12), servers, GateReport.percent(target / 100), Durations.format(budget),
+                    Durations.format(budget.minus(clock.elapsed())), rounds, cap, seed);
             Launcher launcher = new Launcher(Launcher.currentJava(), pinning, NativePeers.none());
             Measurer measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown, injectSyscall);
-            outcome = new Gate(measurer, ServerCatalogue.names(entries), rounds, cap, seed, openLoop, System.err).run();
+            outcome = new Gate(measurer, ServerCatalogue.names(entries), new Gate.Plan(rounds, cap, target / 100, clock), seed, openLoop,
+                    System.err).run();
         } catch (IOException e) {
             System.err.println("check: " + e.getMessage());
             return 2;

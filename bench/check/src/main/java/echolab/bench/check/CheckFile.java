@@ -13,12 +13,13 @@ import echolab.bench.results.Environment;
  * the rules it was judged by, and per server and metric the paired data and the statistic. Jackson writes
  * the components in the order declared here.
  */
-record CheckFile(String schema, int schemaVersion, String verdict, int exitCode, double largestPrimaryMde, Base base,
-                 Candidate candidate, long seed, int rounds, String cpuClock, GateReport.Injected injected, Rules rules, Map<String, Long> counts,
+record CheckFile(String schema, int schemaVersion, String verdict, int exitCode, double targetPercent, double boundPercent,
+                 double budgetSeconds, double elapsedSeconds, List<String> budgetCut, Base base,
+                 Candidate candidate, long seed, int rounds, Map<String, List<Double>> roundSeconds, String cpuClock, GateReport.Injected injected, Rules rules, Map<String, Long> counts,
                  List<Object> results, Environment environment) {
 
     static final String SCHEMA = "echo-lab/check";
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     record Base(String revision, String commit) {
     }
@@ -27,16 +28,23 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
     }
 
     /** How the metrics were judged: time and CPU by {@code primary}, the counts by {@code counter} (see PairedRatio.Rule). */
-    record Rules(String estimator, double confidence, PairedRatio.Rule primary, PairedRatio.Rule counter, int noisyAbovePercent,
-                 int confirmRounds, double mdePower) {
+    record Rules(String estimator, double confidence, String failConfidence, PairedRatio.Rule primary, PairedRatio.Rule counter,
+                 int noisyAbovePercent, int confirmRounds, double mdePower) {
 
-        static final Rules CURRENT = new Rules("20% trimmed mean of paired log-ratios, Yuen interval", PairedRatio.CONFIDENCE,
-                PairedRatio.Rule.PRIMARY, PairedRatio.Rule.COUNTER, PairedRatio.NOISY_ABOVE_PERCENT, Gate.CONFIRM_ROUNDS, PairedRatio.POWER);
+        static Rules of(Gate.Plan plan) {
+            return new Rules("20% trimmed mean of paired log-ratios, Yuen interval", PairedRatio.CONFIDENCE,
+                    "primary: 1 - 5% / the number of primary metrics (Bonferroni); counter: 95%",
+                    plan.rule(Metric.US_PER_MESSAGE), PairedRatio.Rule.COUNTER, PairedRatio.NOISY_ABOVE_PERCENT, Gate.CONFIRM_ROUNDS,
+                    PairedRatio.POWER);
+        }
     }
 
-    /** A metric judged: its pairs ({base, candidate} per round), the statistic, and when a FAIL was first seen and confirmed. */
+    /**
+     * A metric judged: its pairs ({base, candidate} per round), the statistic (high is the largest regression
+     * ruled out), and when a FAIL was first seen, confirmed, or left unconfirmed by the budget.
+     */
     record Judged(String server, String metric, String role, List<Gate.Pair> pairs, double change, double low, double high, double mde,
-                  String status, Integer failedFirstAt, Integer confirmedAt) {
+                  String status, Integer failedFirstAt, Integer confirmedAt, Integer unconfirmedSince) {
     }
 
     /** A metric one of the versions does not report, and why. */
@@ -55,10 +63,11 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
             results.add(j == null ? new NotApplicable(row.server(), row.metric().key, role, "N/A", row.notApplicable())
                     : new Judged(row.server(), row.metric().key, role, row.pairs(), j.result().change(), j.result().low(),
                             j.result().high(), j.result().mde(), j.status().name(), j.failedFirstAt() == 0 ? null : j.failedFirstAt(),
-                            j.confirmedAt() == 0 ? null : j.confirmedAt()));
+                            j.confirmedAt() == 0 ? null : j.confirmedAt(), j.unconfirmedSince() == 0 ? null : j.unconfirmedSince()));
         }
-        return new CheckFile(SCHEMA, VERSION, o.verdict().name(), o.verdict().exitCode(), o.largestPrimaryMde(),
-                new Base(v.baseRevision(), v.baseCommit()), new Candidate(String.valueOf(v.candidateCommit()), v.candidateDirty()), seed, o.rounds(), o.cpuClock(), injected,
-                Rules.CURRENT, counts, results, environment);
+        return new CheckFile(SCHEMA, VERSION, o.verdict().name(), o.verdict().exitCode(), 100 * o.plan().target(),
+                100 * o.largestPrimaryBound(), o.plan().budget().limit().toMillis() / 1e3, o.elapsed().toMillis() / 1e3, o.budgetCut(),
+                new Base(v.baseRevision(), v.baseCommit()), new Candidate(String.valueOf(v.candidateCommit()), v.candidateDirty()), seed,
+                o.rounds(), o.roundSeconds(), o.cpuClock(), injected, Rules.of(o.plan()), counts, results, environment);
     }
 }

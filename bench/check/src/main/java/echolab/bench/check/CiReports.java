@@ -21,6 +21,7 @@ import echolab.bench.check.Gate.Status;
 import echolab.bench.check.Measurer.Side;
 import echolab.bench.base.Json;
 import echolab.bench.base.RunOutput;
+import echolab.bench.results.Format;
 
 /**
  * The gate's outcome in the formats CI systems read, so that a project sees it where it already looks:
@@ -73,10 +74,14 @@ final class CiReports {
                     property(x, "candidate", versions.candidate());
                     property(x, "rounds", String.valueOf(o.rounds()));
                     property(x, "cpu clock", o.cpuClock());
+                    property(x, "target", GateReport.percent(o.plan().target()));
+                    property(x, "no regression larger than", GateReport.percent(o.largestPrimaryBound()));
+                    property(x, "budget", Format.seconds(o.plan().budget().limit().toSeconds()));
+                    property(x, "elapsed", Format.seconds(o.elapsed().toSeconds()));
                     x.writeCharacters("\n    ");
                     x.writeEndElement();
                     for (Row row : server.getValue()) {
-                        testCase(x, row);
+                        testCase(x, row, o);
                     }
                     x.writeCharacters("\n  ");
                     x.writeEndElement();
@@ -107,7 +112,7 @@ final class CiReports {
         x.writeAttribute("value", value);
     }
 
-    private static void testCase(XMLStreamWriter x, Row row) throws XMLStreamException {
+    private static void testCase(XMLStreamWriter x, Row row, Gate.Outcome o) throws XMLStreamException {
         x.writeCharacters("\n    ");
         x.writeStartElement("testcase");
         x.writeAttribute("classname", "echolab.check." + row.server());
@@ -119,15 +124,15 @@ final class CiReports {
             switch (row.status()) {
                 case FAIL -> outcome(x, "failure", "regression", String.format("%s %+.1f%% (95%%: %+.1f%% to %+.1f%%), confirmed at round %d",
                         row.metric().description, 100 * r.change(), 100 * r.low(), 100 * r.high(), row.judgement().confirmedAt()));
-                case NOISY -> outcome(x, "error", "noisy", String.format("NOISY: could not have failed a %d%% regression (MDE %.1f%%); "
-                        + "rerun with more rounds, on a quieter runner, pinned", PairedRatio.NOISY_ABOVE_PERCENT, 100 * r.mde()));
+                case NOISY -> outcome(x, "error", "noisy", String.format("NOISY: could not rule out a %d%% regression (only one larger than "
+                        + "%+.1f%%); rerun with a larger --budget, on a quieter runner, pinned", PairedRatio.NOISY_ABOVE_PERCENT, 100 * r.high()));
                 case INCONCLUSIVE -> outcome(x, "skipped", null, String.format("inconclusive after %d rounds: %+.1f%% (95%%: %+.1f%% to "
                         + "%+.1f%%)", r.rounds(), 100 * r.change(), 100 * r.low(), 100 * r.high()));
                 default -> { }
             }
             x.writeCharacters("\n      ");
             x.writeStartElement("system-out");
-            x.writeCharacters(detail(row));
+            x.writeCharacters(detail(row, o));
             x.writeEndElement();
         }
         x.writeCharacters("\n    ");
@@ -143,13 +148,15 @@ final class CiReports {
         x.writeAttribute("message", message);
     }
 
-    /** One row's figures in a sentence: the medians, the change with its interval, the MDE and the verdict. */
-    static String detail(Row row) {
+    /** One row's figures in a sentence: the medians, the change with its interval, the bound it rules out against its target, the MDE and the verdict. */
+    static String detail(Row row, Gate.Outcome o) {
         PairedRatio.Estimate r = row.judgement().result();
         return String.format("%s: base %s, candidate %s %s (medians over %d rounds); change %+.1f%% (95%%: %+.1f%% to %+.1f%%); "
-                        + "MDE %.1f%%; %s", row.metric().description, row.metric().unit.format(GateReport.median(row, Side.BASE)),
+                        + "no regression larger than %+.1f%% (target %s); MDE %.1f%%; %s", row.metric().description,
+                row.metric().unit.format(GateReport.median(row, Side.BASE)),
                 row.metric().unit.format(GateReport.median(row, Side.CANDIDATE)), row.metric().unit.label, r.rounds(),
-                100 * r.change(), 100 * r.low(), 100 * r.high(), 100 * r.mde(), row.status());
+                100 * r.change(), 100 * r.low(), 100 * r.high(), 100 * r.high(),
+                GateReport.percent(o.plan().rule(row.metric()).passBelowPercent() / 100), 100 * r.mde(), row.status());
     }
 
     /** One measure of the Bencher Metric Format: a value and, where known, its bounds. */
@@ -161,7 +168,8 @@ final class CiReports {
      * Bencher Metric Format: a benchmark per server ({@code echo-lab/selector}), a measure per metric judged
      * or reported (the candidate's median, bounded by its lowest and highest round), and beside each a
      * {@code -change-percent} measure: the gate's estimate with its 95% interval, which is what a threshold
-     * should watch, as the runner's noise is cancelled in it.
+     * should watch, as the runner's noise is cancelled in it. A benchmark {@code echo-lab/gate} holds the run's
+     * {@code bound-percent} (no regression of time or CPU larger than it) and {@code target-percent}.
      */
     static void bmf(Path file, boolean replace, Gate.Outcome o) throws IOException {
         Map<String, Map<String, BmfMetric>> out = new LinkedHashMap<>();
@@ -176,6 +184,10 @@ final class CiReports {
                         finite(100 * r.high())));
             }
         }
+        Map<String, BmfMetric> gate = new LinkedHashMap<>();
+        gate.put("bound-percent", new BmfMetric(100 * o.largestPrimaryBound(), null, null));
+        gate.put("target-percent", new BmfMetric(100 * o.plan().target(), null, null));
+        out.put("echo-lab/gate", gate);
         RunOutput.write(file, replace, "--bmf", into -> Json.PRETTY.writeValue(into.toFile(), out));
     }
 
@@ -198,7 +210,7 @@ final class CiReports {
             double spread = candidate.stream().mapToDouble(v -> v).max().orElse(0) - candidate.stream().mapToDouble(v -> v).min().orElse(0);
             out.add(new GithubBenchmark(row.server() + " " + row.metric().key, row.metric().unit.label,
                     GateReport.median(row, Side.CANDIDATE), "± " + row.metric().unit.format(spread / 2),
-                    detail(row) + "\nvs " + versions.baseRevision() + " (" + versions.baseCommit().substring(0, 12) + ")"));
+                    detail(row, o) + "\nvs " + versions.baseRevision() + " (" + versions.baseCommit().substring(0, 12) + ")"));
         }
         RunOutput.write(file, replace, "--github-benchmark", into -> Json.PRETTY.writeValue(into.toFile(), out));
     }

@@ -41,11 +41,6 @@ enum Metric {
         boolean steers() {
             return this != REPORTED;
         }
-
-        /** When a metric of this part fails and passes (a reported one is only shown, judged as a count). */
-        PairedRatio.Rule rule() {
-            return this == PRIMARY ? PairedRatio.Rule.PRIMARY : PairedRatio.Rule.COUNTER;
-        }
     }
 
     /** The name in check.json and the table. */

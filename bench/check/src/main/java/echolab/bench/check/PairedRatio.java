@@ -33,15 +33,17 @@ public final class PairedRatio {
      * When a metric fails and passes, in percent. FAIL: the interval wholly above {@code failAbove} and the
      * estimate at least {@code failEstimate}; PASS: the interval wholly below {@code passBelow}.
      */
-    public record Rule(int failAbovePercent, int failEstimatePercent, int passBelowPercent) {
+    public record Rule(double failAbovePercent, double failEstimatePercent, double passBelowPercent) {
 
         /**
          * Time and CPU per message: a slowdown is failed once the interval lies above none at all (no margin:
-         * the confirming rounds keep chance crossings out), if it is at least 2%. PASS rules out 5%, the
-         * smallest slowdown the gate is built to catch, and a passing metric wants rounds (the cap permitting)
-         * until its MDE is 5% too: a PASS then says a 5% slowdown would have failed nine times in ten.
+         * the confirming rounds keep chance crossings out), if it is at least 2%. PASS rules out the target
+         * (a fraction; 5% unless the user says otherwise).
          */
-        public static final Rule PRIMARY = new Rule(0, 2, 5);
+        public static Rule primary(double target) {
+            return new Rule(0, 2, 100 * target);
+        }
+
         /**
          * The kernel's and the JVM's counts: they barely move between runs, and what they catch (a system call,
          * an allocation per echo) is large, so they fail only on a clear change of 5% or more.
@@ -58,10 +60,6 @@ public final class PairedRatio {
 
         double logPassBelow() {
             return Math.log1p(passBelowPercent / 100.0);
-        }
-
-        double passBelow() {
-            return passBelowPercent / 100.0;
         }
     }
 
@@ -95,6 +93,16 @@ public final class PairedRatio {
     }
 
     public static Estimate analyse(double[] logRatios, Rule rule) {
+        return analyse(logRatios, rule, 1);
+    }
+
+    /**
+     * As {@link #analyse(double[], Rule)}, for one of {@code family} metrics judged together: FAIL asks the
+     * interval to lie above the rule's floor at a confidence of 1 - 5% / family on its lower side (Bonferroni),
+     * so that the chance of any of them failing by chance stays at 2.5% per look however many there are. The
+     * reported interval stays the 95% one.
+     */
+    public static Estimate analyse(double[] logRatios, Rule rule, int family) {
         int n = logRatios.length;
         if (n < 3) {
             return new Estimate(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE, Double.NaN, Double.NaN);
@@ -117,8 +125,9 @@ public final class PairedRatio {
         double q = quantile(h - 1, 1 - (1 - CONFIDENCE) / 2);
         double low = estimate - q * se;
         double high = estimate + q * se;
-        return new Estimate(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n, rule), verdict(estimate, low, high, rule),
-                estimate, se);
+        double failLow = estimate - quantile(h - 1, 1 - (1 - CONFIDENCE) / 2 / Math.max(1, family)) * se;
+        return new Estimate(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n, rule),
+                verdict(estimate, failLow, high, rule), estimate, se);
     }
 
     /** The smallest true change (a fraction) that FAILs with probability {@link #POWER}, given a standard error over n rounds. */
@@ -130,18 +139,25 @@ public final class PairedRatio {
     }
 
     /**
-     * Whether {@code cap} rounds could decide the metric if its estimate and spread stayed as they are:
-     * FAIL it, or PASS it (with, when {@code needMde}, an MDE at most {@link #NOISY_ABOVE}). When not, more
-     * rounds are futile.
+     * How many more rounds would bring the top of the interval below the rule's bound if the estimate and
+     * the spread stayed as they are; 0 when none would (the estimate is at the bound or above it, or it
+     * would take more than {@value #FARTHEST} rounds).
      */
-    public static boolean capCanDecide(Estimate r, int cap, Rule rule, boolean needMde) {
-        int n = Math.max(cap, r.rounds());
-        double se = r.logStandardError() * Math.sqrt(r.rounds() / (double) n);
-        double q = quantile(n - 2 * trimmed(n) - 1, 1 - (1 - CONFIDENCE) / 2);
-        boolean fail = r.logEstimate() - q * se > rule.logFailAbove() && r.logEstimate() >= rule.logFailEstimate();
-        boolean pass = r.logEstimate() + q * se < rule.logPassBelow() && (!needMde || mde(se, n, rule) <= NOISY_ABOVE);
-        return fail || pass;
+    public static int roundsToPass(Estimate r, Rule rule) {
+        if (!(r.logEstimate() < rule.logPassBelow())) {
+            return 0;
+        }
+        for (int n = r.rounds() + 1; n <= r.rounds() + FARTHEST; n++) {
+            double se = r.logStandardError() * Math.sqrt(r.rounds() / (double) n);
+            if (r.logEstimate() + quantile(n - 2 * trimmed(n) - 1, 1 - (1 - CONFIDENCE) / 2) * se < rule.logPassBelow()) {
+                return n - r.rounds();
+            }
+        }
+        return 0;
     }
+
+    /** The farthest {@link #roundsToPass} looks ahead. */
+    static final int FARTHEST = 200;
 
     static Verdict verdict(double estimate, double low, double high, Rule rule) {
         if (low > rule.logFailAbove() && estimate >= rule.logFailEstimate()) {

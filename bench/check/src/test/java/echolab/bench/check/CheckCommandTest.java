@@ -51,6 +51,17 @@ class CheckCommandTest {
     }
 
     @Test
+    void aTargetOutsideOneToTenPercentIsAUsageError() {
+        assertUsageError("--target must be from 1 to 10 (percent), not 12.0", "--target", "12");
+        assertUsageError("--target must be from 1 to 10 (percent), not 0.5", "--target", "0.5");
+    }
+
+    @Test
+    void aBudgetTooShortForABuildAndARoundIsAUsageError() {
+        assertUsageError("--budget must be at least 1m", "--budget", "30s");
+    }
+
+    @Test
     void anUnknownServerIsAUsageError() {
         assertUsageError("unknown server 'netty'", "--servers", "selector,netty");
     }

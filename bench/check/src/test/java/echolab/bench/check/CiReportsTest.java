@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.xml.XMLConstants;
@@ -50,7 +52,7 @@ class CiReportsTest {
         List<Pair> pairs = List.of(new Pair(10, 10 * (1 + change)), new Pair(11, 11 * (1 + change)), new Pair(9, 9 * (1 + change)));
         PairedRatio.Estimate e = new PairedRatio.Estimate(3, change, change - 0.02, change + 0.02, status == Status.NOISY ? 0.25 : 0.04,
                 status == Status.FAIL ? Verdict.FAIL : status == Status.INCONCLUSIVE ? Verdict.INCONCLUSIVE : Verdict.PASS, change, 0.01);
-        return new Row(server, metric, pairs, new Judgement(e, status, status == Status.FAIL ? 5 : 0, status == Status.FAIL ? 9 : 0), null);
+        return new Row(server, metric, pairs, new Judgement(e, status, status == Status.FAIL ? 5 : 0, status == Status.FAIL ? 9 : 0, 0), null);
     }
 
     /** selector: CPU fails, a write call more is inconclusive; sync: time is NOISY, allocation not applicable. */
@@ -62,7 +64,8 @@ class CiReportsTest {
         rows.add(row("selector", Metric.OPEN_P99_US, Status.REPORTED, 0.40));
         rows.add(row("sync", Metric.US_PER_MESSAGE, Status.NOISY, 0.0));
         rows.add(new Row("sync", Metric.ALLOC_BYTES_PER_MESSAGE, List.of(), null, "base sync: printed no stop summary"));
-        return new Gate.Outcome(9, rows, "cgroup cpuacct.usage, ns");
+        return new Gate.Outcome(9, rows, "cgroup cpuacct.usage, ns", new Gate.Plan(5, 20, 0.05, Budget.startingNow(Duration.ofMinutes(5))),
+                Duration.ofSeconds(290), Map.of("selector", List.of(40.0), "sync", List.of(40.0)), List.of());
     }
 
     @Test

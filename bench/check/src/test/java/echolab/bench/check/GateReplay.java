@@ -71,12 +71,13 @@ public final class GateReplay {
                     return "replayed";
                 }
             };
-            Gate.Outcome o = new Gate(replay, List.of(server), rounds, max, random.nextLong(), false, quiet).run();
+            Gate.Outcome o = new Gate(replay, List.of(server),
+                    new Gate.Plan(rounds, max, 0.05, Budget.startingNow(java.time.Duration.ofDays(1))), random.nextLong(), false, quiet).run();
             verdicts.merge(o.verdict(), 1, Integer::sum);
             used.add(o.rounds());
             o.rows().stream().filter(row -> row.status() == Gate.Status.FAIL).forEach(row -> failedOn.merge(row.metric(), 1, Integer::sum));
             if (o.verdict() == Gate.GateVerdict.PASS) {
-                passMde.add(o.largestPrimaryMde());
+                passMde.add(o.largestPrimaryBound());
             }
         }
         used.sort(null);

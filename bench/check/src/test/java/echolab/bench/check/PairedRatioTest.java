@@ -36,14 +36,14 @@ class PairedRatioTest {
         assertEquals(0, r.high(), 1e-12);
         assertEquals(Verdict.PASS, r.verdict());
         assertEquals(0.05, r.mde(), 1e-12, "with no spread, only a count's +5% floor is left");
-        assertEquals(0.02, PairedRatio.analyse(new double[] {0, 0, 0, 0, 0, 0}, Rule.PRIMARY).mde(), 1e-12, "and time's +2%");
+        assertEquals(0.02, PairedRatio.analyse(new double[] {0, 0, 0, 0, 0, 0}, Rule.primary(0.05)).mde(), 1e-12, "and time's +2%");
     }
 
     @Test
     void aConstantRatioIsEstimatedExactly() {
         double[] logs = new double[8];
         Arrays.fill(logs, Math.log(1.2));
-        Estimate r = PairedRatio.analyse(logs, Rule.PRIMARY);
+        Estimate r = PairedRatio.analyse(logs, Rule.primary(0.05));
         assertEquals(0.2, r.change(), 1e-12);
         assertEquals(0.2, r.low(), 1e-12);
         assertEquals(0.2, r.high(), 1e-12);
@@ -52,7 +52,7 @@ class PairedRatioTest {
 
     @Test
     void aClearTwentyFivePercentSlowdownFails() {
-        Estimate r = PairedRatio.analyse(rounds(8, 1.25, 0.05, 7), Rule.PRIMARY);
+        Estimate r = PairedRatio.analyse(rounds(8, 1.25, 0.05, 7), Rule.primary(0.05));
         assertTrue(r.change() > 0.2 && r.change() < 0.3, "estimate " + r.change());
         assertTrue(r.low() > 0.10, "interval starts at " + r.low());
         assertEquals(Verdict.FAIL, r.verdict());
@@ -95,30 +95,31 @@ class PairedRatioTest {
 
     @Test
     void timeFailsWithItsIntervalAboveZeroAndItsEstimateAtLeastTwoAndPassesBelowFive() {
-        assertEquals(Verdict.FAIL, PairedRatio.verdict(Math.log(1.035), Math.log(1.001), Math.log(1.05), Rule.PRIMARY));
-        assertEquals(Verdict.PASS, PairedRatio.verdict(Math.log(1.015), Math.log(1.001), Math.log(1.03), Rule.PRIMARY), "sure, but small");
-        assertEquals(Verdict.INCONCLUSIVE, PairedRatio.verdict(Math.log(1.035), Math.log(0.999), Math.log(1.06), Rule.PRIMARY));
-        assertEquals(Verdict.INCONCLUSIVE, PairedRatio.verdict(Math.log(1.0), Math.log(0.96), Math.log(1.051), Rule.PRIMARY),
+        assertEquals(Verdict.FAIL, PairedRatio.verdict(Math.log(1.035), Math.log(1.001), Math.log(1.05), Rule.primary(0.05)));
+        assertEquals(Verdict.PASS, PairedRatio.verdict(Math.log(1.015), Math.log(1.001), Math.log(1.03), Rule.primary(0.05)), "sure, but small");
+        assertEquals(Verdict.INCONCLUSIVE, PairedRatio.verdict(Math.log(1.035), Math.log(0.999), Math.log(1.06), Rule.primary(0.05)));
+        assertEquals(Verdict.INCONCLUSIVE, PairedRatio.verdict(Math.log(1.0), Math.log(0.96), Math.log(1.051), Rule.primary(0.05)),
                 "a +5% slowdown is not ruled out");
     }
 
     @Test
     void theMdeShrinksWithTheRoundsAsOneOverTheirSquareRoot() {
         double se = 0.04;
-        assertTrue(PairedRatio.mde(se, 20, Rule.PRIMARY) < PairedRatio.mde(se, 10, Rule.PRIMARY));
-        assertTrue(PairedRatio.mde(se / 2, 10, Rule.PRIMARY) < PairedRatio.mde(se, 10, Rule.PRIMARY));
+        assertTrue(PairedRatio.mde(se, 20, Rule.primary(0.05)) < PairedRatio.mde(se, 10, Rule.primary(0.05)));
+        assertTrue(PairedRatio.mde(se / 2, 10, Rule.primary(0.05)) < PairedRatio.mde(se, 10, Rule.primary(0.05)));
     }
 
     @Test
-    void moreRoundsAreFutileOnlyWhenEvenTheCapCouldNotDecide() {
-        Estimate noisy = PairedRatio.analyse(rounds(6, 1.0, 0.3, 13), Rule.COUNTER);
-        assertTrue(noisy.mde() > PairedRatio.NOISY_ABOVE, noisy.toString());
-        assertTrue(PairedRatio.capCanDecide(noisy, 60, Rule.COUNTER, true), "60 rounds would narrow it enough");
-        assertFalse(PairedRatio.capCanDecide(noisy, 6, Rule.COUNTER, true), "no more rounds to come");
-        Estimate wild = PairedRatio.analyse(rounds(6, 1.0, 1.8, 13), Rule.COUNTER);
-        assertFalse(PairedRatio.capCanDecide(wild, 20, Rule.COUNTER, true), "too wild for 20 rounds: " + wild);
-        Estimate slow = PairedRatio.analyse(rounds(6, 2.0, 1.0, 13), Rule.PRIMARY);
-        assertTrue(PairedRatio.capCanDecide(slow, 20, Rule.PRIMARY, true), "a large regression could still fail: " + slow);
+    void theRoundsToPassAreTheFewestThatBringTheTopOfTheIntervalBelowTheTarget() {
+        Estimate wide = PairedRatio.analyse(rounds(6, 1.0, 0.12, 13), Rule.primary(0.05));
+        int more = PairedRatio.roundsToPass(wide, Rule.primary(0.05));
+        assertTrue(more > 0, wide.toString());
+        double se = wide.logStandardError() * Math.sqrt(6.0 / (6 + more));
+        double seBefore = wide.logStandardError() * Math.sqrt(6.0 / (6 + more - 1));
+        assertTrue(wide.logEstimate() + 1.5 * se < Math.log(1.05), "the top falls below the target");
+        assertTrue(seBefore > se);
+        Estimate slow = PairedRatio.analyse(rounds(6, 1.08, 0.02, 13), Rule.primary(0.05));
+        assertEquals(0, PairedRatio.roundsToPass(slow, Rule.primary(0.05)), "an estimate above the target never passes: " + slow);
     }
 
     /**
@@ -129,7 +130,7 @@ class PairedRatioTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(names = {"PRIMARY", "COUNTER"})
     void aTrueChangeOfTheMdeFailsAboutNineTimesInTen(Metric.Role role) {
-        Rule rule = role.rule();
+        Rule rule = role == Metric.Role.PRIMARY ? Rule.primary(0.05) : Rule.COUNTER;
         int n = 12;
         double sigma = 0.05;
         SplittableRandom random = new SplittableRandom(862);
@@ -148,7 +149,7 @@ class PairedRatioTest {
         }
         double power = failed / (double) runs;
         assertTrue(power > 0.82 && power < 0.97, "a true change of the MDE (" + mde + ") failed in " + power + " of runs");
-        assertTrue(falseAlarms / (double) runs < (rule == Rule.PRIMARY ? 0.03 : 0.01), falseAlarms + " false alarms in " + runs);
+        assertTrue(falseAlarms / (double) runs < (role == Metric.Role.PRIMARY ? 0.03 : 0.01), falseAlarms + " false alarms in " + runs);
     }
 
     @Test
