@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import echolab.bench.base.RunOutput;
+import echolab.bench.results.Format;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
                 + "allocated per message and threads started (counters that barely move with the machine's noise); "
                 + "involuntary context switches, and with --open-loop p50 and p99 at a fixed rate (reported, not judged).",
             "",
-            "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 95%% "
+            "Per metric: the 20%% trimmed mean of the paired log-ratios candidate/base with Yuen's 90%% "
                 + "interval, whose top is the largest regression the rounds rule out. FAIL, still so after 4 confirming "
                 + "rounds: for time and CPU, the interval wholly above 0 at a confidence shared by all of them (Bonferroni) "
                 + "and the estimate at least +2%%; for the counters, wholly above +2%% and at least +5%%. PASS: time and "
@@ -171,8 +172,8 @@ public final class CheckCommand implements Callable<Integer> {
             Path baseTree = BaseBuild.build(root, baseSha, entries);
             pinning = Pinning.apply(noPin);
             System.err.printf("check: base %s (%s) vs working tree; servers %s; target %s; budget %s (%s left); %d to %d rounds; seed %d%n",
-                    baseRev, baseSha.substring(0, 12), servers, GateReport.percent(target / 100), Durations.format(budget),
-                    Durations.format(budget.minus(clock.elapsed())), rounds, cap, seed);
+                    baseRev, baseSha.substring(0, 12), servers, GateReport.percent(target / 100), Format.seconds(budget.toSeconds()),
+                    Format.seconds(budget.minus(clock.elapsed()).toSeconds()), rounds, cap, seed);
             Launcher launcher = new Launcher(Launcher.currentJava(), pinning, NativePeers.none());
             Measurer measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown, injectSyscall);
             outcome = new Gate(measurer, ServerCatalogue.names(entries), new Gate.Plan(rounds, cap, target / 100, clock), seed, openLoop,

@@ -33,7 +33,7 @@ record CheckFile(String schema, int schemaVersion, String verdict, int exitCode,
 
         static Rules of(Gate.Plan plan) {
             return new Rules("20% trimmed mean of paired log-ratios, Yuen interval", PairedRatio.CONFIDENCE,
-                    "primary: 1 - 5% / the number of primary metrics (Bonferroni); counter: 95%",
+                    "lower side, primary: 1 - 2.5% / the number of primary metrics (Bonferroni); counter: 97.5%",
                     plan.rule(Metric.US_PER_MESSAGE), PairedRatio.Rule.COUNTER, PairedRatio.NOISY_ABOVE_PERCENT, Gate.CONFIRM_ROUNDS,
                     PairedRatio.POWER);
         }

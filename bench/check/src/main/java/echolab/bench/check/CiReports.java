@@ -122,11 +122,11 @@ final class CiReports {
         } else {
             PairedRatio.Estimate r = row.judgement().result();
             switch (row.status()) {
-                case FAIL -> outcome(x, "failure", "regression", String.format("%s %+.1f%% (95%%: %+.1f%% to %+.1f%%), confirmed at round %d",
+                case FAIL -> outcome(x, "failure", "regression", String.format("%s %+.1f%% (90%%: %+.1f%% to %+.1f%%), confirmed at round %d",
                         row.metric().description, 100 * r.change(), 100 * r.low(), 100 * r.high(), row.judgement().confirmedAt()));
                 case NOISY -> outcome(x, "error", "noisy", String.format("NOISY: could not rule out a %d%% regression (only one larger than "
                         + "%+.1f%%); rerun with a larger --budget, on a quieter runner, pinned", PairedRatio.NOISY_ABOVE_PERCENT, 100 * r.high()));
-                case INCONCLUSIVE -> outcome(x, "skipped", null, String.format("inconclusive after %d rounds: %+.1f%% (95%%: %+.1f%% to "
+                case INCONCLUSIVE -> outcome(x, "skipped", null, String.format("inconclusive after %d rounds: %+.1f%% (90%%: %+.1f%% to "
                         + "%+.1f%%)", r.rounds(), 100 * r.change(), 100 * r.low(), 100 * r.high()));
                 default -> { }
             }
@@ -151,7 +151,7 @@ final class CiReports {
     /** One row's figures in a sentence: the medians, the change with its interval, the bound it rules out against its target, the MDE and the verdict. */
     static String detail(Row row, Gate.Outcome o) {
         PairedRatio.Estimate r = row.judgement().result();
-        return String.format("%s: base %s, candidate %s %s (medians over %d rounds); change %+.1f%% (95%%: %+.1f%% to %+.1f%%); "
+        return String.format("%s: base %s, candidate %s %s (medians over %d rounds); change %+.1f%% (90%%: %+.1f%% to %+.1f%%); "
                         + "no regression larger than %+.1f%% (target %s); MDE %.1f%%; %s", row.metric().description,
                 row.metric().unit.format(GateReport.median(row, Side.BASE)),
                 row.metric().unit.format(GateReport.median(row, Side.CANDIDATE)), row.metric().unit.label, r.rounds(),
@@ -167,7 +167,7 @@ final class CiReports {
     /**
      * Bencher Metric Format: a benchmark per server ({@code echo-lab/selector}), a measure per metric judged
      * or reported (the candidate's median, bounded by its lowest and highest round), and beside each a
-     * {@code -change-percent} measure: the gate's estimate with its 95% interval, which is what a threshold
+     * {@code -change-percent} measure: the gate's estimate with its 90% interval, which is what a threshold
      * should watch, as the runner's noise is cancelled in it. A benchmark {@code echo-lab/gate} holds the run's
      * {@code bound-percent} (no regression of time or CPU larger than it) and {@code target-percent}.
      */

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import echolab.bench.results.Format;
  *
  * <p>The run has a {@link Budget}: a server's round is started only if it can still finish inside it,
  * expected to take as long as that server's longest round so far (its first, three times its warm-up
- * probe). After the first {@code rounds}, a server gets more rounds while one of its steering metrics
+ * probe). When a round has no room for every server still in question, the servers whose time or CPU
+ * is furthest from ruling out the target go first. After the first {@code rounds}, a server gets more rounds while one of its steering metrics
  * (see {@link Metric.Role}) is still open, up to the cap: a primary metric is open until its interval rules
  * out the target (lies wholly below it), a count until it passes its rule; either is closed by a confirmed
  * FAIL.
@@ -255,6 +257,13 @@ final class Gate {
             return tracks.values().stream().anyMatch(t -> t.confirmedAt > 0);
         }
 
+        /** The top of the widest interval of this server's primary metrics so far (+infinity before any). */
+        double largestPrimaryBound() {
+            return estimates.entrySet().stream().filter(e -> e.getKey().role == Metric.Role.PRIMARY)
+                    .mapToDouble(e -> Double.isNaN(e.getValue().high()) ? Double.POSITIVE_INFINITY : e.getValue().high())
+                    .max().orElse(Double.POSITIVE_INFINITY);
+        }
+
         /** The rows of this server: its judged metrics, then those not applicable. */
         List<Row> rows(String server) {
             List<Row> out = new ArrayList<>();
@@ -282,6 +291,10 @@ final class Gate {
             Random random = new Random(order.nextLong());
             List<String> shuffled = new ArrayList<>(active);
             Collections.shuffle(shuffled, random);
+            Duration wanted = shuffled.stream().map(srv -> data.get(srv).expected()).reduce(Duration.ZERO, Duration::plus);
+            if (!budget.fits(wanted)) {                               // not room for all: the furthest from settled first
+                shuffled.sort(Comparator.comparingDouble((String srv) -> data.get(srv).largestPrimaryBound()).reversed());
+            }
             Map<String, MetricValues[]> measured = new LinkedHashMap<>();
             for (String server : shuffled) {
                 Rounds d = data.get(server);

@@ -27,7 +27,7 @@ final class GateReport {
         s.append(String.format("%n### echo-lab check: working tree vs %s (%s)%n%n", baseRev, baseSha.substring(0, 12)));
         s.append(headline(o)).append("\n\n");
         Table table = new Table(Table.text("server"), Table.text("metric"), Table.figure("base"), Table.figure("candidate"),
-                Table.figure("change"), Table.text("95% interval"), Table.figure("rounds"), Table.figure("rules out above"), Table.figure("MDE"),
+                Table.figure("change"), Table.text("90% interval"), Table.figure("rounds"), Table.figure("rules out above"), Table.figure("MDE"),
                 Table.text("verdict"));
         for (Gate.Row row : o.rows()) {
             Metric metric = row.metric();
@@ -45,7 +45,7 @@ final class GateReport {
         s.append(table.markdown());
         PairedRatio.Rule primary = o.plan().rule(Metric.US_PER_MESSAGE);
         s.append(String.format("%nHigher is worse for every metric. Base, candidate: medians over the rounds. Change: the 20%% "
-                + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 95%% interval; its top is the largest "
+                + "trimmed mean of the paired log-ratios, as a percentage, with Yuen's 90%% interval; its top (a one-sided 95%% bound) is the largest "
                 + "regression the rounds rule out. MDE: the smallest slowdown these rounds would fail 9 times in 10. FAIL, still so "
                 + "after %d confirming rounds: for time and CPU, interval wholly above %s at a confidence shared by the %d primary "
                 + "metrics, change at least +%s%%; for the counts, interval wholly above +%s%%, change at least +%s%%. PASS: "

@@ -67,10 +67,16 @@ public final class PairedRatio {
     public static final int NOISY_ABOVE_PERCENT = 10;
     public static final double NOISY_ABOVE = NOISY_ABOVE_PERCENT / 100.0;
     /**
-     * Two-sided: each end of the interval is wrong at most 2.5% of the time. A FAIL is further confirmed
-     * by more rounds before the gate believes it (see Gate), which is what keeps false alarms rare.
+     * The interval reported: two-sided 90%, so that its top is a one-sided 95% upper bound, the convention
+     * of an equivalence test: "no regression larger than its top" is wrong at most one time in twenty.
      */
-    public static final double CONFIDENCE = 0.95;
+    public static final double CONFIDENCE = 0.90;
+    /**
+     * FAIL asks more of the lower side: wrong at most 2.5% of the time for one metric, shared among the
+     * primary metrics of a run (see {@link #analyse(double[], Rule, int)}); a FAIL is further confirmed by
+     * more rounds before the gate believes it (see Gate).
+     */
+    public static final double FAIL_ALPHA = 0.025;
     /** The MDE is the slowdown failed with this probability. */
     public static final double POWER = 0.90;
     public static final double TRIM = 0.20;
@@ -100,7 +106,7 @@ public final class PairedRatio {
      * As {@link #analyse(double[], Rule)}, for one of {@code family} metrics judged together: FAIL asks the
      * interval to lie above the rule's floor at a confidence of 1 - 5% / family on its lower side (Bonferroni),
      * so that the chance of any of them failing by chance stays at 2.5% per look however many there are. The
-     * reported interval stays the 95% one.
+     * reported interval stays the 90% one.
      */
     public static Estimate analyse(double[] logRatios, Rule rule, int family) {
         int n = logRatios.length;
@@ -125,7 +131,7 @@ public final class PairedRatio {
         double q = quantile(h - 1, 1 - (1 - CONFIDENCE) / 2);
         double low = estimate - q * se;
         double high = estimate + q * se;
-        double failLow = estimate - quantile(h - 1, 1 - (1 - CONFIDENCE) / 2 / Math.max(1, family)) * se;
+        double failLow = estimate - quantile(h - 1, 1 - FAIL_ALPHA / Math.max(1, family)) * se;
         return new Estimate(n, Math.expm1(estimate), Math.expm1(low), Math.expm1(high), mde(se, n, rule),
                 verdict(estimate, failLow, high, rule), estimate, se);
     }
@@ -133,7 +139,7 @@ public final class PairedRatio {
     /** The smallest true change (a fraction) that FAILs with probability {@link #POWER}, given a standard error over n rounds. */
     public static double mde(double logStandardError, int n, Rule rule) {
         int df = n - 2 * trimmed(n) - 1;
-        double q = quantile(df, 1 - (1 - CONFIDENCE) / 2);
+        double q = quantile(df, 1 - FAIL_ALPHA);
         double z = quantile(df, POWER);
         return Math.expm1(Math.max(rule.logFailAbove() + (q + z) * logStandardError, rule.logFailEstimate() + z * logStandardError));
     }

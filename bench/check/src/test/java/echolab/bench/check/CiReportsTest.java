@@ -90,7 +90,7 @@ class CiReportsTest {
                 "echolab.check.selector.writeCallsPerMessage", "echolab.check.sync.usPerMessage", "echolab.check.sync.allocBytesPerMessage"),
                 names);
         Element failure = (Element) doc.getElementsByTagName("failure").item(0);
-        assertTrue(failure.getAttribute("message").contains("+12.0% (95%: +10.0% to +14.0%), confirmed at round 9"),
+        assertTrue(failure.getAttribute("message").contains("+12.0% (90%: +10.0% to +14.0%), confirmed at round 9"),
                 failure.getAttribute("message"));
         Element error = (Element) doc.getElementsByTagName("error").item(0);
         assertTrue(error.getAttribute("message").startsWith("NOISY"), error.getAttribute("message"));

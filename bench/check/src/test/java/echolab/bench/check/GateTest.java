@@ -281,7 +281,7 @@ class GateTest {
                 json.path("roundSeconds").path("selector"), List.class));
         assertEquals(5, json.path("rules").path("primary").path("passBelowPercent").asInt());
         assertEquals(o.verdict().name(), json.path("verdict").asText());
-        assertEquals(0.95, json.path("rules").path("confidence").asDouble());
+        assertEquals(0.90, json.path("rules").path("confidence").asDouble());
         boolean judged = false;
         boolean notApplicable = false;
         for (com.fasterxml.jackson.databind.JsonNode row : json.path("results")) {
