@@ -65,7 +65,8 @@ public final class CheckCommand implements Callable<Integer> {
     String base;
 
     @Option(names = "--budget", paramLabel = "TIME", defaultValue = "5m", converter = Durations.class,
-            description = "The run's time, the base build included; no round starts that could not finish inside it (default: ${DEFAULT-VALUE}).")
+            description = "The run's time, from ./echolab's start (its build and the base build included); no round starts "
+                    + "that could not finish inside it (default: ${DEFAULT-VALUE}).")
     Duration budget;
 
     @Option(names = "--target", paramLabel = "PERCENT", defaultValue = "5",
@@ -139,7 +140,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Budget clock = Budget.startingNow(budget);
+        Budget clock = Budget.startedByLauncher(budget);
         root = checkout.root();
         int cap = maxRounds != null ? maxRounds : 4 * rounds;
         if (rounds < MIN_ROUNDS || cap < rounds) {   // fewer pairs, once trimmed, leave too little to judge by
