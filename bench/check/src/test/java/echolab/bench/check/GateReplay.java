@@ -26,9 +26,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Rounds are treated as independent, which rounds of one run are only nearly; real runs are the check.
  *
  * <pre>java -cp bench/check/target/test-classes:bench/cli/target/bench.jar echolab.bench.check.GateReplay
- *     [--runs N] [--rounds N] [--max-rounds N] [--budget TIME] [--setup TIME] [--target PERCENT] FILE...</pre>
+ *     [--runs N] [--rounds N] [--max-rounds N] [--budget TIME] [--setup TIME] [--target PERCENT] [--shift PERCENT] FILE...</pre>
  *
- * {@code --setup} is the time spent before the rounds (base build and probes; 40 s unless given).
+ * {@code --setup} is the time spent before the rounds (builds and probes; 40 s unless given); {@code --shift P}
+ * makes the candidate's time and CPU per message P% larger in every round drawn, which turns A/A rounds
+ * into a slowdown of known size (a simulation of the gate's power on the machine's own noise).
  */
 public final class GateReplay {
 
@@ -43,6 +45,7 @@ public final class GateReplay {
         Duration budget = Duration.ofMinutes(5);
         Duration setup = Duration.ofSeconds(40);
         double target = 5;
+        double shift = 0;
         Map<String, List<Round>> pools = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,6 +55,7 @@ public final class GateReplay {
                 case "--budget" -> budget = echolab.bench.base.Durations.parse(args[++i]);
                 case "--setup" -> setup = echolab.bench.base.Durations.parse(args[++i]);
                 case "--target" -> target = Double.parseDouble(args[++i]);
+                case "--shift" -> shift = Double.parseDouble(args[++i]);
                 default -> read(new File(args[i]), pools);
             }
         }
@@ -68,6 +72,7 @@ public final class GateReplay {
         SplittableRandom random = new SplittableRandom(862);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         long setupNanos = setup.toNanos() / Math.max(1, servers.size());
+        double factor = 1 + shift / 100;
         for (int r = 0; r < runs; r++) {
             SplittableRandom draw = random.split();
             long[] clock = {0};
@@ -82,7 +87,7 @@ public final class GateReplay {
                     List<Round> pool = pools.get(s);
                     Round round = pool.get(draw.nextInt(pool.size()));
                     clock[0] += (long) (round.seconds() * 1e9);
-                    return new MetricValues[] {round.base(), round.candidate()};
+                    return new MetricValues[] {round.base(), shifted(round.candidate(), factor)};
                 }
 
                 @Override
@@ -102,9 +107,9 @@ public final class GateReplay {
         }
         used.sort(null);
         passBound.sort(null);
-        System.out.printf("rounds pooled: %s; %d replayed runs of %d to %d rounds, budget %s, target %.1f%%%n",
+        System.out.printf("rounds pooled: %s; %d replayed runs of %d to %d rounds, budget %s, target %.1f%%, shift %+.1f%%%n",
                 pools.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size()).toList(), runs, rounds, max,
-                echolab.bench.base.Durations.format(budget), target);
+                echolab.bench.base.Durations.format(budget), target, shift);
         for (Gate.GateVerdict v : Gate.GateVerdict.values()) {
             System.out.printf("  %-5s %5.1f%%%n", v, 100.0 * verdicts.getOrDefault(v, 0) / runs);
         }
@@ -114,6 +119,16 @@ public final class GateReplay {
             System.out.printf("  PASS \"no regression larger than\": median %.1f%%, 90th percentile %.1f%%%n",
                     100 * passBound.get(passBound.size() / 2), 100 * passBound.get(passBound.size() * 9 / 10));
         }
+    }
+
+    /** The candidate's time and CPU per message made {@code factor} times larger: a slowdown laid on rounds measured A/A. */
+    private static MetricValues shifted(MetricValues candidate, double factor) {
+        if (factor == 1) {
+            return candidate;
+        }
+        Map<Metric, Double> values = new EnumMap<>(candidate.values());
+        values.replaceAll((m, v) -> m.role == Metric.Role.PRIMARY ? v * factor : v);
+        return new MetricValues(values, candidate.missing());
     }
 
     /** Adds the rounds of one check.json to the pools of its servers. */
