@@ -19,7 +19,7 @@ if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
   exit 2
 fi
 OUT="${CHECK_POWER_OUT:-$(mktemp -d)}"
-ARGS=(--base HEAD "$@")                              # otherwise the defaults: 6 to 18 rounds
+ARGS=(--base HEAD "$@")                              # otherwise the defaults: --budget 5m, --target 5
 [[ " $* " == *" --servers "* ]] || ARGS+=(--servers selector)
 declare -A FAILED=() NOISY=() RUNS=()
 run() {   # run KIND SEED [injection...]

@@ -39,11 +39,10 @@ public final class VirtualThreadEchoServer implements EchoServer {
     }
 
     // ==== 2. Wait for work and dispatch ====
-    // accept() blocks until a client arrives; we hand the connection to a new thread of its own
-    // and go straight back to accept(). Each thread runs section 3 and blocks as it likes. When no
-    // thread can be had (out of memory, or the process's thread limit), that one connection is
-    // refused and the loop goes on: a loop that died here would leave a server that listens and
-    // never accepts, kept alive by its threads.
+    // accept() blocks until a client arrives; we hand the connection to a new thread of its own and go
+    // straight back to accept(). Each thread runs section 3 and blocks as it likes. When no thread can
+    // be had (out of memory, or the process's thread limit), that one connection is refused and the
+    // loop goes on: a loop that died here would leave a server that listens and never accepts.
     @Override
     public void serve() {
         while (!listener.isClosed()) {

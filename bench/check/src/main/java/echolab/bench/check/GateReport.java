@@ -91,7 +91,8 @@ final class GateReport {
                     PairedRatio.NOISY_ABOVE_PERCENT, String.join(", ", where(o, Status.NOISY)),
                     suggestedBudget(o).map(b -> " (" + b + " would reach the target)").orElse(""), unconfirmed);
         }
-        long open = o.count(Status.INCONCLUSIVE) - o.shortfalls().size();
+        List<String> openCounts = o.judged().stream().filter(r -> r.status() == Status.INCONCLUSIVE && r.metric().role != Metric.Role.PRIMARY)
+                .map(r -> r.server() + " " + r.metric().key).toList();
         String reach;
         if (o.targetReached()) {
             reach = "";
@@ -105,9 +106,8 @@ final class GateReport {
         }
         return String.format("**Gate: PASS**: no regression larger than %.1f%% in time or CPU per message (target %s) after %d rounds "
                 + "in %s%s%s.%s", 100 * o.largestPrimaryBound(), percent(o.plan().target()), o.rounds(), Format.seconds(o.elapsed().toSeconds()),
-                reach, open <= 0 ? "" : "; " + open + " count" + (open == 1 ? " is" : "s are") + " inconclusive: " + String.join(", ",
-                        o.judged().stream().filter(r -> r.status() == Status.INCONCLUSIVE && r.metric().role != Metric.Role.PRIMARY)
-                                .map(r -> r.server() + " " + r.metric().key).toList()), unconfirmed);
+                reach, openCounts.isEmpty() ? "" : "; " + openCounts.size() + " count" + (openCounts.size() == 1 ? " is" : "s are")
+                        + " inconclusive: " + String.join(", ", openCounts), unconfirmed);
     }
 
     /** "--budget 8m": the whole minutes the run took plus what the shortfalls need; empty when the target is out of reach. */
