@@ -31,11 +31,30 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
 
     /** As above, writing the window's latencies to an interval log too ({@code log} null: none). */
     public static Measurement of(ServerProcess server, LoadConfig config, IntervalLog log) throws IOException, InterruptedException {
-        LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()), new LoadGenerator.Options(log, null));
+        LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()),
+                new LoadGenerator.Options(log, null, edges(server)));
         return of(server, load, null);
     }
 
-    /** The server's figures over the window of a load run elsewhere (from other hosts, say), with that load's. */
+    /** The server's /proc read at the edges of a window this JVM's generator measures. */
+    private static LoadGenerator.Edges edges(ServerProcess server) {
+        return new LoadGenerator.Edges() {
+            @Override
+            public void opens() {
+                server.windowOpens();
+            }
+
+            @Override
+            public void closes() {
+                server.windowCloses();
+            }
+        };
+    }
+
+    /**
+     * The server's figures over the window of a load run elsewhere (from other hosts, say), with that load's:
+     * the server must have been read every so often through it ({@link ServerProcess#sampleEvery}).
+     */
     public static Measurement of(ServerProcess server, LoadResult load) throws IOException, InterruptedException {
         return of(server, load, null);
     }
@@ -53,7 +72,7 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
                 return Instant.now();                        // the warm-up gives perf the time it takes to attach
             };
             LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()),
-                    new LoadGenerator.Options(null, attach));
+                    new LoadGenerator.Options(null, attach, edges(server)));
             return of(server, load, counter[0].stop(load.measureFromNanos(), load.measureToNanos(), load.report().messages()));
         } finally {
             if (counter[0] != null) {

@@ -5,17 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One reading of a process from /proc: RSS, threads and open files as of now; CPU ticks, CPU nanoseconds
+ * One reading of a process from /proc: RSS, threads and open files as of now; the peak RSS since the
+ * process started or since its peak was last reset ({@link #resetPeakRss}); CPU ticks, CPU nanoseconds
  * (from its cgroup, see {@link CpuCgroup}), {@code io} and {@code switches} as counters. {@code cpuNanos}
  * and {@code openFiles} are -1, {@code io} or {@code switches} null, when they could not be read.
  */
-public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, long cpuNanos, int openFiles, Io io, Switches switches) {
+public record ProcReading(long nanos, long rssKiB, long peakRssKiB, int threads, long cpuTicks, long cpuNanos, int openFiles,
+                          Io io, Switches switches) {
 
     /** Context switches are summed only while the process has at most this many threads, so that reading stays cheap. */
     static final int MAX_THREADS_FOR_SWITCHES = 256;
 
     ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, long cpuNanos, int openFiles) {
-        this(nanos, rssKiB, threads, cpuTicks, cpuNanos, openFiles, null, null);
+        this(nanos, rssKiB, rssKiB, threads, cpuTicks, cpuNanos, openFiles, null, null);
     }
 
     /**
@@ -54,10 +56,13 @@ public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, l
         try {
             Path proc = Path.of("/proc/" + pid);
             long rss = 0;
+            long peakRss = 0;
             int threads = 0;
             for (String line : Files.readAllLines(proc.resolve("status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = number(line);
+                } else if (line.startsWith("VmHWM:")) {
+                    peakRss = number(line);
                 } else if (line.startsWith("Threads:")) {
                     threads = (int) number(line);
                 }
@@ -66,10 +71,23 @@ public record ProcReading(long nanos, long rssKiB, int threads, long cpuTicks, l
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime + stime
             String[] fds = proc.resolve("fd").toFile().list();
-            return new ProcReading(System.nanoTime(), rss, threads, ticks, cgroup == null ? -1 : cgroup.nanos(), fds == null ? -1 : fds.length, readIo(proc),
+            return new ProcReading(System.nanoTime(), rss, Math.max(rss, peakRss), threads, ticks, cgroup == null ? -1 : cgroup.nanos(), fds == null ? -1 : fds.length, readIo(proc),
                     threads <= MAX_THREADS_FOR_SWITCHES ? readSwitches(proc) : null);
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Resets the process's peak RSS (VmHWM) to its RSS now, so that a later reading's {@code peakRssKiB} is the
+     * peak since this call (Linux's {@code /proc/PID/clear_refs}, value 5); false when the kernel refused.
+     */
+    public static boolean resetPeakRss(long pid) {
+        try {
+            Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;                                  // not ours to reset, or gone
         }
     }
 

@@ -8,9 +8,10 @@ import echolab.bench.harness.ProcReading.Switches;
 import echolab.bench.results.CpuClock;
 
 /**
- * A server's figures between two instants of this JVM's clock, from the /proc readings taken around them:
- * peaks of RSS, threads and descriptors, and what each counter (CPU time, system calls and their bytes,
- * context switches) grew by over the window ({@code io} and {@code switches} null when the readings lack them).
+ * A server's figures between two instants of this JVM's clock, from the /proc readings taken around them
+ * (at the window's edges, or every so often: see {@link ServerProcess}): peaks of RSS, threads and
+ * descriptors, and what each counter (CPU time, system calls and their bytes, context switches) grew by over
+ * the window ({@code io} and {@code switches} null when the readings lack them).
  * CPU time is read with the most precise clock the readings have ({@code cpuClock}); {@code tickCpuSeconds}
  * is always the tick clock's, for comparison.
  */
@@ -27,14 +28,22 @@ public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, Cp
     private static final ToLongFunction<ProcReading> VOLUNTARY = s -> s.switches() == null ? -1 : s.switches().voluntary();
     private static final ToLongFunction<ProcReading> INVOLUNTARY = s -> s.switches() == null ? -1 : s.switches().involuntary();
 
-    /** The window [from, to] over {@code readings}; peaks count readings up to 100 ms either side. */
-    static ProcWindow over(List<ProcReading> readings, long fromNanos, long toNanos) {
+    /** How far outside the window a reading still counts towards its peaks. */
+    static final long EDGE_NANOS = 100_000_000L;
+
+    /**
+     * The window [from, to] over {@code readings}; peaks count readings up to 100 ms either side. When the
+     * process's peak RSS was reset at {@code peakResetNanos}, up to 100 ms before the window began, the peak RSS
+     * the readings after the window carry is the window's too (whatever it reached between readings).
+     */
+    static ProcWindow over(List<ProcReading> readings, long fromNanos, long toNanos, long peakResetNanos) {
         long peakRss = 0;
         int peakThreads = 0;
         int peakFiles = -1;
+        boolean peakSinceStart = peakResetNanos <= fromNanos && peakResetNanos >= fromNanos - EDGE_NANOS;
         for (ProcReading s : readings) {
-            if (s.nanos() >= fromNanos - 100_000_000L && s.nanos() <= toNanos + 100_000_000L) {
-                peakRss = Math.max(peakRss, s.rssKiB());
+            if (s.nanos() >= fromNanos - EDGE_NANOS && s.nanos() <= toNanos + EDGE_NANOS) {
+                peakRss = Math.max(peakRss, peakSinceStart && s.nanos() >= toNanos ? s.peakRssKiB() : s.rssKiB());
                 peakThreads = Math.max(peakThreads, s.threads());
                 peakFiles = Math.max(peakFiles, s.openFiles());
             }
@@ -58,8 +67,9 @@ public record ProcWindow(long peakRssKiB, int peakThreads, double cpuSeconds, Cp
 
     /**
      * How much a counter (CPU ticks, system calls, context switches) grew in [from, to]; -1 when the
-     * readings do not tell. The readings are ~100 ms apart and their spacing drifts when the sampler waits
-     * for a busy core, so the difference between two readings covers a span that is not the window. The
+     * readings do not tell. Neither the edges' readings (taken just outside the window) nor periodic ones
+     * (whose spacing drifts when the sampler waits for a busy core) line up with the window, so the
+     * difference between two readings covers a span that is not the window. The
      * counter's rate over the readings inside the window (a least-squares slope, which also averages out
      * the 10 ms steps of CPU ticks), times the window's length, does not depend on where the readings
      * fell; without enough readings inside, the rate between the readings that bracket it. Readings that

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 import echolab.bench.base.Json;
 
 /**
- * One server under test, in its own process: ready once it prints {@code listening on}, watched
- * through /proc every 100 ms ({@link ProcReading}, summed up over a window by {@link ProcWindow}), its stderr kept from the tail,
+ * One server under test, in its own process: ready once it prints {@code listening on}, read through /proc
+ * ({@link ProcReading}, summed up over a window by {@link ProcWindow}) at the edges of each window that this
+ * JVM's load generator measures, or every so often for a load generated elsewhere, its stderr kept from the tail,
  * stopped with SIGTERM (SIGKILL after 5 s, reported) and its machine-readable stop summary read.
  * {@link Launcher} builds the command line; this class runs it.
  */
@@ -36,12 +37,13 @@ public final class ServerProcess implements AutoCloseable {
     private final Thread stderrReader;
     private final List<ProcReading> samples = new ArrayList<>();
     private final int listeningFiles;               // descriptors held once listening, before any client
-    private final Thread sampler;
+    private Thread sampler;                          // periodic readings, only for a load generated elsewhere
+    private volatile long peakResetNanos = Long.MIN_VALUE;   // when its peak RSS was last reset, to start a window
     private final CpuCgroup.Joined cpu;             // the server's own cgroup, for its CPU time in ns; else why not
     private final VirtualThreadTelemetry telemetry; // its JFR recording of virtual threads; null when it has none
     private final String remoteHost;                // the host it runs on, over ssh; null when it runs here
     private volatile boolean sampling = true;
-    private volatile long sampleEveryMillis = 100;
+    private volatile long sampleEveryMillis;
     private Stopped stopped;
 
     /** What the server printed for machines when it stopped (see echolab.common.ServerCommand). */
@@ -67,13 +69,11 @@ public final class ServerProcess implements AutoCloseable {
         if (remoteHost != null) {                         // nothing of it is here to read
             this.cpu = new CpuCgroup.Joined(null, "the server runs on " + remoteHost);
             this.listeningFiles = -1;
-            this.sampler = null;
             return;
         }
         this.cpu = CpuCgroup.join(process.pid());
         ProcReading first = sampleNow();
         this.listeningFiles = first == null ? -1 : first.openFiles();
-        this.sampler = Thread.ofPlatform().daemon().name("proc-sampler").start(this::sampleLoop);
     }
 
     /** As below, for a command that starts no recording. */
@@ -177,13 +177,45 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * How often the server's /proc is read (100 ms unless set). A reading costs this process about half a
-     * millisecond of CPU for a JVM server (its threads' files), more with many descriptors (20,000 cost several
-     * ms), taken on the generator's core in one go: a command whose figures do not need 100 ms readings reads
-     * less often, so that the generator's own schedule does not pay for them.
+     * Reads the server's /proc every {@code interval} from now on, for a load that this JVM does not generate
+     * (from other hosts), whose window is known only once it has ended. A load generated here needs no periodic
+     * readings: it reads at its window's edges ({@link #windowOpens}, {@link #windowCloses}), since a reading
+     * costs this process half a millisecond of CPU for a JVM server (its threads' files) and several with
+     * 20,000 descriptors, and a reading inside the window would be a stall of the generator's own making.
      */
-    public void sampleEvery(java.time.Duration interval) {
+    public synchronized void sampleEvery(java.time.Duration interval) {
         sampleEveryMillis = Math.max(10, interval.toMillis());
+        if (sampler == null && remoteHost == null && stopped == null) {
+            sampler = Thread.ofPlatform().daemon().name("proc-sampler").start(this::sampleLoop);
+        }
+    }
+
+    /**
+     * The reading a window starts from, taken just before it opens: the counters, and the peak RSS reset so
+     * that the reading at the window's end carries the peak it reached in between.
+     */
+    public void windowOpens() {
+        ProcReading r = sampleNow();
+        if (r != null) {
+            keep(r);
+            if (ProcReading.resetPeakRss(process.pid())) {
+                peakResetNanos = System.nanoTime();
+            }
+        }
+    }
+
+    /** The reading a window ends with, taken once it has closed. */
+    public void windowCloses() {
+        ProcReading r = sampleNow();
+        if (r != null) {
+            keep(r);
+        }
+    }
+
+    private void keep(ProcReading r) {
+        synchronized (samples) {
+            samples.add(r);
+        }
     }
 
     /** The host it runs on over ssh; null when it runs here. */
@@ -197,8 +229,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * The server's figures between two instants of this JVM's clock, from the readings taken every 100 ms;
-     * null for a server on another host.
+     * The server's figures between two instants of this JVM's clock, from the readings taken at its edges or
+     * every so often, and one taken now; null for a server on another host.
      */
     public ProcWindow window(long fromNanos, long toNanos) {
         if (remoteHost != null) {
@@ -212,7 +244,7 @@ public final class ServerProcess implements AutoCloseable {
             }
             copy = new ArrayList<>(samples);
         }
-        return ProcWindow.over(copy, fromNanos, toNanos);
+        return ProcWindow.over(copy, fromNanos, toNanos, peakResetNanos);
     }
 
     /**
@@ -266,9 +298,7 @@ public final class ServerProcess implements AutoCloseable {
         while (sampling && process.isAlive()) {
             ProcReading s = sampleNow();
             if (s != null) {
-                synchronized (samples) {
-                    samples.add(s);
-                }
+                keep(s);
             }
             try {
                 Thread.sleep(sampleEveryMillis);

@@ -1,14 +1,16 @@
 package echolab.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 
-/** CPU time over a measurement window, from /proc readings that do not line up with it. */
+/** A server's figures over a measurement window, from /proc readings that do not line up with it. */
 class ServerProcessTest {
 
     private static final long MS = 1_000_000L;
@@ -35,6 +37,49 @@ class ServerProcessTest {
     void aWindowShorterThanTheReadingsUsesTheReadingsAroundIt() {
         List<ProcReading> samples = List.of(at(900, 0.5), at(1000, 0.5), at(1100, 0.5));
         assertEquals(0.025, ProcWindow.cpuSeconds(samples, 1020 * MS, 1070 * MS), 0.001);
+    }
+
+    /** A reading at {@code ms} with the RSS now, the peak RSS since the last reset, and the threads and descriptors. */
+    private static ProcReading at(long ms, long rssKiB, long peakRssKiB, int threads, int files) {
+        return new ProcReading(ms * MS, rssKiB, peakRssKiB, threads, ms / 10, -1, files, null, null);
+    }
+
+    @Test
+    void theEdgesOfAWindowGiveItsCountersScaledToItsLength() {
+        // Read 20 ms before a window of [1000, 2000] ms and 5 ms after it, at one CPU second per second.
+        List<ProcReading> edges = List.of(at(980, 1.0), at(2005, 1.0));
+        assertEquals(1.0, ProcWindow.cpuSeconds(edges, 1000 * MS, 2000 * MS), 0.011);
+    }
+
+    @Test
+    void thePeakRssOfAWindowIsTheKernelsHighWaterMarkSinceItsFirstEdge() {
+        // Between the edges the RSS rose to 900 MiB and fell back to 100: only the kernel's mark saw it.
+        List<ProcReading> edges = List.of(at(980, 100_000, 500_000, 20, 110), at(2005, 100_000, 900_000, 21, 112));
+        ProcWindow reset = ProcWindow.over(edges, 1000 * MS, 2000 * MS, 981 * MS);
+        assertEquals(900_000, reset.peakRssKiB());
+        assertEquals(21, reset.peakThreads());
+        assertEquals(112, reset.peakOpenFiles());
+        // A mark reset long before the window (or never) holds an older peak: the readings' RSS is all there is.
+        assertEquals(100_000, ProcWindow.over(edges, 1000 * MS, 2000 * MS, 500 * MS).peakRssKiB());
+        assertEquals(100_000, ProcWindow.over(edges, 1000 * MS, 2000 * MS, Long.MIN_VALUE).peakRssKiB());
+    }
+
+    @Test
+    void resettingAProcesssPeakRssBringsItDownToItsRssNow() throws IOException, InterruptedException {
+        // A child that touches 200 MiB, frees it and waits: its peak stays 200 MiB above its RSS until reset.
+        Process child = new ProcessBuilder("python3", "-c",
+                "import sys\nb = bytearray(200 * 1024 * 1024)\ndel b\nprint('freed', flush=True)\nsys.stdin.read()")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            assertEquals("freed", new String(child.getInputStream().readNBytes(5)));
+            ProcReading before = ProcReading.of(child.pid(), null);
+            assertTrue(before.peakRssKiB() > before.rssKiB() + 150 * 1024, before.toString());
+            assertTrue(ProcReading.resetPeakRss(child.pid()), "the kernel refused to reset the peak");
+            ProcReading after = ProcReading.of(child.pid(), null);
+            assertTrue(after.peakRssKiB() < before.rssKiB() + 50 * 1024, after.toString());
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
     }
 
     @Test

@@ -19,17 +19,38 @@ public final class LoadGenerator {
 
     /** A generator thread busier than this (CPU time not spent idling, over wall time) is the bottleneck. */
     public static final double GENERATOR_BOUND_THRESHOLD = 0.90;
+    /** An open loop whose own send lag is more than this share of the latency it measured was the limit. */
+    public static final double SEND_LAG_SHARE = 0.25;
 
     private LoadGenerator() {
     }
 
     /**
-     * What a run may add to measuring: an HdrHistogram interval log of its window, and a start agreed with
-     * others, so that generators on several hosts measure together.
+     * What a run may add to measuring: an HdrHistogram interval log of its window, a start agreed with
+     * others, so that generators on several hosts measure together, and what to do at the window's edges.
+     * Each may be null.
      */
-    public record Options(IntervalLog log, Start start) {
-        public static final Options NONE = new Options(null, null);
+    public record Options(IntervalLog log, Start start, Edges edges) {
+        public static final Options NONE = new Options(null, null, null);
+
+        public Options(IntervalLog log, Start start) {
+            this(log, start, null);
+        }
     }
+
+    /**
+     * Told, on the generator's main thread, just before the measured window opens ({@link #EDGE_LEAD} ahead, in
+     * the warm-up) and once it has closed: where the server's own counters are read, so that nothing is read
+     * on the generator's core while it measures.
+     */
+    public interface Edges {
+        void opens();
+
+        void closes();
+    }
+
+    /** How long before the window {@link Edges#opens} is told: a reading of 20,000 descriptors takes a few ms. */
+    static final Duration EDGE_LEAD = Duration.ofMillis(20);
 
     /** Asked once every connection has been ramped up: the wall-clock instant to start the warm-up at. */
     @FunctionalInterface
@@ -87,6 +108,10 @@ public final class LoadGenerator {
         for (int t = 0; t < workers.size(); t++) {
             threads.add(Thread.ofPlatform().name("load-" + t).start(workers.get(t)));
         }
+        if (options.edges() != null) {
+            Worker.waitUntil(measureFrom - EDGE_LEAD.toNanos());
+            options.edges().opens();
+        }
         long deadlineMillis = config.warmup().plus(config.duration()).toMillis() + 10_000;
         for (Thread thread : threads) {
             thread.join(deadlineMillis);
@@ -94,6 +119,9 @@ public final class LoadGenerator {
                 thread.interrupt();
                 throw new IllegalStateException("a generator thread did not finish in time");
             }
+        }
+        if (options.edges() != null) {
+            options.edges().closes();
         }
         for (Worker w : workers) {
             w.accounting.foldSeconds();

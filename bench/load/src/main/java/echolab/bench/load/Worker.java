@@ -225,7 +225,8 @@ final class Worker implements Runnable {
         }
     }
 
-    private static void waitUntil(long nanos) {
+    /** Parks until this JVM's clock reads {@code nanos}. */
+    static void waitUntil(long nanos) {
         long wait;
         while ((wait = nanos - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);

@@ -104,6 +104,59 @@ class LoadGeneratorTest {
         }
     }
 
+    /** The server is read just before the window opens and once it has closed, never inside it. */
+    @Test
+    void theEdgesAreToldBeforeTheWindowOpensAndAfterItCloses() throws Exception {
+        SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));
+        Thread loop = Thread.ofPlatform().start(() -> {
+            try {
+                server.serve();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            long[] told = new long[2];
+            LoadGenerator.Edges edges = new LoadGenerator.Edges() {
+                @Override
+                public void opens() {
+                    told[0] = System.nanoTime();
+                }
+
+                @Override
+                public void closes() {
+                    told[1] = System.nanoTime();
+                }
+            };
+            LoadResult r = LoadGenerator.run(closed(server.address().getPort(), 4, Duration.ofMillis(500)),
+                    new LoadGenerator.Options(null, null, edges));
+            assertTrue(r.ok(), r.report().text());
+            assertTrue(told[0] > 0 && told[0] < r.measureFromNanos(), "opens before the window");
+            assertTrue(r.measureFromNanos() - told[0] < LoadGenerator.EDGE_LEAD.toNanos() + 50_000_000L, "and not long before");
+            assertTrue(told[1] >= r.measureToNanos(), "closes after it");
+        } finally {
+            server.close();
+            loop.join(5_000);
+        }
+    }
+
+    /** An open loop that could not keep its schedule is generator-bound whatever its thread's load reads. */
+    @Test
+    void anOpenLoopSendingLateIsGeneratorBound() {
+        Accounting punctual = new Accounting();
+        Accounting late = new Accounting();
+        for (int i = 0; i < 1000; i++) {
+            Accounting.record(punctual.corrected, 100_000);
+            Accounting.record(punctual.sendLag, 2_000);
+            Accounting.record(late.corrected, 100_000);
+            Accounting.record(late.sendLag, i < 980 ? 2_000 : 60_000);    // p99 60 us late, of a 100 us p99
+        }
+        assertFalse(LoadResult.generatorBound(true, 0.0, punctual));
+        assertTrue(LoadResult.generatorBound(true, 0.0, late));
+        assertFalse(LoadResult.generatorBound(false, 0.5, late), "a closed loop has no schedule: its thread's load says");
+        assertTrue(LoadResult.generatorBound(false, 0.95, punctual));
+    }
+
     @Test
     void aCorruptedByteIsCountedAsAMismatch() throws Exception {
         try (MisbehavingEchoServer server = new MisbehavingEchoServer(Fault.CORRUPT_BYTE)) {

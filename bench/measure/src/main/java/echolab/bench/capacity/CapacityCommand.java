@@ -136,7 +136,6 @@ public final class CapacityCommand implements Callable<Integer> {
         for (Entry server : available.live()) {
             Target.Answer answer;
             try (ServerProcess process = scenarios.warmStart(server, Duration.ofMillis(1500))) {
-                process.sampleEvery(Duration.ofSeconds(1));   // the search needs no 100 ms readings; the generator keeps its core
                 // The open loop's own paths, in this JVM and the server, warmed at the first rate before anything counts.
                 Measurement.of(process, Scenarios.load(connections, size, Duration.ofMillis(500), Duration.ofSeconds(1)).withRate(startRate));
                 RateSearch.Result result = search.run(server.name(), (rate, round) -> {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import echolab.bench.load.LatencySummary;
+import echolab.bench.load.LoadGenerator;
 import echolab.bench.results.Target;
 import echolab.bench.results.Trial;
 import echolab.bench.results.Trial.SearchPoint;
@@ -27,7 +28,7 @@ public final class RateSearch {
 
     static final int CONFIRMATIONS = 3;
     /** A generator whose own lateness (send lag) at the target's percentile exceeds this share of the target is the limit. */
-    static final double GENERATOR_SHARE = 0.25;
+    static final double GENERATOR_SHARE = LoadGenerator.SEND_LAG_SHARE;
     /** Below this share of the planned rate, a trial did not deliver its rate. */
     static final double DELIVERED = 0.97;
 

@@ -103,6 +103,7 @@ public final class Scenarios {
     /** A point loaded from the other hosts; a host that failed fails the point, naming it. */
     private Measurement fromHosts(ServerProcess server, LoadConfig config, Path hlog) throws IOException, InterruptedException {
         RemoteLoad.Outcome o;
+        server.sampleEvery(Duration.ofMillis(100));      // the window is known once the hosts report it
         try {
             o = RemoteLoad.run(config.withHost(server.host()).withPort(server.port()), hosts);
         } catch (RemoteLoad.Unusable e) {

@@ -72,7 +72,6 @@ final class Climb {
                 ? List.of("prlimit", "--nofile=" + settings.serverNofile() + ":" + settings.serverNofile(), "--") : List.of();
         try (ServerProcess process = launcher.start(server, root, List.of(), wrapper);
              Holders clients = new Holders(launcher.pinning(), process.port(), group)) {
-            process.sampleEvery(Duration.ofSeconds(1));   // listing 20,000 descriptors every 100 ms would load the clients' core
             Thread.sleep(SETTLE.toMillis());
             baseline = footprint(process, server instanceof ServerCatalogue.JvmServer);
             double perConnectionKiB = FIRST_GUESS_KIB;
