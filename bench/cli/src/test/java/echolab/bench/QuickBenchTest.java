@@ -70,6 +70,12 @@ class QuickBenchTest {
                     assertTrue(held >= scenario.connections() && held <= scenario.connections() + 2,
                             server + " held every connection during the window: " + held + " for " + scenario.connections());
                 }
+                if (scenario.kind() == Scenario.Kind.HELD) {
+                    // the kernel's quota, not a speed: over the window the server used no more than its share
+                    double share = trial.serverStats().cpuSeconds() / load.seconds();
+                    assertTrue(share <= run.settings().heldTo().percent() / 100.0 + 0.1,
+                            server + " held to " + run.settings().heldTo().describe() + " used " + share + " of a CPU");
+                }
                 if (scenario.kind() == Scenario.Kind.OPEN) {
                     assertTrue(load.targetRate() > 0);
                     assertNotNull(load.uncorrectedLatencyMicros());
@@ -88,6 +94,9 @@ class QuickBenchTest {
                     "only a native peer may be skipped (no C compiler, no liburing, no io_uring): " + server.name() + ": " + server.skipped());
         }
         assertTrue(seen.containsAll(Set.of("selector/closed", "selector/open", "selector/scale")), seen.toString());
+        String noQuota = echolab.bench.harness.CpuQuota.whyUnavailable();
+        assertEquals(noQuota == null, seen.contains("selector/held"), "the main table's round is held wherever a quota can be set: " + noQuota);
+        assertEquals(noQuota == null ? echolab.bench.results.CpuShare.of(50) : null, run.settings().heldTo());
         assertEquals(echolab.bench.harness.SyscallCounter.whyUnavailable() == null, seen.contains("selector/syscalls"),
                 "system calls are counted wherever perf can count them: " + echolab.bench.harness.SyscallCounter.whyUnavailable());
         for (String file : new String[] {"summary.md", "throughput.png", "throughput.svg", "p99.png", "spectrum.svg",

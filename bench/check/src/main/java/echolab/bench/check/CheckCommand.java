@@ -169,6 +169,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         Pinning pinning;
         Gate.Outcome outcome;
+        ServerMeasurer measurer;
         try {
             Path baseTree = BaseBuild.build(root, baseSha, entries);
             pinning = Pinning.apply(noPin);
@@ -176,7 +177,7 @@ public final class CheckCommand implements Callable<Integer> {
                     baseRev, baseSha.substring(0, 12), servers, GateReport.percent(target / 100), Format.seconds(budget.toSeconds()),
                     Format.seconds(budget.minus(clock.elapsed()).toSeconds()), rounds, cap, seed);
             Launcher launcher = new Launcher(Launcher.currentJava(), pinning, NativePeers.none());
-            Measurer measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown, injectSyscall);
+            measurer = new ServerMeasurer(launcher, baseTree, root, duration, injectSlowdown, injectSyscall);
             outcome = new Gate(measurer, ServerCatalogue.names(entries), new Gate.Plan(rounds, cap, target / 100, clock), seed, openLoop,
                     System.err).run();
         } catch (IOException e) {
@@ -196,7 +197,7 @@ public final class CheckCommand implements Callable<Integer> {
         CiReports.Versions versions = new CiReports.Versions(baseRev, baseSha, Machine.git(root, "rev-parse", "HEAD"),
                 status != null && !status.isBlank());
         if (json != null) {
-            GateReport.writeJson(json, replace, versions, seed, new GateReport.Injected(injectSlowdown, injectSyscall), outcome,
+            GateReport.writeJson(json, replace, versions, seed, new GateReport.Injected(injectSlowdown, injectSyscall, new java.util.TreeMap<>(measurer.spinNanos())), outcome,
                     Machine.describe(root, pinning));
         }
         if (junit != null) {

@@ -145,8 +145,11 @@ final class GateReport {
         RunOutput.write(file, replace, "--json", into -> Json.PRETTY.writeValue(into.toFile(), out));
     }
 
-    /** What a test-only injection put into the candidate. */
-    record Injected(double slowdownPercent, boolean extraWriteCall) {
+    /**
+     * What a test-only injection put into the candidate: {@code spinNanos}, per server, the CPU it spins per echo
+     * ({@code slowdownPercent} of what the warmed base spent per message before the rounds).
+     */
+    record Injected(double slowdownPercent, boolean extraWriteCall, java.util.Map<String, Long> spinNanos) {
     }
 
     /** The median over the rounds of one side of a row. */

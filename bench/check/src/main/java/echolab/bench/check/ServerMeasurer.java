@@ -50,6 +50,7 @@ final class ServerMeasurer implements Measurer {
     private final boolean injectSyscall;
     private final Map<String, Double> openRates = new HashMap<>();
     private final Map<String, List<String>> candidateFlags = new HashMap<>();
+    private final Map<String, Long> spinNanos = new java.util.TreeMap<>();
     private CpuClock clock;                   // decided by the first server started
 
     /** @param duration measured time per version and round, split into the alternating windows */
@@ -95,6 +96,7 @@ final class ServerMeasurer implements Measurer {
         if (injectSlowdownPercent > 0) {
             long spin = Math.round(probe.cpuSeconds * 1e9 / probe.messages * injectSlowdownPercent / 100);
             flags.add("-Decholab.inject.spinNanos=" + spin);
+            spinNanos.put(server, spin);
             System.err.printf("check: injecting %.0f%% into the candidate's %s: %d ns of CPU per echo%n", injectSlowdownPercent, server, spin);
         }
         if (injectSyscall) {
@@ -102,6 +104,11 @@ final class ServerMeasurer implements Measurer {
             System.err.printf("check: injecting one more write system call per echo into the candidate's %s%n", server);
         }
         candidateFlags.put(server, flags);
+    }
+
+    /** Per server, the ns of CPU the injected slowdown spins per echo in the candidate; empty without one. */
+    Map<String, Long> spinNanos() {
+        return Map.copyOf(spinNanos);
     }
 
     @Override

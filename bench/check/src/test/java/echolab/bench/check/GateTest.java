@@ -267,7 +267,7 @@ class GateTest {
         m.noSummary = List.of("selector");
         Gate.Outcome o = run(m, List.of("selector"), 5, 5);
         java.nio.file.Path file = dir.resolve("check.json");
-        GateReport.writeJson(file, false, new CiReports.Versions("HEAD~1", "0123456789abcdef", "fedcba9876543210", false), 862, new GateReport.Injected(0, false), o,
+        GateReport.writeJson(file, false, new CiReports.Versions("HEAD~1", "0123456789abcdef", "fedcba9876543210", false), 862, new GateReport.Injected(0, false, java.util.Map.of()), o,
                 null);
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
         List<String> fields = new java.util.ArrayList<>();

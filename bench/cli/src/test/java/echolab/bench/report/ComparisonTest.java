@@ -53,7 +53,7 @@ class ComparisonTest {
                 new Environment.Pinning(true, "0", "1"), "abc", false);
         return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION,
                 new BenchRun.RunInfo(id, "default", "./echolab bench", "2026-11-23T00:00:00Z", "2026-11-23T00:04:00Z", true),
-                env, new BenchRun.Settings(List.of(100), List.of(64), 0.5, 1.5, rounds.length, 100, 3, null, 1000),
+                env, new BenchRun.Settings(List.of(100), List.of(64), 0.5, 1.5, rounds.length, 100, 3, null, 1000, null),
                 servers,
                 List.of(new Scenario("closed-c100-s64", Scenario.Kind.CLOSED, 100, 64, null, trials)), new BenchRun.SideBySide());
     }

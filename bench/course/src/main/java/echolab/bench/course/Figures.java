@@ -261,6 +261,7 @@ record Figures(CourseData data, Path figuresDir) {
             return missingBench("cpu-per-message", title, "the closed loop at 100 connections");
         }
         BenchRun r = bench().get();
+        title += r.heldText();
         List<CourseChart.Bar> bars = new ArrayList<>();
         Table rows = serverTable("server", "kind", "CPU per message",
                 "msg/s (that round)");
@@ -288,6 +289,7 @@ record Figures(CourseData data, Path figuresDir) {
             return missingBench("kernel-per-message", title, "the closed loop at 100 connections");
         }
         BenchRun r = bench().get();
+        title += r.heldText();
         List<CourseChart.Bar> bars = new ArrayList<>();
         Table rows = serverTable("server", "read calls", "write calls", "voluntary switches",
                 "involuntary switches");

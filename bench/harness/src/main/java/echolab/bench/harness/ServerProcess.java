@@ -40,6 +40,7 @@ public final class ServerProcess implements AutoCloseable {
     private Thread sampler;                          // periodic readings, only for a load generated elsewhere
     private volatile long peakResetNanos = Long.MIN_VALUE;   // when its peak RSS was last reset, to start a window
     private final CpuCgroup.Joined cpu;             // the server's own cgroup, for its CPU time in ns; else why not
+    private final CpuQuota.Joined quota;            // its group for a CPU quota, not held until it is asked; else why not
     private final VirtualThreadTelemetry telemetry; // its JFR recording of virtual threads; null when it has none
     private final String remoteHost;                // the host it runs on, over ssh; null when it runs here
     private volatile boolean sampling = true;
@@ -68,10 +69,12 @@ public final class ServerProcess implements AutoCloseable {
         this.stderrReader = stderrReader;
         if (remoteHost != null) {                         // nothing of it is here to read
             this.cpu = new CpuCgroup.Joined(null, "the server runs on " + remoteHost);
+            this.quota = new CpuQuota.Joined(null, "the server runs on " + remoteHost);
             this.listeningFiles = -1;
             return;
         }
         this.cpu = CpuCgroup.join(process.pid());
+        this.quota = CpuQuota.join(process.pid());     // from the start, so that every point schedules it alike
         ProcReading first = sampleNow();
         this.listeningFiles = first == null ? -1 : first.openFiles();
     }
@@ -260,6 +263,25 @@ public final class ServerProcess implements AutoCloseable {
         return telemetry.over(now.minusNanos(nowNanos - fromNanos), now.minusNanos(nowNanos - toNanos));
     }
 
+    /** A hold on the server's CPU: while it is open the server may use only its share of a CPU. */
+    public interface Held extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Holds the server to {@code share} of a CPU until the returned hold is closed; an IOException says why it
+     * cannot be held (no root, no cgroup v1 cpu hierarchy, or a server on another host).
+     */
+    public synchronized Held heldTo(echolab.bench.results.CpuShare share) throws IOException {
+        if (quota.quota() == null) {
+            throw new IOException(quota.whyNot());
+        }
+        CpuQuota q = quota.quota();
+        q.hold(share);
+        return q::release;
+    }
+
     /** Why this server's CPU time is read by the kernel's tick instead of its cgroup; null when it is not. */
     public String cpuClockProblem() {
         return cpu.whyNot();
@@ -342,6 +364,9 @@ public final class ServerProcess implements AutoCloseable {
         }
         if (cpu.group() != null && !process.isAlive()) {
             cpu.group().close();
+        }
+        if (quota.quota() != null && !process.isAlive()) {
+            quota.quota().close();
         }
         if (telemetry != null) {
             telemetry.close();

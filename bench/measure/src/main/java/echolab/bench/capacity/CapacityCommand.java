@@ -124,7 +124,7 @@ public final class CapacityCommand implements Callable<Integer> {
         RunFolder folder = new RunFolder(dir, ResultsFile.CAPACITY, Reproduce.of(spec), Machine.describe(root, setup.pinning()),
                 available.entries());
         BenchRun.Settings runSettings = new BenchRun.Settings(List.of(connections), List.of(size), warmup.toMillis() / 1e3,
-                duration.toMillis() / 1e3, 1, connections, duration.toMillis() / 1e3, null, 0);
+                duration.toMillis() / 1e3, 1, connections, duration.toMillis() / 1e3, null, 0, null);
         Scenario scenario = new Scenario(Scenario.id(Scenario.Kind.TARGET, connections, size), Scenario.Kind.TARGET, connections, size,
                 null, new ArrayList<>());
         List<Target.Answer> answers = new ArrayList<>();

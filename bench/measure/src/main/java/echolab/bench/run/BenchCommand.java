@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import echolab.bench.load.LatencySummary.Percentile;
 import echolab.bench.harness.Checkout;
+import echolab.bench.harness.CpuQuota;
 import echolab.bench.base.Reproduce;
 import echolab.bench.harness.Launcher;
 import echolab.bench.harness.Machine;
@@ -23,6 +24,7 @@ import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.results.BenchRun;
+import echolab.bench.results.CpuShare;
 import echolab.bench.results.Format;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Scenario.Kind;
@@ -46,8 +48,9 @@ import picocli.CommandLine.Option;
             "io_uring as reference peers. Scenarios: (a) closed-loop sweep over connections at 64 B and over message sizes (past every buffer) at 100 connections; (b) open loop at one",
             "fixed rate for all (half the slowest concurrent server's closed-loop throughput at 100 x 64 B),",
             "latency corrected and uncorrected; (c) idle connections held plus one active; (d) the generator's",
-            "own capacity against the native server. Writes results.json, summary.md, charts (PNG, SVG) and",
-            ".hgrm files to results/<run>/, and prints the summary table at the end."},
+            "own capacity against the native server. The main table's rounds measure 100 x 64 B again with each server",
+            "held to half a CPU (--server-cpu), so that it, not the generator, sets the rate. Writes results.json,",
+            "summary.md, charts (PNG, SVG) and .hgrm files to results/<run>/, and prints the summary table at the end."},
         footer = {"", "Profiles: quick (about 1 min), default (under 5 min), full (under 20 min, 10,000 idle connections, the variants).",
             "Exit status: 0 every scenario measured, 1 some scenario failed, 2 bad usage or a host (--load-hosts,",
             "--server-host) that cannot take part, named with what to do."})
@@ -68,6 +71,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rate", paramLabel = "MSG/S", description = "Open-loop rate (default: derived from the sweep as above).")
     Double rate;
+
+    @Option(names = "--server-cpu", paramLabel = "PERCENT", defaultValue = "50",
+            description = "The main table's rounds hold each server to this share of a CPU with its cgroup's CPU quota ("
+                + CpuShare.PERIOD_MICROS / 1000 + " ms period), so that it saturates before the load generator does: its msg/s "
+                + "and CPU per message are then its own, not the generator's (default: ${DEFAULT-VALUE}; 100: a whole CPU, as "
+                + "every other point). Needs root and a cgroup v1 cpu hierarchy; without them the rounds run on a whole CPU "
+                + "and the run says why.")
+    int serverCpu;
 
     @Mixin
     HostOptions hosts;
@@ -92,6 +103,8 @@ public final class BenchCommand implements Callable<Integer> {
     Checkout checkout;
 
 
+    private CpuShare heldTo;                       // what the main table's rounds hold each server to; null: a whole CPU
+    private NativePeers nativeClient;              // the native peers, for the native client in the first held round; null without it
     private Progress progress;
     private Double openRate;                       // the open loop's rate, once decided
     private RunRecorder recorder;
@@ -123,14 +136,17 @@ public final class BenchCommand implements Callable<Integer> {
         Pinning pinning = setup.pinning();
         RunSetup.Servers available = setup.servers();
         List<Entry> live = available.live();
-        recorder = new RunRecorder(dir, profile, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
+        heldTo = heldTo();
+        nativeClient = setup.natives().binary(NativePeers.CLIENT) != null && loadFrom == null ? setup.natives() : null;
+        recorder = new RunRecorder(dir, profile, heldTo, Reproduce.of(spec), Machine.describe(root, pinning), available.entries());
         scenarios = new Scenarios(setup.launcher(), root, dir, loadFrom);
         Map<Entry, ServerProcess> running = new LinkedHashMap<>();
         List<Step> schedule = schedule(live, running, setup.natives());
         progress = new Progress(schedule.stream().map(Step::plannedSeconds).toList());
         System.err.printf("bench: profile %s, %d servers, writing to %s%n", profile.label(), servers.size(), dir);
-        System.err.printf("bench: servers on CPU %s, generator on CPU %s%n",
-                pinning.pinned() ? pinning.serverCpus() : "any", pinning.pinned() ? pinning.generatorCpus() : "any");
+        System.err.printf("bench: servers on CPU %s, generator on CPU %s; the main table's rounds hold each server to %s%n",
+                pinning.pinned() ? pinning.serverCpus() : "any", pinning.pinned() ? pinning.generatorCpus() : "any",
+                heldTo == null ? "nothing (a whole CPU)" : heldTo.describe());
         try {
             for (Step step : schedule) {
                 step.run().run();
@@ -146,10 +162,28 @@ public final class BenchCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
+    /** The share of --server-cpu, or null for a whole CPU: asked for, or where no quota can be set (said once, with why). */
+    private CpuShare heldTo() {
+        if (serverCpu == 100) {
+            return null;
+        }
+        String whyNot = serverHost != null ? "the servers run on " + serverHost : CpuQuota.whyUnavailable();
+        if (whyNot != null) {
+            System.err.println("bench: the main table's rounds run on a whole CPU, not held to " + serverCpu + "%: " + whyNot
+                    + "; a server faster than the load generator then shows the generator's rate (marked generator-bound)");
+            return null;
+        }
+        return CpuShare.of(serverCpu);
+    }
+
     /** The servers of --only, or all (and the variants, with the full profile); an unknown one (or a bad --rate) is a usage error. */
     private List<Entry> chosenServers() {
         if (rate != null && rate <= 0) {
             throw new ParameterException(spec.commandLine(), "--rate must be positive");
+        }
+        if (serverCpu < CpuShare.MIN_QUOTA_MICROS * 100 / CpuShare.PERIOD_MICROS || serverCpu > 100) {
+            throw new ParameterException(spec.commandLine(), "--server-cpu must be " + CpuShare.MIN_QUOTA_MICROS * 100 / CpuShare.PERIOD_MICROS
+                    + " to 100 (percent of a CPU), not " + serverCpu);
         }
         boolean loopback = serverAddress == null || serverAddress.startsWith("127.") || serverAddress.equals("::1")
                 || serverAddress.equals("localhost");
@@ -178,14 +212,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void point(Entry server, Map<Entry, ServerProcess> running, LoadConfig config, int round)
             throws InterruptedException {
-        point(server, running, config, round, false);
+        point(server, running, config, round, config.openLoop() ? Kind.OPEN : Kind.CLOSED);
     }
 
     /**
-     * One point on one of the running servers; a server that died is restarted for its next one.
-     * {@code countCalls}: the kernel counts its system calls (the syscalls scenario).
+     * One point on one of the running servers; a server that died is restarted for its next one. {@code kind}:
+     * {@link Kind#SYSCALLS}, the kernel counts its system calls; {@link Kind#HELD}, it is held to {@link #heldTo}.
      */
-    private void point(Entry server, Map<Entry, ServerProcess> running, LoadConfig config, int round, boolean countCalls)
+    private void point(Entry server, Map<Entry, ServerProcess> running, LoadConfig config, int round, Kind kind)
             throws InterruptedException {
         ServerProcess process = running.get(server);
         if (process == null || !process.alive()) {
@@ -197,14 +231,17 @@ public final class BenchCommand implements Callable<Integer> {
             process = running.get(server);
         }
         String label = String.format("%s %s c=%d s=%d%s%s", server.name(),
-                countCalls ? "system calls" : config.openLoop() ? "open" : "closed",
+                kind == Kind.SYSCALLS ? "system calls" : kind == Kind.HELD ? "held to " + heldTo.percent() + "% of a CPU" : kind.label(),
                 config.connections(), config.size(), config.openLoop() ? String.format(" rate=%.0f", config.rate()) : "",
                 round > 1 ? " round " + round : "");
         progress.starting(label);
         Trial trial = process == null ? Trial.failed(server.name(), round, "the server is not running")
-                : countCalls ? scenarios.counted(process, server, config) : scenarios.point(process, server, config, round);
-        record(countCalls ? Kind.SYSCALLS : config.openLoop() ? Kind.OPEN : Kind.CLOSED, config.connections(), config.size(),
-                config.openLoop() ? config.rate() : null, label, trial);
+                : switch (kind) {
+                    case SYSCALLS -> scenarios.counted(process, server, config);
+                    case HELD -> scenarios.held(process, server, config, round, heldTo, round == 1 ? nativeClient : null);
+                    default -> scenarios.point(process, server, config, round);
+                };
+        record(kind, config.connections(), config.size(), config.openLoop() ? config.rate() : null, label, trial);
     }
 
     private void record(Kind kind, int connections, int size, Double rate, String label, Trial trial) {
@@ -283,11 +320,12 @@ public final class BenchCommand implements Callable<Integer> {
                 steps.add(new Step(point, () -> point(server, running, Scenarios.load(at[0], at[1], p.warmup(), p.duration()), 1)));
             }
         }
-        for (int round = 2; round <= p.rounds(); round++) {
+        for (int round = heldTo == null ? 2 : 1; round <= p.rounds(); round++) {   // unheld, the sweep's point is round 1
             int r = round;
+            double planned = heldTo != null && r == 1 && nativeClient != null ? 2 * point : point;
             for (Entry server : rotate(live, turn++)) {
-                steps.add(new Step(point, () -> point(server, running, Scenarios.load(Scenario.REFERENCE_CONNECTIONS,
-                        Scenario.REFERENCE_SIZE, p.warmup(), p.duration()), r)));
+                steps.add(new Step(planned, () -> point(server, running, Scenarios.load(Scenario.REFERENCE_CONNECTIONS,
+                        Scenario.REFERENCE_SIZE, p.warmup(), p.duration()), r, heldTo == null ? Kind.CLOSED : Kind.HELD)));
             }
         }
         for (Entry server : rotate(live, turn++)) {
@@ -301,7 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             for (Entry server : rotate(live, turn++)) {
                 steps.add(new Step(seconds(countedWarmup) + seconds(counted) + 0.5, () -> point(server, running,
-                        Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, countedWarmup, counted), 1, true)));
+                        Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, countedWarmup, counted), 1, Kind.SYSCALLS)));
             }
         }
         if (serverHost != null) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import echolab.bench.results.BenchRun;
+import echolab.bench.results.CpuShare;
 import echolab.bench.results.Environment;
 import echolab.bench.results.ResultsFile;
 import echolab.bench.results.RunFolder;
@@ -23,12 +24,12 @@ final class RunRecorder {
     private final List<Scenario> scenarios = new ArrayList<>();
     private BenchRun.Settings settings;
 
-    RunRecorder(Path dir, Profile profile, String command, Environment environment, List<BenchRun.ServerEntry> servers)
-            throws IOException {
+    RunRecorder(Path dir, Profile profile, CpuShare heldTo, String command, Environment environment,
+                List<BenchRun.ServerEntry> servers) throws IOException {
         this.folder = new RunFolder(dir, profile.label(), command, environment, servers);
         this.settings = new BenchRun.Settings(profile.connections(), profile.sizes(), profile.warmup().toMillis() / 1e3,
                 profile.duration().toMillis() / 1e3, profile.rounds(), profile.openLoopConnections(),
-                profile.openLoopDuration().toMillis() / 1e3, null, profile.idleConnections());
+                profile.openLoopDuration().toMillis() / 1e3, null, profile.idleConnections(), heldTo);
         Files.createDirectories(dir.resolve("hgrm"));
         ResultsFile.write(dir, snapshot());
     }
@@ -47,7 +48,7 @@ final class RunRecorder {
     void openLoopRate(double rate) {
         BenchRun.Settings s = settings;
         settings = new BenchRun.Settings(s.connections(), s.sizes(), s.warmupSeconds(), s.durationSeconds(), s.rounds(),
-                s.openLoopConnections(), s.openLoopDurationSeconds(), rate, s.idleConnections());
+                s.openLoopConnections(), s.openLoopDurationSeconds(), rate, s.idleConnections(), s.heldTo());
         folder.save(settings, scenarios, new BenchRun.SideBySide());
     }
 

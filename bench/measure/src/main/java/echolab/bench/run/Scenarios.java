@@ -28,6 +28,7 @@ import echolab.bench.load.LoadReport;
 import echolab.bench.load.LoadResult;
 import echolab.bench.remote.RemoteLoad;
 import echolab.bench.base.RunOutput;
+import echolab.bench.results.CpuShare;
 import echolab.bench.results.Scenario;
 import echolab.bench.results.Trial;
 import echolab.bench.results.Trial.Status;
@@ -70,17 +71,56 @@ public final class Scenarios {
 
     /** A closed- or open-loop point on a running server. */
     public Trial point(ServerProcess server, Entry entry, LoadConfig config, int round) throws InterruptedException {
-        return point(server, entry, config, round, false);
+        return point(server, entry, config, round, false, config.openLoop() ? "open" : "closed");
     }
 
     /** A closed-loop point on a running server with its system calls counted by the kernel ({@link Kind#SYSCALLS}). */
     public Trial counted(ServerProcess server, Entry entry, LoadConfig config) throws InterruptedException {
-        return point(server, entry, config, 1, true);
+        return point(server, entry, config, 1, true, "syscalls");
     }
 
-    private Trial point(ServerProcess server, Entry entry, LoadConfig config, int round, boolean countCalls) throws InterruptedException {
+    /**
+     * A closed-loop point on a running server held to {@code share} of a CPU for its warm-up and window
+     * ({@link Scenario.Kind#HELD}), and let go after. With {@code natives} (their client built), the same load
+     * from the minimal native client follows under the same hold: the trial's capacity figures set the
+     * generator's rate beside the native client's, so that a rate limited by echo-lab's generator would show.
+     */
+    public Trial held(ServerProcess server, Entry entry, LoadConfig config, int round, CpuShare share, NativePeers natives)
+            throws InterruptedException {
+        try (ServerProcess.Held held = server.heldTo(share)) {
+            Trial t = point(server, entry, config, round, false, "held");
+            if (natives == null || t.status() == Status.FAILED || t.load() == null) {
+                return t;
+            }
+            double nativeRate = nativeClientRate(natives, server, config.warmup(), config.duration());
+            LoadReport r = t.load();
+            return t.withCapacity(new Trial.CapacityStats(r.messagesPerSecond(), r.generator().busiestThreadLoad(), nativeRate,
+                    r.messagesPerSecond() / nativeRate));
+        } catch (IOException e) {
+            return Trial.failed(entry.name(), round, "cannot hold it to " + share.describe() + ": " + e.getMessage());
+        }
+    }
+
+    /** The round trips per second of the native client against {@code server}: the reference point's load, on the generator's CPUs. */
+    private double nativeClientRate(NativePeers natives, ServerProcess server, Duration warmup, Duration duration)
+            throws IOException, InterruptedException {
+        List<String> command = launcher.pinning().generator(List.of(natives.binary(NativePeers.CLIENT).toString(), "--port",
+                String.valueOf(server.port()), "--connections", String.valueOf(Scenario.REFERENCE_CONNECTIONS), "--size",
+                String.valueOf(Scenario.REFERENCE_SIZE), "--seconds", String.valueOf(duration.toMillis() / 1e3), "--warmup",
+                String.valueOf(warmup.toMillis() / 1e3)));
+        ChildProcess.Result client = ChildProcess.run(command, null, duration.plus(warmup).plusSeconds(30));
+        Matcher m = Pattern.compile("(\\d+) round trips/s").matcher(client.output());
+        if (!m.find()) {
+            throw new IOException("native client: " + client.output().strip());
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** A point named {@code what} in its files (closed, open, syscalls, held); {@code countCalls}: the kernel counts its calls. */
+    private Trial point(ServerProcess server, Entry entry, LoadConfig config, int round, boolean countCalls, String what)
+            throws InterruptedException {
         try {
-            String name = String.format("%s-%s%s-c%d-s%d", entry.name(), countCalls ? "syscalls" : config.openLoop() ? "open" : "closed",
+            String name = String.format("%s-%s%s-c%d-s%d", entry.name(), what,
                     round > 1 ? "-r" + round : "", config.connections(), config.size());
             String hlog = "hgrm/" + name + ".hlog";
             Measurement m = countCalls ? Measurement.counted(server, config)
@@ -226,15 +266,7 @@ public final class Scenarios {
     Trial capacity(Entry nativeEntry, NativePeers natives, Duration warmup, Duration duration) throws InterruptedException {
         try (ServerProcess server = launcher.start(nativeEntry, root, List.of())) {
             Measurement java = Measurement.of(server, load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, warmup, duration));
-            List<String> command = launcher.pinning().generator(List.of(natives.binary(NativePeers.CLIENT).toString(), "--port", String.valueOf(server.port()),
-                    "--connections", String.valueOf(Scenario.REFERENCE_CONNECTIONS), "--size", String.valueOf(Scenario.REFERENCE_SIZE),
-                    "--seconds", String.valueOf(duration.toMillis() / 1e3), "--warmup", String.valueOf(warmup.toMillis() / 1e3)));
-            ChildProcess.Result client = ChildProcess.run(command, null, duration.plus(warmup).plusSeconds(30));
-            Matcher m = Pattern.compile("(\\d+) round trips/s").matcher(client.output());
-            if (!m.find()) {
-                throw new IOException("native client: " + client.output().strip());
-            }
-            double nativeRate = Double.parseDouble(m.group(1));
+            double nativeRate = nativeClientRate(natives, server, warmup, duration);
             LoadReport r = java.load().report();
             Trial.CapacityStats stats = new Trial.CapacityStats(r.messagesPerSecond(), r.generator().busiestThreadLoad(),
                     nativeRate, r.messagesPerSecond() / nativeRate);

@@ -115,7 +115,7 @@ public final class ScaleCommand implements Callable<Integer> {
         }
         List<Ladder.ServerLadder> verdicts = new ArrayList<>();
         BenchRun.Settings runSettings = new BenchRun.Settings(ladder, List.of(Scenario.REFERENCE_SIZE), 0.3, 1.0, 1, 1,
-                activeDuration.toMillis() / 1e3, null, 0);
+                activeDuration.toMillis() / 1e3, null, 0, null);
         System.err.printf("scale: %d servers, steps %s, servers under nofile %,d, writing to %s%n", available.live().size(),
                 ladder, nofile, dir);
         Climb climb = new Climb(setup.launcher(), root, settings, limits);

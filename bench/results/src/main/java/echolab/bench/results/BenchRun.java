@@ -69,10 +69,14 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
     public record RunInfo(String id, String profile, String command, String startedAt, String finishedAt, boolean complete) {
     }
 
-    /** What the profile asked for; {@code openLoopRate} is fixed during the run (the same for every server). */
+    /**
+     * What the profile asked for; {@code openLoopRate} is fixed during the run (the same for every server).
+     * {@code heldTo}: the share of a CPU each server was held to for the main table's rounds (scenario
+     * {@code held}); null when they ran on a whole CPU (scenario {@code closed}, as every other point).
+     */
     public record Settings(List<Integer> connections, List<Integer> sizes, double warmupSeconds, double durationSeconds,
                            int rounds, int openLoopConnections, double openLoopDurationSeconds, Double openLoopRate,
-                           int idleConnections) {
+                           int idleConnections, CpuShare heldTo) {
     }
 
     /**
@@ -128,30 +132,49 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
                 .reduce((first, last) -> last);
     }
 
-    /** Every measured round of the reference point for {@code server}. */
+    /**
+     * The scenario the main table reads: the reference point measured with each server held to a share of a CPU
+     * ({@link Settings#heldTo}) where the run held them, else the reference point itself.
+     */
+    public Optional<Scenario> mainRounds() {
+        return scenario(Scenario.Kind.HELD).or(this::reference);
+    }
+
+    /** How the main table's rounds held each server, e.g. ", each server held to 50% of a CPU (5 ms of every 10 ms)"; empty on a whole CPU. */
+    public String heldText() {
+        return settings.heldTo() == null ? "" : ", each server held to " + settings.heldTo().describe();
+    }
+
+    /** Every measured round of the main table's scenario ({@link #mainRounds}) for {@code server}. */
     public List<Trial> referenceRounds(String server) {
-        return trialsOf(reference(), server).stream().filter(Trial::measured).toList();
+        return trialsOf(mainRounds(), server).stream().filter(Trial::measured).toList();
     }
 
-    /** The round with the median throughput at the reference point: its figures go in the main table. */
+    /** The round with the median throughput of the main table's scenario: its figures go in the main table. */
     public Optional<Trial> medianReference(String server) {
-        List<Trial> rounds = new ArrayList<>(referenceRounds(server));
-        if (rounds.isEmpty()) {
-            return trialsOf(reference(), server).stream().findFirst();
-        }
-        rounds.sort(Comparator.comparingDouble(Trial::throughput));
-        return Optional.of(rounds.get((rounds.size() - 1) / 2));
+        return median(referenceRounds(server)).or(() -> trialsOf(mainRounds(), server).stream().findFirst());
     }
 
-    /** The median reference throughput of {@code server} when it was measured without fault, else null. */
+    private static Optional<Trial> median(List<Trial> rounds) {
+        if (rounds.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Trial> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(Trial::throughput));
+        return Optional.of(sorted.get((sorted.size() - 1) / 2));
+    }
+
+    /** The median throughput of the main table's scenario for {@code server} when it was measured without fault, else null. */
     public Double referenceThroughput(String server) {
         return medianReference(server).filter(t -> t.status() == Trial.Status.OK).map(Trial::throughput).orElse(null);
     }
 
-    /** Half the closed-loop throughput of the slowest concurrent server at the reference point; 0 when none. */
+    /** Half the closed-loop throughput of the slowest concurrent server at the reference point, on a whole CPU; 0 when none. */
     public double derivedOpenLoopRate() {
         return servers.stream().filter(s -> !s.oneAtATime())
-                .map(s -> referenceThroughput(s.name())).filter(t -> t != null && t > 0)
+                .map(s -> median(trialsOf(reference(), s.name()).stream().filter(Trial::measured).toList())
+                        .filter(t -> t.status() == Trial.Status.OK).map(Trial::throughput).orElse(null))
+                .filter(t -> t != null && t > 0)
                 .mapToDouble(Double::doubleValue).min().stream().map(t -> Math.floor(t / 2)).findFirst().orElse(0);
     }
 }

@@ -29,7 +29,12 @@ public record Scenario(String id, Kind kind, int connections, int size, Double r
          * The reference point once more, with the kernel counting the server's system calls; counting slows
          * every call, so only the counts of this trial are read, never its time or CPU.
          */
-        @JsonProperty("syscalls") SYSCALLS;
+        @JsonProperty("syscalls") SYSCALLS,
+        /**
+         * The reference point in rounds with each server held to a share of a CPU ({@link BenchRun.Settings#heldTo}),
+         * so that it saturates before the load generator does; the main table reads these.
+         */
+        @JsonProperty("held") HELD;
 
         public String label() {
             return name().toLowerCase();

@@ -38,9 +38,9 @@ public final class SummaryMarkdown {
         String ceiling = ceiling(r);
         Double ceilingTput = ceiling == null ? null : r.referenceThroughput(ceiling);
         Double ceilingCpu = ceiling == null ? null : Figure.CPU_PER_MESSAGE.of(r, ceiling);
-        s.append(String.format("Main table: closed loop at %d connections x %d B (median of %d interleaved rounds); "
+        s.append(String.format("Main table: closed loop at %d connections x %d B%s (median of %d interleaved rounds); "
                         + "open loop at %s msg/s; %d idle connections%s%n%n", Scenario.REFERENCE_CONNECTIONS,
-                Scenario.REFERENCE_SIZE, r.settings().rounds(), rateText(r), r.settings().idleConnections(),
+                Scenario.REFERENCE_SIZE, held(r), r.settings().rounds(), rateText(r), r.settings().idleConnections(),
                 ceiling == null ? "" : "; the ceiling: " + ceiling));
         Table table = new Table(text("server"), text("kind"), figure(Figure.THROUGHPUT.label), figure("range over rounds"),
                 figure("vs Netty"), figure("vs ceiling"), figure(Figure.P50.label), figure(Figure.P99.label), figure(Figure.OPEN_P99.label),
@@ -119,6 +119,7 @@ public final class SummaryMarkdown {
             s.append(bySize);
         }
         rounds(s, r);
+        heldAgainstNativeClient(s, r);
         kernel(s, r);
         systemCalls(s, r);
         virtualThreads(s, r);
@@ -194,12 +195,17 @@ public final class SummaryMarkdown {
         return table.markdown();
     }
 
+    /** How the main table's rounds ran: e.g. ", each server held to 50% of a CPU (...) by its cgroup's CPU quota"; empty on a whole CPU. */
+    private static String held(BenchRun r) {
+        return r.heldText().isEmpty() ? "" : r.heldText() + " by its cgroup's CPU quota";
+    }
+
     private static void rounds(StringBuilder s, BenchRun r) {
         int rounds = r.settings().rounds();
         if (rounds < 2) {
             return;
         }
-        s.append(String.format("%n## The reference point in %d rounds (100 x 64 B, closed loop, msg/s)%n%n", rounds));
+        s.append(String.format("%n## The reference point in %d rounds (100 x 64 B, closed loop%s, msg/s)%n%n", rounds, held(r)));
         s.append("Each round measures every server back to back in a rotating order; the main table takes the median.\n\n");
         List<Table.Column> columns = new ArrayList<>(List.of(text("server")));
         for (int i = 1; i <= rounds; i++) {
@@ -334,6 +340,27 @@ public final class SummaryMarkdown {
                     c == null ? "" : number(c.rssPerIdleConnectionKiB(), "%.2f"),
                     c == null ? "" : c.threadsBaseline(), c == null ? "" : c.threadsWithIdle(),
                     micros(t.latency(Percentile.P50)), micros(t.latency(Percentile.P99)), statusText(t));
+        }
+        s.append(table.markdown());
+    }
+
+    /** The first held round: echo-lab's generator and the native client, each against the same held server. */
+    private static void heldAgainstNativeClient(StringBuilder s, BenchRun r) {
+        List<Trial> trials = r.scenario(Kind.HELD).map(Scenario::trials).orElse(List.of()).stream()
+                .filter(t -> t.round() == 1 && t.capacity() != null).toList();
+        if (trials.isEmpty()) {
+            return;
+        }
+        s.append(String.format("%n## The held servers against the native client%n%nRound 1 of the main table's rounds, then the same "
+                + "load (%d x %d B, closed loop) from a minimal native epoll client under the same hold: where the two rates agree, "
+                + "the server's share of a CPU set the rate, not echo-lab's generator; the native client's rate orders the servers "
+                + "by their own cost per message.%n%n", Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE));
+        Table table = new Table(text("server"), figure("generator msg/s"), figure("native client msg/s"), figure("ratio"),
+                figure("generator's busiest thread"));
+        for (Trial t : trials) {
+            Trial.CapacityStats c = t.capacity();
+            table.row(t.server(), String.format("%,.0f", c.generatorMessagesPerSecond()), String.format("%,.0f", c.nativeClientMessagesPerSecond()),
+                    String.format("%.2f", c.generatorToNativeClient()), String.format("%.0f%%", 100 * c.generatorBusiestThreadLoad()));
         }
         s.append(table.markdown());
     }

@@ -177,6 +177,12 @@ public record Trial(String server, int round, Status status, String error, LoadR
                 spectrumUncorrected, ladder, point);
     }
 
+    /** This trial with the generator's rate set beside the native client's against the same server. */
+    public Trial withCapacity(CapacityStats against) {
+        return new Trial(server, round, status, error, load, serverStats, scale, against, hgrm, hgrmUncorrected, spectrum,
+                spectrumUncorrected, ladder, search);
+    }
+
     public static Trial failed(String server, int round, String error) {
         return new Trial(server, round, Status.FAILED, error, null, null, null, null, null, null, null, null, null, null);
     }
