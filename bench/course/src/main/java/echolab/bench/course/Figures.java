@@ -478,7 +478,7 @@ record Figures(CourseData data, Path figuresDir) {
         String command = BENCH_COMMAND + " --profile quick";
         if (bench().isEmpty()) {
             return new PageFigure(id, title, "<p>No bench run was found under results/, so this figure cannot be drawn. Produce one with "
-                    + "<code>" + BENCH_COMMAND + "</code> (under five minutes) or <code>" + command + "</code> (about one).</p>",
+                    + "<code>" + BENCH_COMMAND + "</code> (about five minutes) or <code>" + command + "</code> (about one).</p>",
                     null, null, "Missing: <code>" + BENCH_COMMAND + "</code>", true);
         }
         return new PageFigure(id, title, "<p>Bench run " + Html.escape(bench().get().run().id()) + " did not measure " + Html.escape(what)

@@ -30,7 +30,7 @@ record RuntimeFigures(CourseData data, Path figuresDir) {
         String title = "System calls per message, counted by the kernel, beside CPU per message (100 connections x 64 B)";
         Optional<BenchRun> run = data.bench().filter(r -> r.scenario(Kind.SYSCALLS).isPresent());
         if (run.isEmpty()) {
-            return ScaleFigures.missing(id, title, Figures.BENCH_COMMAND, "under five minutes; the counts need Linux's perf, as root");
+            return ScaleFigures.missing(id, title, Figures.BENCH_COMMAND, "about five minutes; the counts need Linux's perf, as root");
         }
         BenchRun r = run.get();
         List<Figure> calls = SummaryMarkdown.SYSTEM_CALLS;
@@ -112,7 +112,7 @@ record RuntimeFigures(CourseData data, Path figuresDir) {
         String title = "The virtual-thread scheduler while it echoed (JDK Flight Recorder)";
         Optional<BenchRun> run = data.bench().filter(r -> Figure.VT_CARRIERS.of(r, highlight) != null);
         if (run.isEmpty()) {
-            return ScaleFigures.missing(id, title, Figures.BENCH_COMMAND, "under five minutes");
+            return ScaleFigures.missing(id, title, Figures.BENCH_COMMAND, "about five minutes");
         }
         BenchRun r = run.get();
         List<Figure> figures = List.of(Figure.VT_PINNED, Figure.VT_SUBMIT_FAILED, Figure.VT_CARRIERS, Figure.VT_MOUNTED,

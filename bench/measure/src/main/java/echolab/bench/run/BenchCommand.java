@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
             "own capacity against the native server. The main table's rounds measure 100 x 64 B again with each server",
             "held to half a CPU (--server-cpu), so that it, not the generator, sets the rate. Writes results.json,",
             "summary.md, charts (PNG, SVG) and .hgrm files to results/<run>/, and prints the summary table at the end."},
-        footer = {"", "Profiles: quick (about 1 min), default (under 5 min), full (under 20 min, 10,000 idle connections, the variants).",
+        footer = {"", "Profiles: quick (about 1 min), default (about 5 min), full (under 20 min, 10,000 idle connections, the variants).",
             "Exit status: 0 every scenario measured, 1 some scenario failed, 2 bad usage or a host (--load-hosts,",
             "--server-host) that cannot take part, named with what to do."})
 public final class BenchCommand implements Callable<Integer> {
