@@ -41,7 +41,7 @@ class QuickBenchTest {
         BenchRun run = ResultsFile.read(out);
         assertTrue(run.run().complete(), "run not marked complete");
         assertEquals("quick", run.run().profile());
-        assertEquals("./echolab bench --profile quick --only selector,native --out " + out + " --no-pin", run.run().command());
+        assertEquals("./echolab bench --profile quick --only selector,native --server-cpu 50 --out " + out + " --no-pin", run.run().command());
         assertTrue(run.environment().cores() >= 1);
 
         Set<String> seen = new HashSet<>();
