@@ -279,7 +279,11 @@ public final class ServerProcess implements AutoCloseable {
         }
         CpuQuota q = quota.quota();
         q.hold(share);
-        return q::release;
+        return () -> {
+            if (process.isAlive()) {                       // an ended server's group is gone, and its hold with it
+                q.release();
+            }
+        };
     }
 
     /** Why this server's CPU time is read by the kernel's tick instead of its cgroup; null when it is not. */

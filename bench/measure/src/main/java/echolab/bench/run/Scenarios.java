@@ -97,7 +97,7 @@ public final class Scenarios {
             return t.withCapacity(new Trial.CapacityStats(r.messagesPerSecond(), r.generator().busiestThreadLoad(), nativeRate,
                     r.messagesPerSecond() / nativeRate));
         } catch (IOException e) {
-            return Trial.failed(entry.name(), round, "cannot hold it to " + share.describe() + ": " + e.getMessage());
+            return Trial.failed(entry.name(), round, "holding it to " + share.describe() + ": " + e.getMessage());
         }
     }
 
