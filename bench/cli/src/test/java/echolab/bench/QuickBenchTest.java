@@ -1,6 +1,7 @@
 package echolab.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,8 +60,9 @@ class QuickBenchTest {
                 assertTrue(load.latencyMicros().p99() <= load.latencyMicros().max(), "p99 <= max");
                 assertTrue(trial.serverStats().peakRssKiB() > 0, "no RSS for " + server);
                 if (scenario.kind() == Scenario.Kind.SCALE) {
-                    assertEquals(200, trial.scale().idleOpened(), server + " idle connections opened");
-                    assertTrue(trial.scale().rssWithIdleKiB() > 0);
+                    Trial.ScaleStats idle = trial.idle().orElseThrow(() -> new AssertionError(server + ": no idle figures"));
+                    assertEquals(200, idle.idleOpened(), server + " idle connections opened");
+                    assertTrue(idle.rssWithIdleKiB() > 0);
                 }
                 if (scenario.kind() == Scenario.Kind.CLOSED) {
                     // Held connections are the server's descriptors beyond those it had when listening, read every
@@ -79,9 +81,13 @@ class QuickBenchTest {
                 if (scenario.kind() == Scenario.Kind.OPEN) {
                     assertTrue(load.targetRate() > 0);
                     assertNotNull(load.uncorrectedLatencyMicros());
-                    assertTrue(Files.isRegularFile(out.resolve(trial.hgrmUncorrected())));
+                    assertInstanceOf(Trial.Histograms.Open.class, trial.histograms(), "an open loop's two histograms");
+                } else {
+                    assertInstanceOf(Trial.Histograms.Closed.class, trial.histograms(), "a closed loop's histogram");
                 }
-                assertTrue(Files.isRegularFile(out.resolve(trial.hgrm())), "missing " + trial.hgrm());
+                for (String hgrm : trial.histograms().files()) {
+                    assertTrue(Files.isRegularFile(out.resolve(hgrm)), "missing " + hgrm);
+                }
                 if (scenario.kind() == Scenario.Kind.SYSCALLS) {
                     assertNotNull(trial.serverStats().systemCalls(), server + ": the kernel's count of its system calls");
                 } else {

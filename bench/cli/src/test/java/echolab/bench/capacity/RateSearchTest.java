@@ -59,16 +59,16 @@ class RateSearchTest {
             RateSearch.Result result = new RateSearch(settings, 16).run("known", (rate, round) -> trial(server.port(), settings, rate, round));
 
             Target.Answer answer = result.answer();
-            String trials = result.trials().stream().map(t -> String.format("%s %.0f: %s", t.search().phase().label(), t.search().rate(),
-                    t.search().meets() ? "met" : t.search().why())).toList().toString();
+            String trials = result.trials().stream().map(t -> String.format("%s %.0f: %s", t.point().orElseThrow().phase().label(), t.point().orElseThrow().rate(),
+                    t.point().orElseThrow().meets() ? "met" : t.point().orElseThrow().why())).toList().toString();
             assertNotNull(answer.rate(), "no rate found: " + answer.why() + "; trials " + trials);
             assertFalse(answer.generatorLimited());
             assertTrue(answer.rate() >= 0.8 * CAPACITY && answer.rate() <= 1.03 * CAPACITY,
                     "found " + answer.rate() + " msg/s for a capacity of " + CAPACITY + "; trials " + trials);
             Trial last = result.trials().get(result.trials().size() - 1);
-            assertEquals(Phase.CONFIRM, last.search().phase(), "the answer is confirmed by a trial of its own");
-            assertTrue(last.search().meets());
-            assertTrue(result.trials().stream().anyMatch(t -> !t.search().meets() && t.search().rate() > CAPACITY),
+            assertEquals(Phase.CONFIRM, last.point().orElseThrow().phase(), "the answer is confirmed by a trial of its own");
+            assertTrue(last.point().orElseThrow().meets());
+            assertTrue(result.trials().stream().anyMatch(t -> !t.point().orElseThrow().meets() && t.point().orElseThrow().rate() > CAPACITY),
                     "a rate above the capacity was tried and missed");
         }
     }
@@ -98,9 +98,9 @@ class RateSearchTest {
         Target.Answer answer = ((BenchRun.Capacity) r.kind()).target().of("selector").orElseThrow();
         assertTrue(answer.rate() != null || answer.why() != null, "an answer, or why there is none");
         List<Trial> trials = r.scenarios().get(0).trials();
-        assertTrue(trials.size() >= 2 && trials.stream().allMatch(t -> t.search() != null && t.server().equals("selector")), "every trial kept");
-        assertEquals(Phase.GROW, trials.get(0).search().phase());
-        assertEquals(4000, trials.get(0).search().rate());
+        assertTrue(trials.size() >= 2 && trials.stream().allMatch(t -> t.point().isPresent() && t.server().equals("selector")), "every trial kept");
+        assertEquals(Phase.GROW, trials.get(0).point().orElseThrow().phase());
+        assertEquals(4000, trials.get(0).point().orElseThrow().rate());
         assertEquals(Files.readString(out.resolve("summary.md")), SummaryMarkdown.render(r));
         assertTrue(Files.size(out.resolve("capacity-curve.png")) > 0 && Files.size(out.resolve("capacity-curve.svg")) > 0);
     }
@@ -119,8 +119,8 @@ class RateSearchTest {
         try {
             LoadReport r = LoadGenerator.run(config).report();
             Trial.Status status = r.errors().total() > 0 ? Trial.Status.FAILED : Trial.Status.OK;
-            return new Trial("known", round, status, status == Trial.Status.OK ? null : r.errors().first(), r, null, null, null, null,
-                    null, null, null, null, null);
+            return new Trial("known", round, status, status == Trial.Status.OK ? null : r.errors().first(), r, null, Trial.Histograms.NONE,
+                    Trial.Figures.PLAIN);
         } catch (IOException e) {
             return Trial.failed("known", round, e.getMessage());
         }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import echolab.bench.load.LatencySummary;
 import echolab.bench.load.LoadReport;
 import echolab.bench.results.BenchRun;
+import echolab.bench.results.CpuClock;
 import echolab.bench.results.Environment;
 import echolab.bench.results.Figure;
 import echolab.bench.results.ReferenceRuns;
@@ -24,7 +25,7 @@ import echolab.bench.results.Trial;
 class ComparisonTest {
 
     private static Trial trial(String server, int round, double msgPerSecond) {
-        return trial(server, round, msgPerSecond, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null, null, null, null));
+        return trial(server, round, msgPerSecond, new Trial.ServerStats(50_000, 18, 1, 7.0, 100, null, CpuClock.CGROUP, null, null));
     }
 
     private static Trial trial(String server, int round, double msgPerSecond, Trial.ServerStats stats) {
@@ -32,7 +33,7 @@ class ComparisonTest {
                 msgPerSecond, msgPerSecond * 64 / 1048576, null, null, new LatencySummary(1, 500, 450, 800, 1000, 2000, 3000, 4000),
                 null, new LoadReport.Errors(0, 0, 0, 0, 0, 0, 0, null), 0.01, 100, 0, 0, 0,
                 new LoadReport.Generator(1, 0.5, 1, 2, 0, false, null), null, null);
-        return new Trial(server, round, Trial.Status.OK, null, load, stats, null, null, null, null, null, null, null, null);
+        return new Trial(server, round, Trial.Status.OK, null, load, stats, Trial.Histograms.NONE, Trial.Figures.PLAIN);
     }
 
     private static BenchRun run(String id, int cores, double... rounds) {

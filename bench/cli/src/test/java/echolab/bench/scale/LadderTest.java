@@ -60,13 +60,13 @@ class LadderTest {
             assertTrue(peer.mostHeld() > 500 && peer.mostHeld() < 600, "native most held: " + peer.mostHeld());
         }
         for (String server : nativePeer ? List.of("selector", "native") : List.of("selector")) {
-            double idle = trial(r, server, 2000).ladder().idleCpuPercent();
+            double idle = trial(r, server, 2000).step().orElseThrow().idleCpuPercent();
             assertTrue(idle < 50, server + " used " + idle + "% of a core, all idle, at its limit: it spins on the accept it cannot make");
         }
 
         Trial held = trial(r, "selector", 100);
         assertEquals(Trial.Status.OK, held.status(), held.error());
-        Trial.LadderStats l = held.ladder();
+        Trial.LadderStats l = held.step().orElseThrow();
         assertEquals(100, l.opened());
         assertEquals(100, l.accepted());
         assertEquals(100, l.answering());
@@ -78,7 +78,7 @@ class LadderTest {
 
         Trial stopped = trial(r, "selector", 2000);
         assertEquals(Trial.Status.FAILED, stopped.status());
-        assertEquals(2000, stopped.ladder().opened(), "the clients opened every connection: they were not the limit");
+        assertEquals(2000, stopped.step().orElseThrow().opened(), "the clients opened every connection: they were not the limit");
         assertTrue(stopped.error().startsWith("descriptors"), stopped.error());
 
         String summary = Files.readString(out.resolve("summary.md"));

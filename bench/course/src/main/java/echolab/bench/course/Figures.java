@@ -183,7 +183,7 @@ record Figures(CourseData data, Path figuresDir) {
         Table rows = serverTable("server", "held by the server",
                 "RSS per connection", "threads", "threads per connection");
         for (BenchRun.ServerEntry s : r.servers()) {
-            Optional<Trial.ScaleStats> st = r.trial(Kind.SCALE, s.name()).map(Trial::scale);
+            Optional<Trial.ScaleStats> st = r.trial(Kind.SCALE, s.name()).flatMap(Trial::idle);
             if (st.isEmpty() || st.get().rssPerIdleConnectionKiB() == null) {
                 continue;
             }
@@ -192,7 +192,7 @@ record Figures(CourseData data, Path figuresDir) {
                     Unit.KIB.format(st.get().rssPerIdleConnectionKiB()), String.format("%,d → %,d", st.get().threadsBaseline(),
                             st.get().threadsWithIdle()), Unit.THREADS_PER_CONNECTION.format(st.get().threadsPerIdleConnection()));
         }
-        Trial.ScaleStats mine = r.trial(Kind.SCALE, highlight).map(Trial::scale).orElse(null);
+        Trial.ScaleStats mine = r.trial(Kind.SCALE, highlight).flatMap(Trial::idle).orElse(null);
         String sentence = mine == null || mine.rssPerIdleConnectionKiB() == null ? "" : String.format(
                 "<p class=\"headline\">Holding %,d idle connections, %s grew by <strong>%.1f KiB</strong> and <strong>%.2f threads</strong> "
                         + "per connection.</p>", mine.idleOpened(), highlight, mine.rssPerIdleConnectionKiB(),
@@ -322,7 +322,7 @@ record Figures(CourseData data, Path figuresDir) {
         if (idle.missing()) {
             return idle;
         }
-        Trial.ScaleStats st = bench().get().trial(Kind.SCALE, server).map(Trial::scale).orElseThrow();
+        Trial.ScaleStats st = bench().get().trial(Kind.SCALE, server).flatMap(Trial::idle).orElseThrow();
         double kib = st.rssPerIdleConnectionKiB();
         String sentence = String.format("<p class=\"headline\">Of the <strong>%.1f KiB</strong> per idle connection, the echo buffer "
                         + "that section 3 allocates before its first read is <strong>%.1f KiB</strong> (<code>%s</code>, line %d): "

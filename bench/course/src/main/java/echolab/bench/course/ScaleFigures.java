@@ -36,7 +36,7 @@ record ScaleFigures(CourseData data, Path figuresDir) {
         Table rows = Figures.serverTable("server", "highest step held", "most held", "stopped by", "RSS per connection",
                 "heap per connection", "threads per connection", "ceiling on paper, " + machine(ladder));
         for (Ladder.ServerLadder l : ladder.servers()) {
-            Optional<Trial.LadderStats> top = r.ladderTop(l.server()).map(Trial::ladder);
+            Optional<Trial.LadderStats> top = r.ladderTop(l.server()).flatMap(Trial::step);
             top.map(Trial.LadderStats::rssPerConnectionKiB).ifPresent(kib ->
                     bars.add(new CourseChart.Bar(l.server(), Math.max(0, kib), l.server().equals(highlight))));
             rows.row(l.server(), String.format("%,d", l.highestStepHeld()), String.format("%,d", l.mostHeld()), l.stop().limit().label,
@@ -63,7 +63,7 @@ record ScaleFigures(CourseData data, Path figuresDir) {
         }
         s.append(String.format("and stopped at %,d: <strong>%s</strong>. %s.", l.stop().atStep(), l.stop().limit().label,
                 Html.escape(capitalised(l.stop().why()))));
-        r.ladderTop(l.server()).map(Trial::ladder).ifPresent(t -> s.append(String.format(" Each connection cost it %s of RSS and %s threads.",
+        r.ladderTop(l.server()).flatMap(Trial::step).ifPresent(t -> s.append(String.format(" Each connection cost it %s of RSS and %s threads.",
                 Unit.KIB.format(t.rssPerConnectionKiB()), Unit.THREADS_PER_CONNECTION.format(t.threadsPerConnection()))));
         if (!l.projections().isEmpty()) {
             Ladder.Projection p = l.projections().get(0);

@@ -60,10 +60,10 @@ public final class RateSearch {
         while (done.size() < maxTrials) {
             Trial t = measure(trials, rate, Phase.GROW, done);
             if (starved(t)) {
-                return new Result(done, new Target.Answer(server, null, false, t.search().why() + " (at any rate: fewer would not "
+                return new Result(done, new Target.Answer(server, null, false, point(t).why() + " (at any rate: fewer would not "
                         + "serve them)", null));
             }
-            if (!t.search().meets()) {
+            if (!point(t).meets()) {
                 missed = rate;
                 missedBy = t;
                 break;
@@ -76,7 +76,7 @@ public final class RateSearch {
         while (done.size() < maxTrials && (met == 0 ? missed > floor : (missed - met) / met > settings.precision())) {
             rate = met == 0 ? missed / 2 : (met + missed) / 2;
             Trial t = measure(trials, rate, Phase.BISECT, done);
-            if (t.search().meets()) {
+            if (point(t).meets()) {
                 met = rate;
                 metLatency = t.load().latencyMicros();
             } else {
@@ -86,18 +86,18 @@ public final class RateSearch {
         }
         if (met == 0) {
             Trial last = done.get(done.size() - 1);
-            if (last.search().generatorLimited()) {
+            if (point(last).generatorLimited()) {
                 return new Result(done, limited(server, 0, null, last));
             }
             return new Result(done, new Target.Answer(server, null, false, String.format("no rate down to %,.0f msg/s met the target: %s",
-                    missed, last.search().why()), null));
+                    missed, point(last).why()), null));
         }
         double found = met;
         List<String> tried = new ArrayList<>();
         for (int i = 0; i < CONFIRMATIONS; i++) {                      // each with its recheck: at most six trials more
             Trial t = measure(trials, met, Phase.CONFIRM, done);
-            if (t.search().meets()) {
-                return new Result(done, missedBy != null && missedBy.search().generatorLimited()
+            if (point(t).meets()) {
+                return new Result(done, missedBy != null && point(missedBy).generatorLimited()
                         ? limited(server, met, t.load().latencyMicros(), missedBy)
                         : new Target.Answer(server, met, false, null, t.load().latencyMicros()));
             }
@@ -114,14 +114,19 @@ public final class RateSearch {
      */
     private Trial measure(Trials trials, double rate, Phase phase, List<Trial> done) throws InterruptedException {
         Trial t = trials.at(rate, done.size() + 1);
-        Trial judged = t.withSearch(judge(t, rate, phase));
+        Trial judged = t.with(new Trial.Figures.Point(judge(t, rate, phase)));
         done.add(judged);
-        if (!judged.search().meets()) {
+        if (!point(judged).meets()) {
             Trial again = trials.at(rate, done.size() + 1);
-            judged = again.withSearch(judge(again, rate, Phase.RECHECK));
+            judged = again.with(new Trial.Figures.Point(judge(again, rate, Phase.RECHECK)));
             done.add(judged);
         }
         return judged;
+    }
+
+    /** The search point of a trial this search judged. */
+    private static Trial.SearchPoint point(Trial t) {
+        return t.point().orElseThrow();
     }
 
     private static boolean starved(Trial t) {
@@ -165,9 +170,9 @@ public final class RateSearch {
     private static Target.Answer limited(String server, double met, LatencySummary latency, Trial t) {
         if (met == 0) {
             return new Target.Answer(server, null, true, String.format("the generator could not keep its schedule even at %,.0f msg/s "
-                    + "(%s): try a lower --start-rate, or a quieter machine", t.search().rate(), t.search().why()), null);
+                    + "(%s): try a lower --start-rate, or a quieter machine", point(t).rate(), point(t).why()), null);
         }
         return new Target.Answer(server, met, true, String.format("the generator could not go faster at %,.0f msg/s (%s): the server "
-                + "sustains at least %,.0f", t.search().rate(), t.search().why(), met), latency);
+                + "sustains at least %,.0f", point(t).rate(), point(t).why(), met), latency);
     }
 }

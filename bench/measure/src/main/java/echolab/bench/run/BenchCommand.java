@@ -263,14 +263,18 @@ public final class BenchCommand implements Callable<Integer> {
         if (t.load().rampUpSeconds() > 1) {
             s += String.format(", ramp-up %.1f s", t.load().rampUpSeconds());
         }
-        if (t.scale() != null) {
-            s += String.format("; %d idle held (%d accepted), %s KiB and %s threads per connection", t.scale().idleOpened(),
-                    t.scale().idleAcceptedByServer(), Format.number(t.scale().rssPerIdleConnectionKiB(), "%+.2f"),
-                    Format.number(t.scale().threadsPerIdleConnection(), "%+.3f"));
-        }
-        if (t.capacity() != null) {
-            s += String.format("; native client %,.0f msg/s (%.2fx)", t.capacity().nativeClientMessagesPerSecond(),
-                    t.capacity().generatorToNativeClient());
+        switch (t.figures()) {
+            case Trial.Figures.Idle(Trial.ScaleStats idle) -> s += String.format("; %d idle held (%d accepted), %s KiB and %s threads per connection",
+                    idle.idleOpened(), idle.idleAcceptedByServer(), Format.number(idle.rssPerIdleConnectionKiB(), "%+.2f"),
+                    Format.number(idle.threadsPerIdleConnection(), "%+.3f"));
+            case Trial.Figures.AgainstNativeClient(Trial.CapacityStats c) -> s += String.format("; native client %,.0f msg/s (%.2fx)",
+                    c.nativeClientMessagesPerSecond(), c.generatorToNativeClient());
+            case Trial.Figures.Plain p -> {
+            }
+            case Trial.Figures.Step st -> {
+            }
+            case Trial.Figures.Point pt -> {
+            }
         }
         Trial.SystemCalls calls = t.serverStats() == null ? null : t.serverStats().systemCalls();
         if (calls != null) {

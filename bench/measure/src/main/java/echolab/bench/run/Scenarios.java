@@ -92,13 +92,16 @@ public final class Scenarios {
             if (natives == null || t.status() == Status.FAILED || t.load() == null) {
                 return t;
             }
-            double nativeRate = nativeClientRate(natives, server, config.warmup(), config.duration());
-            LoadReport r = t.load();
-            return t.withCapacity(new Trial.CapacityStats(r.messagesPerSecond(), r.generator().busiestThreadLoad(), nativeRate,
-                    r.messagesPerSecond() / nativeRate));
+            return t.with(againstNativeClient(t.load(), nativeClientRate(natives, server, config.warmup(), config.duration())));
         } catch (IOException e) {
             return Trial.failed(entry.name(), round, "holding it to " + share.describe() + ": " + e.getMessage());
         }
+    }
+
+    /** The generator's rate in {@code r} beside the native client's {@code nativeRate} against the same server. */
+    private static Trial.Figures againstNativeClient(LoadReport r, double nativeRate) {
+        return new Trial.Figures.AgainstNativeClient(new Trial.CapacityStats(r.messagesPerSecond(),
+                r.generator().busiestThreadLoad(), nativeRate, r.messagesPerSecond() / nativeRate));
     }
 
     /** The round trips per second of the native client against {@code server}: the reference point's load, on the generator's CPUs. */
@@ -126,7 +129,7 @@ public final class Scenarios {
             Measurement m = countCalls ? Measurement.counted(server, config)
                     : hosts != null ? fromHosts(server, config, dir.resolve(hlog))
                     : logged(server, config, hlog);
-            return trial(entry.name(), round, countCalls ? m : m.withHlog(hlog), server, name, null, null);
+            return trial(entry.name(), round, countCalls ? m : m.withHlog(hlog), server, name, Trial.Figures.PLAIN);
         } catch (IOException | RuntimeException e) {
             return Trial.failed(entry.name(), round, e.getMessage());
         }
@@ -157,19 +160,17 @@ public final class Scenarios {
     }
 
     /** Turns a measurement into a trial: histograms written, the status decided. */
-    private Trial trial(String server, int round, Measurement m, ServerProcess process, String name,
-                        Trial.ScaleStats scale, Trial.CapacityStats capacity) throws IOException {
+    private Trial trial(String server, int round, Measurement m, ServerProcess process, String name, Trial.Figures figures)
+            throws IOException {
         LoadReport r = m.load().report();
         String hgrm = "hgrm/" + name + ".hgrm";
         Files.writeString(dir.resolve(hgrm), LoadResult.hgrm(m.load().corrected()));
-        String hgrmUncorrected = null;
-        List<double[]> spectrum = null;
-        List<double[]> spectrumUncorrected = null;
+        Trial.Histograms histograms = new Trial.Histograms.Closed(hgrm);
         if (r.openLoop()) {
-            hgrmUncorrected = "hgrm/" + name + ".uncorrected.hgrm";
+            String hgrmUncorrected = "hgrm/" + name + ".uncorrected.hgrm";
             Files.writeString(dir.resolve(hgrmUncorrected), LoadResult.hgrm(m.load().uncorrected()));
-            spectrum = spectrum(m.load().corrected());
-            spectrumUncorrected = spectrum(m.load().uncorrected());
+            histograms = new Trial.Histograms.Open(hgrm, hgrmUncorrected, spectrum(m.load().corrected()),
+                    spectrum(m.load().uncorrected()));
         }
         boolean starvedOnly = r.errors().total() == 0 && r.starvedConnections() > 0;
         Status status = starvedOnly ? Status.STARVED : Status.OK;
@@ -184,8 +185,7 @@ public final class Scenarios {
             status = Status.FAILED;
             error = "the server exited during the scenario" + process.lastWords();
         }
-        return new Trial(server, round, status, error, r, m.serverStats(), scale, capacity, hgrm, hgrmUncorrected,
-                spectrum, spectrumUncorrected, null, null);
+        return new Trial(server, round, status, error, r, m.serverStats(), histograms, figures);
     }
 
     /**
@@ -224,13 +224,13 @@ public final class Scenarios {
             String hlog = "hgrm/" + name + ".hlog";
             Measurement active = logged(server, load(1, Scenario.REFERENCE_SIZE, warmup, duration).withRampUp(Duration.ofSeconds(1)), hlog)
                     .withHlog(hlog);
-            Trial t = trial(entry.name(), 1, active, server, name, stats, null);
+            Trial t = trial(entry.name(), 1, active, server, name, new Trial.Figures.Idle(stats));
             if (openError != null && t.status() == Status.FAILED
                     && t.load().errors().total() == t.load().errors().connectFailures()) {
                 // The server stopped accepting (sync-echo: its backlog is full of idle clients it will
                 // never serve), so the active connection could not even connect. That is the model, not a fault.
                 t = new Trial(t.server(), 1, Status.STARVED, "backlog full: " + openError + "; the active connection could not connect",
-                        t.load(), t.serverStats(), stats, null, t.hgrm(), null, null, null, null, null);
+                        t.load(), t.serverStats(), t.histograms(), t.figures());
             }
             return t;
         } catch (IOException | RuntimeException e) {
@@ -266,11 +266,8 @@ public final class Scenarios {
     Trial capacity(Entry nativeEntry, NativePeers natives, Duration warmup, Duration duration) throws InterruptedException {
         try (ServerProcess server = launcher.start(nativeEntry, root, List.of())) {
             Measurement java = Measurement.of(server, load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, warmup, duration));
-            double nativeRate = nativeClientRate(natives, server, warmup, duration);
-            LoadReport r = java.load().report();
-            Trial.CapacityStats stats = new Trial.CapacityStats(r.messagesPerSecond(), r.generator().busiestThreadLoad(),
-                    nativeRate, r.messagesPerSecond() / nativeRate);
-            return trial(nativeEntry.name(), 1, java, server, "native-capacity-c100-s64", null, stats);
+            return trial(nativeEntry.name(), 1, java, server, "native-capacity-c100-s64",
+                    againstNativeClient(java.load().report(), nativeClientRate(natives, server, warmup, duration)));
         } catch (IOException | RuntimeException e) {
             return Trial.failed(nativeEntry.name(), 1, e.getMessage());
         }

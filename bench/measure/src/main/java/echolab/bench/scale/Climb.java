@@ -84,12 +84,10 @@ final class Climb {
                 Trial trial = step(process, server, clients, step, baseline);
                 trials.add(trial);
                 counts.add(step);
-                Trial.LadderStats l = trial.ladder();
-                if (l != null) {
-                    most = Math.max(most, l.accepted());
-                    if (l.rssPerConnectionKiB() != null && l.kernelSlabPerConnectionKiB() != null) {
-                        perConnectionKiB = Math.max(8, l.rssPerConnectionKiB() + l.kernelSlabPerConnectionKiB());
-                    }
+                Trial.LadderStats l = trial.step().orElseThrow();
+                most = Math.max(most, l.accepted());
+                if (l.rssPerConnectionKiB() != null && l.kernelSlabPerConnectionKiB() != null) {
+                    perConnectionKiB = Math.max(8, l.rssPerConnectionKiB() + l.kernelSlabPerConnectionKiB());
                 }
                 say.accept(Stops.describe(server.name(), step, trial));
                 Stop stop = Stops.judge(server, step, trial, process, limits, settings);
@@ -152,8 +150,8 @@ final class Climb {
                 per(now.threads() - baseline.threads(), accepted), per(now.slabKiB() - baseline.slabKiB(), accepted),
                 idleCpu, active, opened.firstError());
         Trial.Status status = Stops.held(stats, step) && probe.serverAlive() ? Trial.Status.OK : Trial.Status.FAILED;
-        return new Trial(server.name(), 1, status, null, probe.load().report(), probe.serverStats(), null, null, null, null, null, null,
-                stats, null);
+        return new Trial(server.name(), 1, status, null, probe.load().report(), probe.serverStats(), Trial.Histograms.NONE,
+                new Trial.Figures.Step(stats));
     }
 
     private static Double per(double growth, int connections) {

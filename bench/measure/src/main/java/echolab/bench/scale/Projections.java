@@ -42,7 +42,7 @@ final class Projections {
 
     /** The costs per connection, fitted over the baseline and every step held; null fits where a figure is missing. */
     static Ladder.Costs costs(Climb.Outcome o) {
-        List<Trial.LadderStats> held = o.steps().stream().filter(t -> t.status() == Trial.Status.OK).map(Trial::ladder).toList();
+        List<Trial.LadderStats> held = o.steps().stream().filter(t -> t.status() == Trial.Status.OK).flatMap(t -> t.step().stream()).toList();
         Climb.Footprint b = o.baseline();
         if (b == null || held.isEmpty()) {
             return null;

@@ -35,10 +35,10 @@ final class Stops {
 
     /** Null when {@code server} held the step; else what stopped it. */
     static Stop judge(Entry server, int step, Trial trial, ServerProcess process, Ladder.Limits limits, Ladder.Settings settings) {
-        Trial.LadderStats l = trial.ladder();
         if (trial.status() == Trial.Status.OK) {
             return null;
         }
+        Trial.LadderStats l = trial.step().orElseThrow();
         String said = process.stderrText();
         long[] nofile = MachineLimits.nofile(process.pid());
         long soft = nofile[0] > 0 ? nofile[0] : settings.serverNofile();
@@ -91,10 +91,10 @@ final class Stops {
 
     /** One progress line for a step. */
     static String describe(String server, int step, Trial t) {
-        Trial.LadderStats l = t.ladder();
-        if (l == null) {
+        if (t.step().isEmpty()) {
             return server + " at " + step + ": " + t.error();
         }
+        Trial.LadderStats l = t.step().get();
         return String.format("%s at %,d: opened %,d, accepted %,d, answering %,d in %.1f s; RSS %s KiB/conn, %s threads/conn; "
                         + "idle CPU %s%%; one active p99 %s; all active p99 %s", server, step, l.opened(), l.accepted(),
                 l.answering(), l.openSeconds(), Format.number(l.rssPerConnectionKiB(), "%.2f"),

@@ -127,8 +127,8 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
     public Optional<Trial> targetAnswer(String server) {
         Double rate = kind instanceof Capacity c ? c.target().of(server).map(Target.Answer::rate).orElse(null) : null;
         return scenarios.stream().filter(s -> s.kind() == Scenario.Kind.TARGET).flatMap(s -> s.trials().stream())
-                .filter(t -> t.server().equals(server) && t.search() != null && t.search().meets() && rate != null
-                        && t.search().rate() == rate)
+                .filter(t -> t.server().equals(server) && rate != null
+                        && t.point().filter(p -> p.meets() && p.rate() == rate).isPresent())
                 .reduce((first, last) -> last);
     }
 

@@ -82,10 +82,10 @@ public final class Charts {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         for (ServerEntry server : run.servers()) {
-            run.trial(Kind.OPEN, server.name()).filter(t -> t.spectrum() != null && !t.spectrum().isEmpty()).ifPresent(t -> {
+            run.trial(Kind.OPEN, server.name()).flatMap(Trial::spectrum).filter(spectrum -> !spectrum.isEmpty()).ifPresent(spectrum -> {
                 List<Double> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
-                for (double[] p : t.spectrum()) {
+                for (double[] p : spectrum) {
                     if (p[1] > 0) {
                         xs.add(1 / (1 - Math.min(p[0], 99.999) / 100));
                         ys.add(p[1]);
@@ -108,7 +108,7 @@ public final class Charts {
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         for (ServerEntry server : run.servers()) {
-            run.trial(Kind.SCALE, server.name()).map(Trial::scale).map(Trial.ScaleStats::rssPerIdleConnectionKiB).ifPresent(kib -> {
+            run.trial(Kind.SCALE, server.name()).flatMap(Trial::idle).map(Trial.ScaleStats::rssPerIdleConnectionKiB).ifPresent(kib -> {
                 names.add(server.label());
                 values.add(Math.max(0, kib));
             });

@@ -46,11 +46,11 @@ public enum Figure {
             t -> kernel(t).filter(k -> k.voluntarySwitches() != null && k.involuntarySwitches() != null)
                     .map(k -> k.voluntarySwitches() + k.involuntarySwitches()).orElse(null)),
     RSS_PER_IDLE_CONNECTION("RSS per idle conn", "RSS per idle connection", Unit.KIB, false, Kind.SCALE,
-            t -> t.scale() == null ? null : t.scale().rssPerIdleConnectionKiB()),
+            t -> t.idle().map(Trial.ScaleStats::rssPerIdleConnectionKiB).orElse(null)),
     THREADS_WITH_IDLE("threads with idle", "threads while holding the idle connections", Unit.COUNT, false, Kind.SCALE,
-            t -> t.scale() == null ? null : (double) t.scale().threadsWithIdle()),
+            t -> t.idle().map(i -> (double) i.threadsWithIdle()).orElse(null)),
     THREADS_PER_IDLE_CONNECTION("threads per idle conn", "threads per idle connection", Unit.THREADS_PER_CONNECTION, false,
-            Kind.SCALE, t -> t.scale() == null ? null : t.scale().threadsPerIdleConnection()),
+            Kind.SCALE, t -> t.idle().map(Trial.ScaleStats::threadsPerIdleConnection).orElse(null)),
     VT_PINNED("pinned", "times a virtual thread blocked pinned to its carrier (JFR jdk.VirtualThreadPinned)", Unit.COUNT, false,
             Kind.CLOSED, t -> vt(t).map(v -> (double) v.pinned()).orElse(null)),
     VT_SUBMIT_FAILED("submit failures", "times the scheduler could not take a virtual thread (JFR jdk.VirtualThreadSubmitFailed)",
@@ -78,13 +78,13 @@ public enum Figure {
     CALLS_FUTEXES("futex", "futex calls per message (threads waking threads)", Unit.CALLS_PER_MESSAGE, false, Kind.SYSCALLS,
             t -> calls(t).map(Trial.SystemCalls::futexes).orElse(null)),
     LADDER_HELD("highest step held", "the most connections held with all of them answering (./echolab scale)", Unit.COUNT, true,
-            Kind.LADDER, t -> t.ladder() == null ? null : (double) t.ladder().requested()),
+            Kind.LADDER, t -> t.step().map(l -> (double) l.requested()).orElse(null)),
     LADDER_RSS_PER_CONNECTION("RSS per conn at top", "RSS per connection at the highest step held", Unit.KIB, false, Kind.LADDER,
-            t -> t.ladder() == null ? null : t.ladder().rssPerConnectionKiB()),
+            t -> t.step().map(Trial.LadderStats::rssPerConnectionKiB).orElse(null)),
     LADDER_HEAP_PER_CONNECTION("heap per conn at top", "live heap per connection at the highest step held", Unit.KIB, false,
-            Kind.LADDER, t -> t.ladder() == null ? null : t.ladder().heapPerConnectionKiB()),
+            Kind.LADDER, t -> t.step().map(Trial.LadderStats::heapPerConnectionKiB).orElse(null)),
     RATE_AT_TARGET("rate under target", "the highest rate meeting the latency target (./echolab capacity)", Unit.RATE, true,
-            Kind.TARGET, t -> t.search() == null ? null : t.search().rate());
+            Kind.TARGET, t -> t.point().map(Trial.SearchPoint::rate).orElse(null));
 
     /** The column header, short. */
     public final String label;

@@ -39,7 +39,7 @@ public final class LadderReport {
                 continue;
             }
             Optional<Trial> top = r.ladderTop(server.name());     // none held: no cost per connection to show
-            Optional<Trial.LadderStats> s = top.map(Trial::ladder);
+            Optional<Trial.LadderStats> s = top.flatMap(Trial::step);
             table.row(server.name(), String.format("%,d", l.get().highestStepHeld()), String.format("%,d", l.get().mostHeld()),
                     l.get().stop().limit().label, s.map(x -> number(x.rssPerConnectionKiB(), "%.1f KiB")).orElse(""),
                     s.map(x -> number(x.heapPerConnectionKiB(), "%.1f KiB")).orElse(""),
@@ -97,7 +97,7 @@ public final class LadderReport {
         for (ServerEntry server : r.servers()) {
             for (Scenario sc : r.scenarios()) {
                 for (Trial t : sc.trials()) {
-                    Trial.LadderStats l = t.ladder();
+                    Trial.LadderStats l = t.step().orElse(null);
                     if (!t.server().equals(server.name()) || l == null) {
                         continue;
                     }
@@ -186,7 +186,7 @@ public final class LadderReport {
             List<Double> ys = new ArrayList<>();
             for (Scenario sc : r.scenarios()) {
                 for (Trial t : sc.trials()) {
-                    Trial.LadderStats l = t.ladder();
+                    Trial.LadderStats l = t.step().orElse(null);
                     Double y = l == null || !t.server().equals(server.name()) || l.accepted() < 1 ? null : value.apply(l);
                     if (y != null && y > 0) {
                         xs.add((double) l.accepted());

@@ -10,7 +10,10 @@ import echolab.bench.base.NotARun;
 import echolab.bench.base.RunOutput;
 import echolab.bench.base.Json;
 
-/** results.json: {@link BenchRun} written and read with Jackson, atomically, with the schema checked on reading. */
+/**
+ * results.json: {@link BenchRun} written and read with Jackson, atomically, with the schema checked on reading and
+ * a file of an older echo-lab upgraded ({@link ResultsUpgrade}).
+ */
 public final class ResultsFile {
 
     public static final String NAME = "results.json";
@@ -39,7 +42,7 @@ public final class ResultsFile {
             throw new NotARun(file + " has schema version " + version + "; this echo-lab reads version "
                     + BenchRun.SCHEMA_VERSION + " (re-run ./echolab bench, or use the echo-lab that wrote it)");
         }
-        return Json.convert(tree, BenchRun.class, file, "schema version " + version);
+        return Json.convert(ResultsUpgrade.apply(tree), BenchRun.class, file, "schema version " + version);
     }
 
     /**

@@ -97,8 +97,8 @@ public final class SummaryMarkdown {
         s.append("Server CPU and RSS come from /proc of the server process; RSS per idle connection is ");
         s.append("(RSS holding the idle connections - RSS before) / connections.");
         List<String> clocks = r.scenarios().stream().flatMap(sc -> sc.trials().stream()).map(Trial::serverStats)
-                .filter(st -> st != null && st.cpuClock() != null).map(st -> st.cpuClock().label).distinct().toList();
-        if (!clocks.isEmpty()) {                           // runs from before the clock was recorded do not say
+                .filter(st -> st != null).map(st -> st.cpuClock().label).distinct().toList();
+        if (!clocks.isEmpty()) {                           // a run that measured no server here has no clock to name
             s.append(" Server CPU time read with: ").append(String.join("; ", clocks)).append('.');
         }
         List<String> elsewhere = r.servers().stream().filter(e -> !e.command().isEmpty() && e.command().get(0).equals("ssh"))
@@ -334,7 +334,7 @@ public final class SummaryMarkdown {
                 figure("RSS with idle KiB"), figure("KiB per idle conn"), figure("threads before"), figure("threads with idle"),
                 figure("active p50"), figure("active p99"), text("status"));
         for (Trial t : r.scenario(Kind.SCALE).map(Scenario::trials).orElse(List.of())) {
-            Trial.ScaleStats c = t.scale();
+            Trial.ScaleStats c = t.idle().orElse(null);
             table.row(t.server(), c == null ? "" : c.idleOpened(), c == null ? "" : c.idleAcceptedByServer(),
                     c == null ? "" : c.rssBaselineKiB(), c == null ? "" : c.rssWithIdleKiB(),
                     c == null ? "" : number(c.rssPerIdleConnectionKiB(), "%.2f"),
@@ -347,7 +347,7 @@ public final class SummaryMarkdown {
     /** The first held round: echo-lab's generator and the native client, each against the same held server. */
     private static void heldAgainstNativeClient(StringBuilder s, BenchRun r) {
         List<Trial> trials = r.scenario(Kind.HELD).map(Scenario::trials).orElse(List.of()).stream()
-                .filter(t -> t.round() == 1 && t.capacity() != null).toList();
+                .filter(t -> t.round() == 1 && t.againstNativeClient().isPresent()).toList();
         if (trials.isEmpty()) {
             return;
         }
@@ -358,7 +358,7 @@ public final class SummaryMarkdown {
         Table table = new Table(text("server"), figure("generator msg/s"), figure("native client msg/s"), figure("ratio"),
                 figure("generator's busiest thread"));
         for (Trial t : trials) {
-            Trial.CapacityStats c = t.capacity();
+            Trial.CapacityStats c = t.againstNativeClient().orElseThrow();
             table.row(t.server(), String.format("%,.0f", c.generatorMessagesPerSecond()), String.format("%,.0f", c.nativeClientMessagesPerSecond()),
                     String.format("%.2f", c.generatorToNativeClient()), String.format("%.0f%%", 100 * c.generatorBusiestThreadLoad()));
         }
@@ -366,7 +366,7 @@ public final class SummaryMarkdown {
     }
 
     private static void capacity(StringBuilder s, BenchRun r) {
-        r.scenario(Kind.CAPACITY).flatMap(c -> c.trials().stream().findFirst()).map(Trial::capacity).ifPresent(c ->
+        r.scenario(Kind.CAPACITY).flatMap(c -> c.trials().stream().findFirst()).flatMap(Trial::againstNativeClient).ifPresent(c ->
                 s.append(String.format("%n## The generator's own capacity%n%nAgainst the native epoll server, %d connections "
                                 + "x %d B, closed loop, each client on the generator's core: echo-lab's generator %,.0f msg/s, "
                                 + "a minimal native epoll client %,.0f msg/s (ratio %.2f).%n", Scenario.REFERENCE_CONNECTIONS,

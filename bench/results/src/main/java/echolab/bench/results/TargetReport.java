@@ -85,7 +85,7 @@ public final class TargetReport {
                 figure("p99"), figure("p99.9"), figure("max"), text("met"), text("why not"));
         for (ServerEntry server : r.servers()) {
             for (Trial t : trials(r, server.name())) {
-                Trial.SearchPoint p = t.search();
+                Trial.SearchPoint p = t.point().orElseThrow();
                 table.row(t.server(), t.round(), p.phase().label(), String.format("%,.0f", p.rate()), String.format("%,.0f", p.achievedRate()),
                         micros(t.latency(Percentile.P50)), micros(t.latency(Percentile.P99)), micros(t.latency(Percentile.P999)),
                         micros(t.latency(Percentile.MAX)), p.meets() ? "yes" : "no", p.why() == null ? "" : p.why());
@@ -110,13 +110,13 @@ public final class TargetReport {
         double minRate = Double.MAX_VALUE;
         for (ServerEntry server : r.servers()) {
             List<Trial> points = new ArrayList<>(trials(r, server.name()).stream()
-                    .filter(t -> t.search().achievedRate() > 0 && t.search().latencyMicros() != null && t.search().latencyMicros() > 0).toList());
-            points.sort(Comparator.comparingDouble(t -> t.search().achievedRate()));
+                    .filter(t -> t.point().orElseThrow().achievedRate() > 0 && t.point().orElseThrow().latencyMicros() != null && t.point().orElseThrow().latencyMicros() > 0).toList());
+            points.sort(Comparator.comparingDouble(t -> t.point().orElseThrow().achievedRate()));
             if (!points.isEmpty()) {
-                chart.addSeries(server.name(), points.stream().map(t -> t.search().achievedRate()).toList(),
-                        points.stream().map(t -> t.search().latencyMicros()).toList());
-                maxRate = Math.max(maxRate, points.get(points.size() - 1).search().achievedRate());
-                minRate = Math.min(minRate, points.get(0).search().achievedRate());
+                chart.addSeries(server.name(), points.stream().map(t -> t.point().orElseThrow().achievedRate()).toList(),
+                        points.stream().map(t -> t.point().orElseThrow().latencyMicros()).toList());
+                maxRate = Math.max(maxRate, points.get(points.size() - 1).point().orElseThrow().achievedRate());
+                minRate = Math.min(minRate, points.get(0).point().orElseThrow().achievedRate());
             }
         }
         if (maxRate > 0) {
@@ -129,7 +129,7 @@ public final class TargetReport {
 
     private static List<Trial> trials(BenchRun r, String server) {
         return r.scenarios().stream().filter(sc -> sc.kind() == Scenario.Kind.TARGET).flatMap(sc -> sc.trials().stream())
-                .filter(t -> t.server().equals(server) && t.search() != null).toList();
+                .filter(t -> t.server().equals(server) && t.point().isPresent()).toList();
     }
 
     private static Double at(LatencySummary l, Percentile p) {

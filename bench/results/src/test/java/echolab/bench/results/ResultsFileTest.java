@@ -68,4 +68,97 @@ class ResultsFileTest {
         assertTrue(after.has("target") && after.get("target").isNull(), "and a null target");
         assertTrue(!after.has("kind"), "the kind is said by the fields, not a field of its own: " + after.fieldNames());
     }
+
+    @Test
+    void aTrialReadAndWrittenAgainIsTheSameJsonAndEachKindOfTrialHasItsOwnFigures(@TempDir Path results) throws Exception {
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        Path again = results.resolve("again");
+        Files.createDirectories(again);
+        BenchRun bench = ResultsFile.read(runs.benchDir(ROOT));
+        ResultsFile.write(again, bench);
+        assertEquals(new ObjectMapper().readTree(runs.benchDir(ROOT).resolve(ResultsFile.NAME).toFile()),
+                new ObjectMapper().readTree(again.resolve(ResultsFile.NAME).toFile()), "the reference run, read and written again");
+
+        for (Scenario sc : bench.scenarios()) {
+            for (Trial t : sc.trials()) {
+                if (t.status() == Trial.Status.FAILED) {
+                    continue;
+                }
+                switch (sc.kind()) {
+                    case OPEN -> assertInstanceOf(Trial.Histograms.Open.class, t.histograms(), sc.id());
+                    default -> assertInstanceOf(Trial.Histograms.Closed.class, t.histograms(), sc.id());
+                }
+                Class<?> figures = switch (sc.kind()) {
+                    case SCALE -> Trial.Figures.Idle.class;
+                    case CAPACITY -> Trial.Figures.AgainstNativeClient.class;
+                    case HELD -> t.round() == 1 && t.againstNativeClient().isPresent() ? Trial.Figures.AgainstNativeClient.class
+                            : Trial.Figures.Plain.class;
+                    default -> Trial.Figures.Plain.class;
+                };
+                assertInstanceOf(figures, t.figures(), sc.id() + " " + t.server());
+            }
+        }
+        assertTrue(bench.scenario(Scenario.Kind.HELD).orElseThrow().trials().stream().anyMatch(t -> t.againstNativeClient().isPresent()),
+                "the first held round sets the generator beside the native client");
+        assertTrue(ResultsFile.read(runs.scaleDir(ROOT)).scenarios().stream().flatMap(sc -> sc.trials().stream())
+                .allMatch(t -> t.step().isPresent() && t.histograms() instanceof Trial.Histograms.None), "a ladder step: its figures, no histogram");
+        assertTrue(ResultsFile.read(runs.capacityDir(ROOT)).scenarios().stream().flatMap(sc -> sc.trials().stream())
+                .allMatch(t -> t.point().isPresent() && t.histograms() instanceof Trial.Histograms.Open), "a search point: its figures, an open loop's histograms");
+    }
+
+    @Test
+    void aTrialWithTheFiguresOfTwoScenariosOrHalfAnOpenLoopsHistogramsIsNotARun(@TempDir Path results) throws Exception {
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        ObjectNode run = (ObjectNode) new ObjectMapper().readTree(runs.benchDir(ROOT).resolve(ResultsFile.NAME).toFile());
+        ObjectNode scaleTrial = firstTrial(run, "scale");
+        scaleTrial.set("search", new ObjectMapper().readTree(
+                "{\"phase\": \"grow\", \"rate\": 1000, \"achievedRate\": 1000, \"latencyMicros\": 50, \"meets\": true, "
+                        + "\"generatorLimited\": false, \"why\": null}"));
+        echolab.bench.base.NotARun twice = assertThrows(echolab.bench.base.NotARun.class, () -> ResultsFile.read(written(results, "two", run)));
+        assertTrue(twice.getMessage().contains("more than one scenario"), twice.getMessage());
+
+        ObjectNode other = (ObjectNode) new ObjectMapper().readTree(runs.benchDir(ROOT).resolve(ResultsFile.NAME).toFile());
+        firstTrial(other, "open").putNull("spectrum");
+        echolab.bench.base.NotARun half = assertThrows(echolab.bench.base.NotARun.class, () -> ResultsFile.read(written(results, "half", other)));
+        assertTrue(half.getMessage().contains("spectrum"), half.getMessage());
+    }
+
+    @Test
+    void aFileOfAnOlderEchoLabWithoutTheCpuClockReadsAsTheTickClockItUsed(@TempDir Path results) throws Exception {
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        ObjectNode run = (ObjectNode) new ObjectMapper().readTree(runs.benchDir(ROOT).resolve(ResultsFile.NAME).toFile());
+        int removed = 0;
+        for (var sc : run.get("scenarios")) {
+            for (var t : sc.get("trials")) {
+                if (t.get("serverStats") instanceof ObjectNode stats && stats.remove("cpuClock") != null) {
+                    removed++;
+                }
+            }
+        }
+        assertTrue(removed > 0);
+        BenchRun older = ResultsFile.read(written(results, "older", run));
+        var clocks = older.scenarios().stream().flatMap(sc -> sc.trials().stream()).map(Trial::serverStats)
+                .filter(java.util.Objects::nonNull).map(Trial.ServerStats::cpuClock).toList();
+        assertEquals(removed, clocks.size());
+        assertTrue(clocks.stream().allMatch(c -> c == CpuClock.TICKS), "an older file's clock: " + clocks);
+        assertTrue(ResultsFile.read(runs.benchDir(ROOT)).scenarios().stream().flatMap(sc -> sc.trials().stream())
+                .map(Trial::serverStats).filter(java.util.Objects::nonNull).allMatch(st -> st.cpuClock() == CpuClock.CGROUP),
+                "a file that names its clock keeps it");
+    }
+
+    private static ObjectNode firstTrial(ObjectNode run, String kind) {
+        for (var sc : run.get("scenarios")) {
+            if (sc.get("kind").asText().equals(kind)) {
+                return (ObjectNode) sc.get("trials").get(0);
+            }
+        }
+        throw new AssertionError("no " + kind + " scenario");
+    }
+
+    private static Path written(Path results, String name, ObjectNode run) throws Exception {
+        Path dir = results.resolve(name);
+        Files.createDirectories(dir);
+        new ObjectMapper().writeValue(dir.resolve(ResultsFile.NAME).toFile(), run);
+        return dir;
+    }
 }
