@@ -246,6 +246,37 @@ class LoadHostsIT {
         assertEquals("", hosts.in("g1", listening).strip(), "the server on g1 stopped with the bench");
     }
 
+    @Test
+    void aLadderHoldsItsConnectionsFromTheHosts() throws Exception {
+        Path out = dir.resolve("scale");
+        CompletableFuture<Cli.Outcome> run = CompletableFuture.supplyAsync(() -> Cli.run("scale", "--root", ROOT.toString(), "--only",
+                "selector", "--steps", "100,400", "--no-to-limit", "--no-pin", "--load-hosts", "g1,g2", "--server-address",
+                hosts.hereAddress(), "--ssh-config", hosts.sshConfig().toString(), "--out", out.toString()));
+        int[] most = new int[2];                 // the most connections each host held at once, but its ssh sessions
+        String held = "ss -Htn state established '( not sport = :22 and not dport = :22 )' | wc -l";
+        while (!run.isDone()) {
+            for (int g = 0; g < 2; g++) {
+                String n = hosts.in("g" + (g + 1), held).strip();
+                most[g] = Math.max(most[g], n.matches("\\d+") ? Integer.parseInt(n) : 0);
+            }
+            Thread.sleep(100);
+        }
+        Cli.Outcome outcome = run.get();
+        assertEquals(0, outcome.exit(), outcome.err());
+        echolab.bench.results.ResultsSchema.assertValid(out.resolve("results.json"));
+        echolab.bench.results.BenchRun r = echolab.bench.results.ResultsFile.read(out);
+        echolab.bench.results.Ladder.ServerLadder selector = ((echolab.bench.results.BenchRun.Scale) r.kind()).ladder().of("selector")
+                .orElseThrow();
+        assertEquals(400, selector.highestStepHeld(), selector.stop().why());
+        assertEquals(200, most[0], "g1 held half of the top step");
+        assertEquals(200, most[1], "g2 held the other half");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while ((!agents().isEmpty() || !hosts.in("g1", held).strip().equals("0")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), agents(), "no hold agent outlives the ladder");
+    }
+
     private static int established(String host) throws IOException, InterruptedException {
         String n = hosts.in(host, "ss -Htn state established dport = :7007 | wc -l").strip();
         return n.matches("\\d+") ? Integer.parseInt(n) : 0;

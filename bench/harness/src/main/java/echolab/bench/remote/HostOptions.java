@@ -8,7 +8,7 @@ import echolab.bench.harness.Ssh;
 import picocli.CommandLine.Option;
 
 /**
- * The options of a command that reaches other hosts over ssh (load and bench): which hosts generate the load,
+ * The options of a command that reaches other hosts over ssh (load, bench and scale): which hosts generate the load,
  * where echo-lab is checked out on them, and the ssh_config to reach them with; a picocli mixin.
  */
 public final class HostOptions {
@@ -26,6 +26,11 @@ public final class HostOptions {
     @Option(names = "--ssh-config", paramLabel = "FILE", description = "An ssh_config file for reaching the other hosts "
             + "(default: ssh's own, ~/.ssh/config).")
     Path sshConfig;
+
+    /** Whether {@code address} (null: the default, 127.0.0.1) is one only this machine reaches. */
+    public static boolean loopback(String address) {
+        return address == null || address.startsWith("127.") || address.equals("::1") || address.equals("localhost");
+    }
 
     /** Whether --load-hosts was given. */
     public boolean loadFromHosts() {

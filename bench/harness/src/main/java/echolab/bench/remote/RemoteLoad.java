@@ -246,7 +246,7 @@ public final class RemoteLoad {
         }
 
         boolean awaitReady(long deadline) throws InterruptedException {
-            JsonNode ready = nextMessage(deadline, Agent.READY);
+            JsonNode ready = session.message(Agent.READY, deadline);
             if (ready == null) {
                 return false;
             }
@@ -259,7 +259,7 @@ public final class RemoteLoad {
         }
 
         void awaitResult(long deadline) throws InterruptedException {
-            JsonNode r = nextMessage(deadline, Agent.RESULT);
+            JsonNode r = session.message(Agent.RESULT, deadline);
             if (r == null && session.ended()) {
                 session.process().waitFor(2, java.util.concurrent.TimeUnit.SECONDS);    // its exit status says how it ended
             }
@@ -270,22 +270,6 @@ public final class RemoteLoad {
                     result = null;
                 }
             }
-        }
-
-        /** The next line of {@code kind} the agent printed; null when it ended, or said nothing of the kind, by the deadline. */
-        private JsonNode nextMessage(long deadline, String kind) throws InterruptedException {
-            String line;
-            while ((line = session.next(deadline)) != null) {
-                try {
-                    JsonNode node = Agent.JSON.readTree(line);
-                    if (kind.equals(node.path("echoLab").asText())) {
-                        return node;
-                    }
-                } catch (IOException notJson) {
-                    // a line that is not the agent's: ignored
-                }
-            }
-            return null;
         }
 
         /** Why this host's generator gave no result, in its own words where it has any. */

@@ -10,15 +10,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import echolab.bench.harness.ChildProcess;
 import echolab.bench.harness.TailBuffer;
+import echolab.bench.load.Agent;
 
 /**
- * An ssh session as this tool talks to it: a child process (registered, so it ends with this JVM) whose
- * stdout is read as lines, each awaited with a deadline, whose stderr is kept from its tail, and whose stdin
- * takes lines; closing it kills the session, which ends what it ran on the other host.
+ * An agent as this tool talks to it ({@link echolab.bench.load.Agent}'s protocol), over ssh or on this machine: a
+ * child process (registered, so it ends with this JVM) whose stdout is read as lines, each awaited with a
+ * deadline, whose stderr is kept from its tail, and whose stdin takes lines; closing it kills the process (over
+ * ssh, the session, which ends what it ran on the other host).
  */
-final class Session implements AutoCloseable {
+public final class Session implements AutoCloseable {
 
     private static final String END = "\u0000end";
 
@@ -43,8 +47,8 @@ final class Session implements AutoCloseable {
         });
     }
 
-    /** Starts {@code command} (an ssh command line). */
-    static Session start(List<String> command, String name) throws IOException {
+    /** Starts {@code command} (an ssh command line, or a local one). */
+    public static Session start(List<String> command, String name) throws IOException {
         return new Session(ChildProcess.started(ChildProcess.builder(command).start()), name);
     }
 
@@ -61,23 +65,43 @@ final class Session implements AutoCloseable {
         return line;
     }
 
+    /**
+     * The next message of {@code kind} (its {@code echoLab}) the agent printed; null when it ended, or said nothing of
+     * the kind, by the deadline. Other lines are passed over.
+     */
+    public JsonNode message(String kind, long deadlineNanos) throws InterruptedException {
+        String line;
+        while ((line = next(deadlineNanos)) != null) {
+            try {
+                JsonNode node = Agent.JSON.readTree(line);
+                if (kind.equals(node.path("echoLab").asText())) {
+                    return node;
+                }
+            } catch (IOException notJson) {
+                // a line that is not the agent's: passed over
+            }
+        }
+        return null;
+    }
+
     /** Whether its output has ended (as opposed to being slow). */
     boolean ended() {
         return ended;
     }
 
     /** Sends one line to its stdin. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
-    String stderr() {
+    /** The tail of what it wrote on stderr. */
+    public String stderr() {
         return stderr.text();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 

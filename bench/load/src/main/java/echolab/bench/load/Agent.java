@@ -4,24 +4,36 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import org.HdrHistogram.Histogram;
 
 /**
- * One host's share of a load from several hosts, as its generator runs it there ({@code ./echolab load
- * --agent}, started over ssh by the bench's RemoteLoad). It speaks one JSON line at a time on stdout: once every
- * connection is ramped up, {@link Ready}; at the end, {@link Result} with the report and the interval log's
- * text. It reads the agreed start from stdin ({@code start EPOCH_MILLIS}, on this host's clock), and ends at
- * once when stdin closes: the ssh session that started it is gone, so its tool is.
+ * The agent protocol: the generator run as another tool's agent ({@code ./echolab load --agent}, started by the
+ * harness on this machine or over ssh on another host). The tool writes commands to its stdin, one a line; the
+ * agent answers with JSON lines on stdout, each naming its kind in {@code echoLab}; the end of stdin means its
+ * tool is gone, and the agent ends at once.
+ * <ul>
+ * <li>One host's share of a load from several hosts ({@link #run}): once every connection is ramped up,
+ *     {@link Ready}; it reads the agreed start ({@code start EPOCH_MILLIS}, on this host's clock); at the end,
+ *     {@link Result} with the report and the interval log's text.</li>
+ * <li>Connections held for the connection ladder ({@code --hold}, {@link Hold}): {@link Opened} for each
+ *     {@code open N}, {@link Active} for each {@code active PERIOD_MS DURATION_MS}.</li>
+ * </ul>
  */
 public final class Agent {
 
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String READY = "agent-ready";
     public static final String RESULT = "agent-result";
+    public static final String OPENED = "agent-opened";
+    public static final String ACTIVE = "agent-active";
 
     /** Every connection has been ramped up; the agent waits for its start. */
     public record Ready(String echoLab, long connectionsOpened) {
@@ -31,7 +43,40 @@ public final class Agent {
     public record Result(String echoLab, LoadReport report, String hlog) {
     }
 
+    /**
+     * What {@code open N} did; {@code held} counts every connection open now, {@code closedByServer} those the server
+     * closed since the agent started.
+     */
+    public record Opened(String echoLab, int opened, int failed, String firstError, double seconds, int held, int closedByServer) {
+    }
+
+    /**
+     * What {@code active} saw: messages sent and answered, those still unanswered after a drain of 2 s, connections that
+     * answered at least once and those that answered nothing, bytes that differed from what was sent, connections the
+     * server closed, how busy the agent's thread was (waiting for the next message due not counted: over 0.9, the
+     * agent is the limit, not the server), and the latency histogram (nanoseconds, HdrHistogram's compressed encoding
+     * in Base64, as in its log format).
+     */
+    public record Active(String echoLab, long sent, long answered, long unanswered, int answeringConnections, int silentConnections,
+                         long corrupt, int closedByServer, double busy, String histogram) {
+
+        public Histogram latency() {
+            try {
+                return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
+            } catch (DataFormatException e) {
+                throw new IllegalStateException("an agent sent a histogram that does not decode", e);
+            }
+        }
+    }
+
     private Agent() {
+    }
+
+    /** {@code h} as {@link Active#histogram} carries it. */
+    public static String encode(Histogram h) {
+        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
     }
 
     /** Runs {@code config} as one host's share, tagging its interval log with {@code group}; the exit status. */
@@ -68,7 +113,8 @@ public final class Agent {
         });
     }
 
-    private static void line(PrintStream out, Object message) throws IOException {
+    /** One message, as one line. */
+    static void line(PrintStream out, Object message) throws IOException {
         synchronized (out) {
             out.println(JSON.writeValueAsString(message));
             out.flush();

@@ -1,5 +1,6 @@
 package echolab.bench.load;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,13 +96,27 @@ public class LoadCommand implements Callable<Integer> {
             + "(NAME.corrected, NAME.uncorrected): a part of a larger load, whose merged log holds the untagged primary.")
     protected String group;
 
-    @Option(names = "--agent", hidden = true, description = "Run as one host's generator for --load-hosts (speaks JSON lines).")
+    @Option(names = "--agent", hidden = true, description = "Run as another tool's agent: one host's generator for --load-hosts, "
+            + "or with --hold the connection ladder's (speaks JSON lines).")
     protected boolean agent;
+
+    @Option(names = "--hold", hidden = true, description = "With --agent: hold connections as the connection ladder asks, on stdin.")
+    boolean hold;
+
+    @Option(names = "--source", paramLabel = "ADDR", hidden = true,
+            description = "With --hold: connect from this local address (default: the one the kernel picks).")
+    String source;
 
 
     @Override
     public Integer call() throws Exception {
+        if (hold && !agent) {
+            throw new ParameterException(spec.commandLine(), "--hold is a mode of --agent");
+        }
         LoadConfig config = config();
+        if (hold) {
+            return Hold.serve(new InetSocketAddress(host, port), source == null ? null : new InetSocketAddress(source, 0), size);
+        }
         if (agent) {
             return Agent.run(config, group);
         }

@@ -185,8 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--server-cpu must be " + CpuShare.MIN_QUOTA_MICROS * 100 / CpuShare.PERIOD_MICROS
                     + " to 100 (percent of a CPU), not " + serverCpu);
         }
-        boolean loopback = serverAddress == null || serverAddress.startsWith("127.") || serverAddress.equals("::1")
-                || serverAddress.equals("localhost");
+        boolean loopback = HostOptions.loopback(serverAddress);
         if (serverHost != null && loopback) {
             throw new ParameterException(spec.commandLine(), "--server-host needs --server-address: the address of " + serverHost
                     + " that the load reaches it at");

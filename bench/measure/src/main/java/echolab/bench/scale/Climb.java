@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,7 @@ import echolab.bench.harness.ProcWindow;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerProcess;
+import echolab.bench.load.Agent;
 import echolab.bench.load.LatencySummary;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.results.Ladder;
@@ -52,12 +54,15 @@ final class Climb {
     private final Path root;
     private final Ladder.Settings settings;
     private final Ladder.Limits limits;
+    private final IntFunction<Holders.Place> clients;
 
-    Climb(Launcher launcher, Path root, Ladder.Settings settings, Ladder.Limits limits) {
+    /** {@code clients}: where the clients of a climb run, by its address group. */
+    Climb(Launcher launcher, Path root, Ladder.Settings settings, Ladder.Limits limits, IntFunction<Holders.Place> clients) {
         this.launcher = launcher;
         this.root = root;
         this.settings = settings;
         this.limits = limits;
+        this.clients = clients;
     }
 
     /** Climbs {@code steps} with {@code server}; {@code group} picks the clients' source addresses; progress lines go to {@code say}. */
@@ -71,7 +76,7 @@ final class Climb {
         List<String> wrapper = settings.serverNofile() > 0
                 ? List.of("prlimit", "--nofile=" + settings.serverNofile() + ":" + settings.serverNofile(), "--") : List.of();
         try (ServerProcess process = launcher.start(server, root, List.of(), wrapper);
-             Holders clients = new Holders(launcher.pinning(), process.port(), group)) {
+             Holders clients = new Holders(this.clients.apply(group), process.host(), process.port())) {
             Thread.sleep(SETTLE.toMillis());
             baseline = footprint(process, server instanceof ServerCatalogue.JvmServer);
             double perConnectionKiB = FIRST_GUESS_KIB;
@@ -123,7 +128,7 @@ final class Climb {
 
     private Trial step(ServerProcess process, Entry server, Holders clients, int step, Footprint baseline)
             throws IOException, InterruptedException {
-        Holder.Opened opened = clients.open(step - clients.held());
+        Agent.Opened opened = clients.open(step - clients.held());
         long acceptStart = System.nanoTime();
         // A JVM opens a file or two of its own now and then: descriptors beyond the clients' connections are not connections.
         int accepted = Math.min(awaitAccepted(process, opened.held()), opened.held());
@@ -138,7 +143,7 @@ final class Climb {
                 .withWarmup(Duration.ofMillis(300)).withDuration(Duration.ofSeconds(1)).withRampUp(Duration.ofSeconds(1))
                 .withConnectTimeout(Duration.ofSeconds(3)));
         Duration period = Duration.ofMillis((long) (settings.activePeriodSeconds() * 1000));
-        Holder.Active a = clients.active(period, Duration.ofMillis((long) (settings.activeSeconds() * 1000)));
+        Agent.Active a = clients.active(period, Duration.ofMillis((long) (settings.activeSeconds() * 1000)));
         Trial.Active active = new Trial.Active(settings.activePeriodSeconds(), opened.held() / settings.activePeriodSeconds(), a.sent(),
                 a.answered(), a.unanswered(), a.silentConnections(), a.corrupt(), a.closedByServer(), a.busy(),
                 LatencySummary.of(a.latency()));

@@ -14,6 +14,8 @@ import echolab.bench.harness.Machine;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerCatalogue.Entry;
+import echolab.bench.remote.HostOptions;
+import echolab.bench.remote.RemoteLoad;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Format;
 import echolab.bench.results.Ladder;
@@ -89,6 +91,13 @@ public final class ScaleCommand implements Callable<Integer> {
     double serverSeconds;
 
     @Mixin
+    HostOptions hosts;
+
+    @Option(names = "--server-address", paramLabel = "ADDR", description = "The address the servers listen on (default: 127.0.0.1); "
+            + "with --load-hosts, one those hosts reach.")
+    String serverAddress;
+
+    @Mixin
     RunOptions run;
 
     @Mixin
@@ -98,9 +107,22 @@ public final class ScaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = checkout.root();
         List<Entry> servers = RunSetup.servers(only, ServerCatalogue.ALL, spec);
+        if (hosts.loadFromHosts() && HostOptions.loopback(serverAddress)) {
+            throw new ParameterException(spec.commandLine(), "--load-hosts needs --server-address: an address of this machine that "
+                    + "the load hosts reach (the servers listen on 127.0.0.1 otherwise)");
+        }
         long nofile = nofile();
         List<Integer> ladder = ladder(nofile);
-        RunOptions.Setup setup = run.setUp(root, "scale", servers, launcher -> launcher);
+        RemoteLoad.Hosts clientHosts = null;
+        if (hosts.loadFromHosts()) {
+            try {
+                clientHosts = RemoteLoad.prepare(hosts.loadHosts(root)).hosts();
+            } catch (RemoteLoad.Unusable e) {
+                e.getMessage().lines().forEach(l -> System.err.println("scale: " + l));
+                return 2;
+            }
+        }
+        RunOptions.Setup setup = run.setUp(root, "scale", servers, launcher -> launcher.listeningOn(serverAddress));
         Path dir = setup.dir();
         RunSetup.Servers available = setup.servers();
 
@@ -118,7 +140,10 @@ public final class ScaleCommand implements Callable<Integer> {
                 activeDuration.toMillis() / 1e3, null, 0, null);
         System.err.printf("scale: %d servers, steps %s, servers under nofile %,d, writing to %s%n", available.live().size(),
                 ladder, nofile, dir);
-        Climb climb = new Climb(setup.launcher(), root, settings, limits);
+        RemoteLoad.Hosts there = clientHosts;
+        Duration agentLimit = Duration.ofSeconds((long) serverSeconds).plusMinutes(5);     // a step begun at the last moment, and more
+        Climb climb = new Climb(setup.launcher(), root, settings, limits, group -> there == null
+                ? new Holders.Place.Here(setup.pinning(), group) : new Holders.Place.Hosts(there, agentLimit));
         long start = System.nanoTime();
         int failures = 0;
         int group = 1;
