@@ -103,10 +103,50 @@ class ServerCatalogueTest {
                     assertEquals(ServerCatalogue.Kind.REFERENCE, e.kind());
                     assertTrue(List.of(NativePeers.EPOLL_SERVER, NativePeers.URING_SERVER).contains(p.program()), p.program());
                 }
+                case ServerCatalogue.PythonPeer p -> {
+                    assertEquals(ServerCatalogue.Kind.PYTHON, e.kind());
+                    assertTrue(Files.isRegularFile(Path.of("../..", p.script())), p.name() + " runs " + p.script());
+                    assertTrue(TEACHING.contains(p.twin()), p.name() + "'s twin is a teaching server: " + p.twin());
+                    assertTrue(Files.readString(Path.of("../..", p.script())).contains("\"" + p.name().split("\\+")[0] + "\""),
+                            p.script() + " names itself " + p.name());
+                }
             }
         }
         assertEquals(ServerCatalogue.runnable().size(), ServerCatalogue.runnable().stream().map(ServerCatalogue.Entry::name).distinct()
                 .count(), "names are unique");
+    }
+
+    @Test
+    void theLauncherScriptServesTheCataloguePythonPeers() throws IOException {
+        Matcher m = Pattern.compile("(?m)^PY_SERVERS=\"([^\"]*)\"").matcher(Files.readString(Path.of("../..", "echolab")));
+        assertTrue(m.find(), "no PY_SERVERS= line in ./echolab");
+        assertEquals(ServerCatalogue.names(ServerCatalogue.python()), List.of(m.group(1).split(" ")));
+        assertEquals(ServerCatalogue.names(ServerCatalogue.python()), ServerCatalogue.names(ServerCatalogue.named(List.of("python"),
+                ServerCatalogue.runnable())), "--only python names every Python peer");
+    }
+
+    /**
+     * A Python peer's file is a model with the teaching files' five sections in order and its Java twin named in its
+     * docstring, or (py_uvloop.py) another model's server run on another event loop.
+     */
+    @Test
+    void everyPythonModelHasTheFiveSectionsInOrderAndNamesItsJavaTwin() throws IOException {
+        for (ServerCatalogue.PythonPeer p : ServerCatalogue.python()) {
+            String file = Files.readString(Path.of("../..", p.script()));
+            String twin = ServerCatalogue.teachingServer(p.twin()).type().getSimpleName();
+            assertTrue(file.substring(0, file.indexOf("\"\"\"", 3)).contains("Java twin: " + twin), p.script() + " names " + twin);
+            if (p.name().equals("py-uvloop")) {
+                assertTrue(file.contains("py_asyncio_protocol.serve"), "py-uvloop runs the Protocol server");
+                continue;
+            }
+            int at = -1;
+            for (String section : List.of("1. Listen", "2. Wait for work and dispatch", "3. Echo one connection", "4. Errors and close",
+                    "5. Stop")) {
+                int next = file.indexOf("# ==== " + section + " ====");
+                assertTrue(next > at, p.script() + ": section " + section + " missing or out of order");
+                at = next;
+            }
+        }
     }
 
     @Test

@@ -51,7 +51,7 @@ class ComparisonTest {
         more.stream().map(Trial::server).distinct()
                 .forEach(name -> servers.add(new BenchRun.ServerEntry(name, "teaching", false, List.of(), null)));
         Environment env = new Environment("OpenJDK 25", "vendor", List.of(), List.of(), "cpu", cores, "Linux", "6.18", 1L,
-                new Environment.Pinning(true, "0", "1"), "abc", false);
+                new Environment.Pinning(true, "0", "1"), "abc", false, null);
         return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION,
                 new BenchRun.RunInfo(id, "default", "./echolab bench", "2026-11-23T00:00:00Z", "2026-11-23T00:04:00Z", true),
                 env, new BenchRun.Settings(List.of(100), List.of(64), 0.5, 1.5, rounds.length, 100, 3, null, 1000, null),

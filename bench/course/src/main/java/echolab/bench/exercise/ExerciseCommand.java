@@ -178,7 +178,7 @@ public final class ExerciseCommand implements Callable<Integer> {
 
     /** The run as results/exercise/TIME-NAME.json, written whole. */
     private static void save(Exercise e, Path root, Instant started, List<TestResult> results, SymptomProbe.Reading broken,
-                             SymptomProbe.Reading real) throws IOException {
+                             SymptomProbe.Reading real) throws IOException, InterruptedException {
         String id = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
         List<ExerciseRun.Observation> observations = new ArrayList<>();
         for (int i = 0; i < broken.observations().size(); i++) {

@@ -12,6 +12,7 @@ import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerCatalogue.JvmPeer;
 import echolab.bench.harness.ServerCatalogue.JvmServer;
 import echolab.bench.harness.ServerCatalogue.NativePeer;
+import echolab.bench.harness.ServerCatalogue.PythonPeer;
 import echolab.bench.harness.ServerCatalogue.Teaching;
 import echolab.bench.harness.ServerCatalogue.TeachingServer;
 import echolab.bench.harness.ServerCatalogue.Variant;
@@ -111,6 +112,11 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
                 Path binary = natives.binary(p.program());
                 command.add(binary == null ? p.program() : binary.toString());
             }
+            case PythonPeer p -> {
+                command.add(PythonPeers.interpreter());
+                command.add(tree.resolve(p.script()).toString());
+                command.addAll(p.args());
+            }
         }
         if (address != null) {
             command.addAll(List.of("--host", address));
@@ -121,7 +127,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
 
     /** Why {@code server} cannot be started from {@code tree}, or null when it can. A variant is tried once ({@link #refusal}). */
     public String unavailable(Entry server, Path tree) throws InterruptedException {
-        if (remote != null && server.kind() == ServerCatalogue.Kind.REFERENCE) {
+        if (remote != null && (server.kind() == ServerCatalogue.Kind.REFERENCE || server.kind() == ServerCatalogue.Kind.PYTHON)) {
             return "runs only on this machine (on " + remote.host() + ", ./echolab serve starts the teaching servers and their variants)";
         }
         if (remote != null) {
@@ -129,6 +135,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         }
         return switch (server) {
             case NativePeer p -> natives.problem(p.program());
+            case PythonPeer p -> PythonPeers.whyUnavailable(p, tree);
             case JvmServer jvm when !Files.isRegularFile(jvm.jarIn(tree)) -> "not built: " + jvm.jarIn(tree);
             case JvmPeer p -> p.whyUnavailable().get();
             case Variant v -> refusal(v, tree);

@@ -21,7 +21,7 @@ public final class Machine {
         return (override != null ? override : Path.of(System.getProperty("echolab.root", "."))).toAbsolutePath().normalize();
     }
 
-    public static Environment describe(Path root, Pinning pinning) {
+    public static Environment describe(Path root, Pinning pinning) throws InterruptedException {
         String status = git(root, "status", "--porcelain", "--untracked-files=no");
         return new Environment(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("java.vendor"), ServerCatalogue.JVM_FLAGS,
@@ -29,7 +29,7 @@ public final class Machine {
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("os.version"),
                 procValue("/proc/meminfo", "MemTotal:"),
                 new Environment.Pinning(pinning.pinned(), pinning.serverCpus(), pinning.generatorCpus()),
-                git(root, "rev-parse", "HEAD"), status == null ? null : !status.isBlank());
+                git(root, "rev-parse", "HEAD"), status == null ? null : !status.isBlank(), PythonPeers.python());
     }
 
     private static String cpuModel() {

@@ -16,24 +16,28 @@ import echolab.threadperconn.ThreadPerConnEchoServer;
 import echolab.virtualthread.VirtualThreadEchoServer;
 
 /**
- * The one place a server is listed: the four teaching servers, their variants, and the reference peers (Netty
- * and native C servers, each over epoll and over io_uring), each a kind of its own with only the fields it has:
+ * The one place a server is listed: the four teaching servers, their variants, the reference peers (Netty
+ * and native C servers, each over epoll and over io_uring) and the Python peers (the models' Python twins),
+ * each a kind of its own with only the fields it has:
  * where it is built, how it is started, and (for the teaching servers) its file, its factory for running
  * in process and the threads its model costs. bench, check, the JMH suite and the launcher script all follow
  * this list.
  */
 public final class ServerCatalogue {
 
-    /** The kind a run records for a server: a teaching server, a reference peer, a teaching server run with JVM flags. */
-    public enum Kind { TEACHING, REFERENCE, VARIANT;
+    /**
+     * The kind a run records for a server: a teaching server, a reference peer, a teaching server run with JVM flags,
+     * a Python peer.
+     */
+    public enum Kind { TEACHING, REFERENCE, VARIANT, PYTHON;
 
         public String label() {
             return name().toLowerCase();
         }
     }
 
-    /** A server the tools can run: a JVM server started from a jar, or a native peer. */
-    public sealed interface Entry permits JvmServer, NativePeer {
+    /** A server the tools can run: a JVM server started from a jar, a native peer, or a Python peer. */
+    public sealed interface Entry permits JvmServer, NativePeer, PythonPeer {
 
         String name();
 
@@ -189,6 +193,35 @@ public final class ServerCatalogue {
         }
     }
 
+    /**
+     * A Python peer: a file of bench/python/ run with the machine's Python ({@link PythonPeers}), named
+     * {@code py-MODEL} after its file {@code py_MODEL.py}, or {@code py-MODEL+VARIANT} when run with
+     * {@code --VARIANT} (./echolab serve follows the same rule).
+     *
+     * @param twin the Java teaching server it is the Python form of
+     * @param threads what each connection costs it in threads, which its test reads from /proc
+     * @param modules the modules it imports beyond the ones every Python has, asked before it is started
+     */
+    public record PythonPeer(String name, String twin, boolean oneAtATime, ThreadsPerConnection threads, List<String> modules)
+            implements Entry {
+
+        @Override
+        public Kind kind() {
+            return Kind.PYTHON;
+        }
+
+        /** The file, relative to a checkout: py-asyncore+select is bench/python/py_asyncore.py. */
+        public String script() {
+            return PythonPeers.FOLDER + "/" + name.split("\\+")[0].replace('-', '_') + ".py";
+        }
+
+        /** The switch of a variant ({@code --select} for py-asyncore+select), or none. */
+        public List<String> args() {
+            int plus = name.indexOf('+');
+            return plus < 0 ? List.of() : List.of("--" + name.substring(plus + 1));
+        }
+    }
+
     /** The same JVM flags for every JVM server, recorded in results.json. */
     public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC");
 
@@ -207,6 +240,23 @@ public final class ServerCatalogue {
             new NativePeer("native-uring", NativePeers.URING_SERVER))).toList();
 
     /**
+     * The Python peers, in the order of their Java twins; they run only when named, or as a group with
+     * {@code --only python}, so that the default bench keeps its time.
+     */
+    private static final List<PythonPeer> PYTHON = List.of(
+            new PythonPeer("py-blocking", "sync", true, ThreadsPerConnection.NONE, List.of()),
+            new PythonPeer("py-threads", "thread-per-conn", false, ThreadsPerConnection.ONE_PLATFORM_THREAD, List.of()),
+            new PythonPeer("py-asyncore", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore")),
+            new PythonPeer("py-asyncore+select", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore")),
+            new PythonPeer("py-asyncio-protocol", "selector", false, ThreadsPerConnection.NONE, List.of()),
+            new PythonPeer("py-uvloop", "selector", false, ThreadsPerConnection.NONE, List.of("uvloop")),
+            new PythonPeer("py-asyncio", "virtual-thread", false, ThreadsPerConnection.NONE, List.of()),
+            new PythonPeer("py-gevent", "virtual-thread", false, ThreadsPerConnection.NONE, List.of("gevent")));
+
+    /** The name that stands for every Python peer in a list of servers ({@code --only python}). */
+    public static final String PYTHON_GROUP = "python";
+
+    /**
      * Teaching servers run with switches the JDK already offers, which change what their model costs and
      * which nobody should set without measuring: how virtual threads wait for sockets ({@code jdk.pollerMode}:
      * 1, platform poller threads; 2, virtual poller threads, the default on Linux; 3, a poller per carrier,
@@ -222,9 +272,14 @@ public final class ServerCatalogue {
     private ServerCatalogue() {
     }
 
-    /** Every server bench can run: the catalogue's servers and the variants (which run only when named). */
+    /** Every server bench can run: the catalogue's servers, the variants and the Python peers (which run only when named). */
     public static List<Entry> runnable() {
-        return java.util.stream.Stream.concat(ALL.stream(), VARIANTS.stream()).toList();
+        return java.util.stream.Stream.of(ALL, VARIANTS, PYTHON).<Entry>flatMap(List::stream).toList();
+    }
+
+    /** The Python peers. */
+    public static List<PythonPeer> python() {
+        return PYTHON;
     }
 
     /** The servers check can compare with a base revision: the teaching servers and their variants. */
@@ -247,11 +302,15 @@ public final class ServerCatalogue {
     }
 
     /**
-     * The servers called {@code names} among {@code among}, in that order; IllegalArgumentException naming the
-     * choices for one that is not, or naming one given twice (a list option given twice adds up).
+     * The servers called {@code names} among {@code among}, in that order ({@value #PYTHON_GROUP}: every Python peer
+     * among them); IllegalArgumentException naming the choices for one that is not, or naming one given twice (a
+     * list option given twice adds up).
      */
     public static <E extends Entry> List<E> named(List<String> names, List<E> among) {
-        List<E> entries = names.stream().map(n -> named(n, among)).toList();
+        List<String> expanded = names.stream().flatMap(n -> n.strip().equals(PYTHON_GROUP)
+                ? PYTHON.stream().map(PythonPeer::name).filter(p -> among.stream().anyMatch(e -> e.name().equals(p)))
+                : java.util.stream.Stream.of(n)).toList();
+        List<E> entries = expanded.stream().map(n -> named(n, among)).toList();
         Set<String> seen = new HashSet<>();
         for (E e : entries) {
             if (!seen.add(e.name())) {

@@ -16,17 +16,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import echolab.contract.EchoContract;
 import echolab.contract.TestClient;
 
 /**
- * The reference peers (Netty and native C, each over epoll and over io_uring) hold to the echo contract on
- * the wire, as the teaching servers do in-process: every byte value, a burst larger than any buffer,
+ * The peers (Netty and native C, each over epoll and over io_uring, and the Python peers) hold to the echo
+ * contract on the wire, as the teaching servers do in-process: every byte value, a burst larger than any buffer,
  * half-close with data pending, a message longer than the buffer as soon as a small one (no Nagle), a client
- * that never reads beside one that does, hundreds of connections at once, resets, and a clean stop. An io_uring peer is skipped, with the reason, only where it cannot be
- * built or the kernel refuses io_uring. An integration test: the Netty peers run from the packaged bench.jar.
+ * that never reads beside one that does, hundreds of connections at once, resets, a clean stop, and the threads
+ * each holds per connection, read from /proc. An io_uring peer is skipped, with the reason, only where it cannot
+ * be built or the kernel refuses io_uring; an asyncore peer only on a Python without asyncore (3.12 and later);
+ * py-blocking, which serves one connection at a time, is not asked to serve two at once, and the test says so.
+ * An integration test: the Netty peers run from the packaged bench.jar.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReferencePeersIT {
@@ -40,14 +43,28 @@ class ReferencePeersIT {
     }
 
     private static ServerProcess start(String server) throws Exception {
-        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.ALL);
+        ServerCatalogue.Entry entry = ServerCatalogue.named(server, ServerCatalogue.runnable());
         Launcher launcher = new Launcher(Launcher.currentJava(), new Pinning(null, null), peers);
         String problem = launcher.unavailable(entry, ROOT);
-        if (problem != null && (server.endsWith("-uring") || problem.contains("no C compiler"))) {
+        if (problem != null && (server.endsWith("-uring") || problem.contains("no C compiler") || problem.contains("PEP 594"))) {
             assumeTrue(false, server + " skipped here: " + problem);
         }
-        assertEquals(null, problem, "an epoll peer runs wherever there is a C compiler and a packaged bench.jar");
+        assertEquals(null, problem, "an epoll peer runs wherever there is a C compiler and a packaged bench.jar, a Python peer "
+                + "wherever Debian's python3 has its libraries (.ci/run installs them)");
         return launcher.start(entry, ROOT, List.of());
+    }
+
+    /** Every peer: the JVM's and the native ones, then the Python peers. */
+    static List<String> peers() {
+        List<String> peers = new ArrayList<>(List.of("netty", "netty-uring", "native", "native-uring"));
+        peers.addAll(ServerCatalogue.names(ServerCatalogue.python()));
+        return peers;
+    }
+
+    /** A peer that serves one connection at a time is not asked to serve two: the test says so, naming the model. */
+    private static void concurrent(String server) {
+        assumeTrue(!ServerCatalogue.named(server, ServerCatalogue.runnable()).oneAtATime(),
+                server + " serves one connection at a time (its model, as sync-echo's): a test of connections served together does not apply");
     }
 
     private static InetSocketAddress at(ServerProcess p) {
@@ -55,7 +72,7 @@ class ReferencePeersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    @MethodSource("peers")
     void everyByteValueABurstAndHalfCloseComeBackIntact(String server) throws Exception {
         try (ServerProcess p = start(server)) {
             byte[] all = new byte[256 * 64];
@@ -82,7 +99,7 @@ class ReferencePeersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    @MethodSource("peers")
     void aMessageLargerThanTheBufferComesBackAboutAsSoonAsASmallOne(String server) throws Exception {
         try (ServerProcess p = start(server); TestClient c = TestClient.connect(at(p))) {
             EchoContract.assertPiecesDoNotWait(c);
@@ -90,8 +107,9 @@ class ReferencePeersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    @MethodSource("peers")
     void aClientThatNeverReadsDoesNotHoldUpTheOthers(String server) throws Exception {
+        concurrent(server);
         try (ServerProcess p = start(server); TestClient stuck = TestClient.connect(at(p), 64 * 1024)) {
             AtomicLong taken = new AtomicLong();
             Thread writer = stuck.writeWithoutReading(new byte[64 * 1024], 64L * 1024 * 1024, taken);
@@ -109,8 +127,9 @@ class ReferencePeersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty", "netty-uring", "native", "native-uring"})
+    @MethodSource("peers")
     void fiveHundredConnectionsAreEachServedAndResetsDoNotStopTheServer(String server) throws Exception {
+        concurrent(server);
         try (ServerProcess p = start(server)) {
             List<TestClient> clients = new ArrayList<>();
             try {
@@ -140,5 +159,37 @@ class ReferencePeersIT {
                 assertEquals(501, stopped.summary().served(), "connections served, by the stop summary");
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("pythonPeers")
+    void aPythonPeerHoldsTheThreadsItsModelSaysPerConnection(String server) throws Exception {
+        ServerCatalogue.PythonPeer peer = ServerCatalogue.named(server, ServerCatalogue.python());
+        concurrent(server);
+        try (ServerProcess p = start(server)) {
+            int before = p.sampleNow().threads();
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    TestClient c = TestClient.connect(at(p));
+                    clients.add(c);
+                    assertArrayEquals(new byte[] {(byte) i}, c.roundTrip(new byte[] {(byte) i}));   // served: its thread, if any, runs
+                }
+                int added = p.sampleNow().threads() - before;
+                switch (peer.threads()) {
+                    case ONE_PLATFORM_THREAD -> assertTrue(added >= 50, server + ": a thread per connection, " + added + " for 50");
+                    case NONE -> assertTrue(added <= 2, server + ": no thread per connection, " + added + " more for 50");
+                    default -> throw new AssertionError(server + ": a Python peer has no " + peer.threads());
+                }
+            } finally {
+                for (TestClient c : clients) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    static List<String> pythonPeers() {
+        return ServerCatalogue.names(ServerCatalogue.python());
     }
 }

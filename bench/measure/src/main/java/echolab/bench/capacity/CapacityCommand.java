@@ -60,7 +60,8 @@ public final class CapacityCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--only", split = ",", paramLabel = "NAMES",
-            description = "Only these servers (default: all eight of bench; the variants of bench --only too).")
+            description = "Only these servers (default: all eight of bench; the variants and the Python peers of bench --only too, "
+                + "'python' naming every Python peer).")
     List<String> only;
 
     /** The target: one percentile and its latency, p99 <= 1 ms unless one of these is given. */

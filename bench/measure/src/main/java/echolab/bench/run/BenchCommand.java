@@ -66,7 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "NAMES",
             description = "Only these servers, comma-separated, from: sync, thread-per-conn, selector, virtual-thread, netty, netty-uring, "
                 + "native, native-uring; and the variants, which run when named or with --profile full: virtual-thread+pollerMode=1, "
-                + "virtual-thread+pollerMode=3, virtual-thread+carriers=1 (a variant this JDK refuses is skipped, with its reason).")
+                + "virtual-thread+pollerMode=3, virtual-thread+carriers=1 (a variant this JDK refuses is skipped, with its reason); "
+                + "and the Python peers, which run when named or with --profile full, 'python' naming them all: py-blocking, "
+                + "py-threads, py-asyncore, py-asyncore+select, py-asyncio-protocol, py-uvloop, py-asyncio, py-gevent (one this "
+                + "machine's Python cannot run is skipped, with its reason).")
     List<String> only;
 
     @Option(names = "--rate", paramLabel = "MSG/S", description = "Open-loop rate (default: derived from the sweep as above).")

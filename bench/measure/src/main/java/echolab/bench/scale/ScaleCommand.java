@@ -59,7 +59,7 @@ public final class ScaleCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "NAMES",
             description = "Only these servers (default: sync, thread-per-conn, selector, virtual-thread, netty, netty-uring, native, "
-                + "native-uring; the variants of bench --only too).")
+                + "native-uring; the variants and the Python peers of bench --only too, 'python' naming every Python peer).")
     List<String> only;
 
     @Option(names = "--steps", split = ",", paramLabel = "N,N,...", defaultValue = "1000,2000,5000,10000",
