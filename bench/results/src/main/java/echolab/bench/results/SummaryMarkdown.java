@@ -101,6 +101,9 @@ public final class SummaryMarkdown {
         if (!clocks.isEmpty()) {                           // a run that measured no server here has no clock to name
             s.append(" Server CPU time read with: ").append(String.join("; ", clocks)).append('.');
         }
+        if (r.environment().python() != null && r.servers().stream().anyMatch(e -> e.kind().equals("python"))) {
+            s.append(" The Python peers ran on ").append(r.environment().python().describe()).append('.');
+        }
         List<String> elsewhere = r.servers().stream().filter(e -> !e.command().isEmpty() && e.command().get(0).equals("ssh"))
                 .map(ServerEntry::name).toList();
         if (!elsewhere.isEmpty()) {
