@@ -76,8 +76,12 @@ class ResultsFileTest {
         Files.createDirectories(again);
         BenchRun bench = ResultsFile.read(runs.benchDir(ROOT));
         ResultsFile.write(again, bench);
-        assertEquals(new ObjectMapper().readTree(runs.benchDir(ROOT).resolve(ResultsFile.NAME).toFile()),
-                new ObjectMapper().readTree(again.resolve(ResultsFile.NAME).toFile()), "the reference run, read and written again");
+        var before = new ObjectMapper().readTree(runs.benchDir(ROOT).resolve(ResultsFile.NAME).toFile());
+        var after = (ObjectNode) new ObjectMapper().readTree(again.resolve(ResultsFile.NAME).toFile());
+        if (!before.get("environment").has("python")) {                   // added since: written as null
+            assertTrue(((ObjectNode) after.get("environment")).remove("python").isNull());
+        }
+        assertEquals(before, after, "the reference run, read and written again");
 
         for (Scenario sc : bench.scenarios()) {
             for (Trial t : sc.trials()) {
