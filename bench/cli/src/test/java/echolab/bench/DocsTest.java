@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import echolab.bench.course.Seeds;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.ReferenceRuns;
@@ -34,6 +35,7 @@ class DocsTest {
     private static final String COURSE = "docs/course.md";
     private static final String MEASURING = "docs/measuring.md";
     private static final String SCALE = "docs/scale-and-capacity.md";
+    private static final String PYTHON = "docs/python.md";
 
     @Test
     void theLineCountsOfTheModelsTableAreTheFiles() throws Exception {
@@ -62,7 +64,7 @@ class DocsTest {
     void aNewerRunBesideTheReferenceLeavesTheChecksGreen(@TempDir Path scratch) throws Exception {
         Path root = scratch.resolve("checkout");
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
-        for (String page : List.of("README.md", MEASURING, SCALE)) {
+        for (String page : List.of("README.md", MEASURING, SCALE, PYTHON)) {
             copy(ROOT.resolve(page), root.resolve(page));
         }
         copy(ROOT.resolve("results").resolve(ReferenceRuns.FILE), root.resolve("results").resolve(ReferenceRuns.FILE));
@@ -72,6 +74,8 @@ class DocsTest {
         copy(runs.scaleDir(ROOT).resolve(ResultsFile.NAME), runs.scaleDir(root).resolve(ResultsFile.NAME));
         copy(runs.capacityDir(ROOT).resolve(ResultsFile.NAME), runs.capacityDir(root).resolve(ResultsFile.NAME));
         copy(runs.variantsDir(ROOT).resolve(ResultsFile.NAME), runs.variantsDir(root).resolve(ResultsFile.NAME));
+        copy(runs.pythonDir(ROOT).resolve(ResultsFile.NAME), runs.pythonDir(root).resolve(ResultsFile.NAME));
+        copy(runs.pythonScaleDir(ROOT).resolve(ResultsFile.NAME), runs.pythonScaleDir(root).resolve(ResultsFile.NAME));
         for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
             copy(ROOT.resolve(e.source()), root.resolve(e.source()));
         }
@@ -89,7 +93,8 @@ class DocsTest {
         Files.writeString(root.resolve("results").resolve(ReferenceRuns.FILE),
                 "{\"bench\": \"" + newer + "\", \"jmh\": \"" + runs.jmh() + "\", \"alloc\": \"" + runs.alloc()
                         + "\", \"scale\": \"" + runs.scale() + "\", \"capacity\": \"" + runs.capacity()
-                        + "\", \"variants\": \"" + runs.variants() + "\"}");
+                        + "\", \"variants\": \"" + runs.variants() + "\", \"python\": \"" + runs.python()
+                        + "\", \"pythonScale\": \"" + runs.pythonScale() + "\"}");
         AssertionError e = assertThrows(AssertionError.class, () -> assertDocsShowTheReferenceRuns(root));
         assertTrue(e.getMessage().contains(MEASURING + " names " + newer), e.getMessage());
     }
@@ -131,6 +136,27 @@ class DocsTest {
             for (String line : SummaryMarkdown.mainTable(ResultsFile.read(dir)).lines()
                     .filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
                 assertTrue(text.contains(line), page + "'s table of " + name + " lacks this row:\n" + line);
+            }
+        }
+    }
+
+    /**
+     * docs/python.md names the reference bench and scale runs of the Python peers and holds, row for row, the
+     * table of each Java server beside its Python twins that the course's seeds.html draws from them.
+     */
+    @Test
+    void thePythonPageShowsTheReferenceRunsOfThePythonPeers() throws Exception {
+        String page = Files.readString(ROOT.resolve(PYTHON));
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        BenchRun bench = ResultsFile.read(runs.pythonDir(ROOT));
+        BenchRun scale = ResultsFile.read(runs.pythonScaleDir(ROOT));
+        for (String run : List.of(runs.python(), runs.pythonScale())) {
+            assertTrue(page.contains("(../results/" + run + "/summary.md)"), PYTHON + " names " + run);
+        }
+        for (ServerCatalogue.Teaching twin : ServerCatalogue.teaching()) {
+            for (String line : Seeds.table(bench, java.util.Optional.of(scale), twin.name()).markdown().lines()
+                    .filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
+                assertTrue(page.contains(line), PYTHON + "'s table of " + twin.name() + " and its twins lacks this row:\n" + line);
             }
         }
     }

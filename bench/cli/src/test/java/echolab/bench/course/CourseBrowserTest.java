@@ -70,6 +70,47 @@ class CourseBrowserTest {
         assertLocalOnly(page);
     }
 
+    /** The tops of the section headings on seeds.html, by block and row ("pair-selector s3"). */
+    private static final String PAIR_HEADING_TOPS = """
+            (() => { const rows = {};
+              document.querySelectorAll('section.pair').forEach(p => p.querySelectorAll('.section-heading').forEach(h => {
+                const k = p.id + ' ' + h.id.split('-')[0];
+                (rows[k] = rows[k] || []).push(Math.round(h.getBoundingClientRect().top + window.scrollY)); }));
+              return rows; })()""";
+
+    /**
+     * seeds.html: each Java server beside its Python twins, five rows a block with the headings of a row at one
+     * height (on screen and in print); the Python highlighted as Python; the names that match across the two
+     * marked in both; the pair's figures in a table; nothing fetched from anywhere.
+     */
+    @Test
+    void theSeedsPageSetsEachPythonFileBesideItsJavaTwinAlignedAndHighlighted() throws Exception {
+        Browser.Page page = browser.newPage(1600, 1000);
+        page.open(site.resolve("seeds.html").toUri());
+        for (String media : new String[] {"", "print"}) {
+            page.media(media);
+            JsonNode rows = page.eval(PAIR_HEADING_TOPS);
+            assertEquals(4 * 5, rows.size(), "four blocks of five rows " + media + ": " + rows);
+            rows.fields().forEachRemaining(row -> {
+                assertTrue(row.getValue().size() >= 2, row.getKey() + " sets a Java file beside at least one Python file");
+                int first = row.getValue().get(0).asInt();
+                row.getValue().forEach(top -> assertEquals(first, top.asInt(), 1, "the headings of " + row.getKey() + " stand at "
+                        + row.getValue() + " " + media));
+            });
+        }
+        page.media("");
+        assertTrue(page.eval("document.querySelectorAll('code.language-python .token').length").asInt() > 300,
+                "Prism highlighted the Python");
+        assertTrue(page.eval("[...document.querySelectorAll('[data-server=py-asyncore] .token.keyword')].some(t => t.textContent === 'def')")
+                .asBoolean(), "def is a Python keyword token");
+        assertTrue(page.eval("document.querySelectorAll('#pair-selector [data-server=py-asyncore] .line.twin').length").asInt() >= 7
+                && page.eval("document.querySelectorAll('#pair-selector [data-server=selector] .line.twin').length").asInt() >= 7,
+                "handle_accepted and handleAccept(), readable() and writable(), ... are marked in both files");
+        assertTrue(page.eval("[...document.querySelectorAll('#pair-selector figure table td')].some(td => td.textContent === 'py-asyncore+select')")
+                .asBoolean(), "the pair's figures name every Python twin, the variants too");
+        assertLocalOnly(page);
+    }
+
     /**
      * For every line of code that wraps in its column: the left edge of its first character on the first row,
      * and the leftmost edge of its continuation rows. Measured on the text itself (a Range over the line from

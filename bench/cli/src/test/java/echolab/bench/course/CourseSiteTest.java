@@ -37,7 +37,7 @@ class CourseSiteTest {
     static CourseData reference(Path root) throws IOException {
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
         return CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT), runs.scaleDir(ROOT),
-                runs.capacityDir(ROOT), runs.variantsDir(ROOT));
+                runs.capacityDir(ROOT), runs.variantsDir(ROOT), runs.pythonDir(ROOT), runs.pythonScaleDir(ROOT));
     }
 
     /** The options that name the reference runs, so that a user's own newer runs never change what a test sees. */
@@ -45,7 +45,8 @@ class CourseSiteTest {
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
         return List.of("--results", runs.benchDir(ROOT).toString(), "--jmh", runs.jmhFile(ROOT).toString(),
                 "--alloc", runs.allocFile(ROOT).toString(), "--scale", runs.scaleDir(ROOT).toString(),
-                "--capacity", runs.capacityDir(ROOT).toString(), "--variants", runs.variantsDir(ROOT).toString());
+                "--capacity", runs.capacityDir(ROOT).toString(), "--variants", runs.variantsDir(ROOT).toString(),
+                "--python", runs.pythonDir(ROOT).toString(), "--python-scale", runs.pythonScaleDir(ROOT).toString());
     }
 
     static Path generate(Path out) throws IOException {
@@ -208,7 +209,7 @@ class CourseSiteTest {
         Path root = copyOfTheTeachingFiles(scratch);
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
         CourseData data = CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT), runs.scaleDir(ROOT),
-                runs.capacityDir(ROOT), runs.variantsDir(ROOT));
+                runs.capacityDir(ROOT), runs.variantsDir(ROOT), runs.pythonDir(ROOT), runs.pythonScaleDir(ROOT));
         CourseSite.write(data, scratch.resolve("without"));
         String without = Files.readString(scratch.resolve("without/virtual-thread.html"));
         assertTrue(without.contains("Missing: <code>./echolab exercise run virtual-thread-waits-for-acks --save</code>"),
@@ -257,6 +258,11 @@ class CourseSiteTest {
             Path to = root.resolve(e.source());
             Files.createDirectories(to.getParent());
             Files.copy(ROOT.resolve(e.source()), to);
+        }
+        for (ServerCatalogue.PythonPeer p : ServerCatalogue.python()) {
+            Path to = root.resolve(p.script());
+            Files.createDirectories(to.getParent());
+            Files.copy(ROOT.resolve(p.script()), to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         return root;
     }

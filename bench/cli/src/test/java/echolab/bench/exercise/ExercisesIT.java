@@ -18,7 +18,8 @@ import echolab.bench.exercise.ContractRunner.TestResult;
 
 /**
  * Every exercise against the teaching files as they are now: its patch applies, the broken copy
- * compiles, and the contract suite, run against it in a JVM of its own, fails at least one test. A
+ * compiles, and the contract suite, run against it in a JVM of its own (on the wire, for a Python peer's
+ * file), fails at least one test. A
  * mistake the suite does not catch is a gap in the suite. Runs two exercises at a time; prints which tests
  * caught each, and how long it took.
  */
@@ -37,7 +38,8 @@ class ExercisesIT {
                 long t0 = System.nanoTime();
                 Scratch scratch = Scratch.make(e, ExerciseTest.ROOT, benchJar);
                 try {
-                    List<TestResult> results = ContractSuite.run(e.server(), List.of(scratch.classes()), benchJar);
+                    List<TestResult> results = e.pythonPeer().isPresent() ? ContractSuite.onTheWire(e.pythonPeer().get(), scratch.tree())
+                            : ContractSuite.run(e.server(), List.of(scratch.classes()), benchJar);
                     List<String> caughtBy = results.stream().filter(TestResult::failed).map(TestResult::test).toList();
                     System.out.printf("exercise %-40s caught by %d of %d tests in %.0f s: %s%n", e.name(), caughtBy.size(),
                             results.size(), (System.nanoTime() - t0) / 1e9, caughtBy);

@@ -2,6 +2,7 @@ package echolab.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Param;
 
 import echolab.bench.jmh.Bench01_RoundTrip;
+import echolab.bench.teaching.TeachingFile;
 import echolab.bench.jmh.Bench02_Throughput;
 import echolab.bench.jmh.Bench03_Allocation;
 
@@ -126,8 +128,9 @@ class ServerCatalogueTest {
     }
 
     /**
-     * A Python peer's file is a model with the teaching files' five sections in order and its Java twin named in its
-     * docstring, or (py_uvloop.py) another model's server run on another event loop.
+     * A Python peer's file is a model with the teaching files' five sections in order, as the course reads them
+     * (TeachingFile), and its Java twin named in its docstring; or (py_uvloop.py, not a model) another model's
+     * server run on another event loop.
      */
     @Test
     void everyPythonModelHasTheFiveSectionsInOrderAndNamesItsJavaTwin() throws IOException {
@@ -135,17 +138,20 @@ class ServerCatalogueTest {
             String file = Files.readString(Path.of("../..", p.script()));
             String twin = ServerCatalogue.teachingServer(p.twin()).type().getSimpleName();
             assertTrue(file.substring(0, file.indexOf("\"\"\"", 3)).contains("Java twin: " + twin), p.script() + " names " + twin);
-            if (p.name().equals("py-uvloop")) {
-                assertTrue(file.contains("py_asyncio_protocol.serve"), "py-uvloop runs the Protocol server");
+            if (!p.model()) {
+                assertTrue(file.contains("py_asyncio_protocol.serve"), p.name() + " runs the Protocol server");
+                assertThrows(IllegalArgumentException.class, () -> TeachingFile.readPython(Path.of("../.."), p.name(), p.script()),
+                        p.name() + " has no sections of its own");
                 continue;
             }
-            int at = -1;
-            for (String section : List.of("1. Listen", "2. Wait for work and dispatch", "3. Echo one connection", "4. Errors and close",
-                    "5. Stop")) {
-                int next = file.indexOf("# ==== " + section + " ====");
-                assertTrue(next > at, p.script() + ": section " + section + " missing or out of order");
-                at = next;
-            }
+            TeachingFile model = TeachingFile.readPython(Path.of("../.."), p.name(), p.script());
+            assertEquals(List.of("Listen", "Wait for work and dispatch", "Echo one connection", "Errors and close", "Stop"),
+                    model.sections().stream().map(TeachingFile.Section::title).toList(), p.script());
+            assertEquals(List.of(1, 2, 3, 4, 5), model.sections().stream().map(TeachingFile.Section::number).toList(), p.script());
+            assertTrue(model.javadoc().text().getFirst().contains(" echo"), p.script() + "'s docstring starts with what it is");
+            assertTrue(model.line(model.sections().getLast().codeTo()).strip().length() > 0, "section 5 ends on code");
+            assertTrue(model.line(model.sections().getLast().codeTo() + 1).isBlank() || model.line(model.sections().getLast().codeTo() + 1)
+                    .startsWith("if __name__"), p.script() + ": section 5 ends where the __main__ block begins");
         }
     }
 

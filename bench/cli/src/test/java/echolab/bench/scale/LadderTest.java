@@ -9,12 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import echolab.bench.Cli;
 import echolab.bench.harness.NativePeers;
+import echolab.bench.harness.PythonPeers;
+import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.Ladder;
 import echolab.bench.results.ResultsFile;
@@ -85,6 +88,31 @@ class LadderTest {
         assertTrue(summary.contains("descriptors") && summary.contains("RLIMIT_NOFILE 600"), summary);
         assertEquals(SummaryMarkdown.render(r), summary, "report renders the same summary from results.json");
         assertTrue(Files.size(out.resolve("ladder-rss.png")) > 0 && Files.size(out.resolve("ladder-p99.svg")) > 0);
+    }
+
+    /**
+     * asyncore's default poll, select(), cannot watch a descriptor numbered 1,024 or above: py-asyncore+select
+     * holds 500 connections and stops at 1,500 with select()'s FD_SETSIZE named, while py-asyncore, the same
+     * file polling with poll(), holds 1,500 in the same run.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void selectStopsAPythonDispatcherAtDescriptorTenTwentyFourAndPollDoesNot(@TempDir Path out) throws Exception {
+        String missing = PythonPeers.whyUnavailable(ServerCatalogue.named("py-asyncore+select", ServerCatalogue.python()), ROOT);
+        Assumptions.assumeTrue(missing == null, missing);
+        Cli.Outcome run = Cli.run("scale", "--only", "py-asyncore+select,py-asyncore", "--steps", "500,1500", "--no-to-limit",
+                "--no-pin", "--root", ROOT.toString(), "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+
+        Ladder.ServerLadder select = ladder(ResultsFile.read(out)).of("py-asyncore+select").orElseThrow();
+        assertEquals(500, select.highestStepHeld(), "highest step held");
+        assertEquals(Ladder.Limit.FD_SETSIZE, select.stop().limit(), select.stop().why());
+        assertEquals(1500, select.stop().atStep());
+        assertTrue(select.stop().why().contains("select()") && select.stop().why().contains("descriptor 10"), select.stop().why());
+        assertTrue(select.mostHeld() > 900 && select.mostHeld() < 1024, "most held: " + select.mostHeld());
+        Ladder.ServerLadder poll = ladder(ResultsFile.read(out)).of("py-asyncore").orElseThrow();
+        assertEquals(1500, poll.highestStepHeld(), poll.stop().why());
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("FD_SETSIZE"));
     }
 
     @Test

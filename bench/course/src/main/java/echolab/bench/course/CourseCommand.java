@@ -25,7 +25,8 @@ import echolab.bench.base.NotARun;
             "",
             "Pages: the four servers side by side, aligned by numbered section, with a diff of any two; a lesson per "
                 + "model with the lines that cause its cost (quoted from the files) and the figures that show it (read from "
-                + "a bench run, a JMH run and an allocation-sites run); an overview that ranks the models; the exercises. "
+                + "a bench run, a JMH run and an allocation-sites run); an overview that ranks the models; the Python files "
+                + "the models come from beside their Java twins, with the figures of a run of both (From the seeds); the exercises. "
                 + "Every figure names its run, its machine and the command that reproduces it; a run that is missing is "
                 + "named with the command that produces it. Nothing is measured."},
         footer = {"", "Example: ./echolab bench --profile quick && ./echolab course --open",
@@ -54,6 +55,14 @@ public final class CourseCommand implements Callable<Integer> {
             + "(default: the newest under results/ that measured one).")
     Path variants;
 
+    @Option(names = "--python", paramLabel = "DIR", description = "The bench run of the Python peers beside the four servers, for "
+            + "seeds.html (default: the newest under results/ that measured one).")
+    Path python;
+
+    @Option(names = "--python-scale", paramLabel = "DIR", description = "The scale run of the Python peers beside the four servers, "
+            + "for seeds.html (default: the newest under results/ that measured one).")
+    Path pythonScale;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the site (default: target/course/).")
     Path out;
 
@@ -76,7 +85,7 @@ public final class CourseCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CourseData data;
         try {
-            data = CourseData.read(root, results, jmh, alloc, scale, capacity, variants);
+            data = CourseData.read(root, results, jmh, alloc, scale, capacity, variants, python, pythonScale);
         } catch (NotARun e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -7,37 +7,48 @@ import java.util.Map;
 import java.util.Optional;
 
 import echolab.bench.alloc.AllocationSites;
+import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.ResultsFile;
 import echolab.bench.teaching.TeachingFile;
 
 /**
- * Everything a course is generated from: the four teaching files, and the runs whose figures it shows
- * (a bench run's results.json, a JMH run's JSON, an allocation-sites run, a scale run, a capacity run and a
- * bench run of the variants),
- * each optional: a page whose run is missing says which command produces it.
+ * Everything a course is generated from: the four teaching files, the Python peers' files beside them, and
+ * the runs whose figures it shows (a bench run's results.json, a JMH run's JSON, an allocation-sites run, a
+ * scale run, a capacity run, a bench run of the variants, and a bench run and a scale run of the Python peers
+ * with the four servers), each optional: a page whose run is missing says which command produces it.
  *
  * @param benchDir the bench run's folder (figures name it), or null
  */
 public record CourseData(Path root, Map<String, TeachingFile> files, Optional<BenchRun> bench, Path benchDir,
                          Optional<JmhRun> jmh, Optional<AllocationSites> allocation, Optional<BenchRun> scale, Path scaleDir,
-                         Optional<BenchRun> capacity, Path capacityDir, Optional<BenchRun> variants, Path variantsDir) {
+                         Optional<BenchRun> capacity, Path capacityDir, Optional<BenchRun> variants, Path variantsDir,
+                         Map<String, TeachingFile> pythonFiles, Optional<Run> python, Optional<Run> pythonScale) {
+
+    /** A run and the folder it was read from (figures name it). */
+    public record Run(BenchRun run, Path dir) {
+
+        static Optional<Run> read(Path dir) throws IOException {
+            return dir == null ? Optional.empty() : Optional.of(new Run(ResultsFile.read(dir), dir));
+        }
+    }
 
     /**
      * Reads the teaching files under {@code root} and the given runs; null for a run means the newest one
-     * under results/ if there is one. A run that was named but is not readable is an error (NotARun);
+     * of its kind under results/ if there is one. A run that was named but is not readable is an error (NotARun);
      * one that was not named and is absent is a gap the pages describe.
      */
-    public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile) throws IOException {
-        return read(root, benchRun, jmhFile, allocationFile, null, null, null);
-    }
-
-    /** As above, with a scale run, a capacity run and a bench run of the variants (null: the newest of each under results/). */
     public static CourseData read(Path root, Path benchRun, Path jmhFile, Path allocationFile, Path scaleRun, Path capacityRun,
-                                  Path variantsRun) throws IOException {
+                                  Path variantsRun, Path pythonRun, Path pythonScaleRun) throws IOException {
         Map<String, TeachingFile> files = new LinkedHashMap<>();
         for (TeachingFile f : TeachingFile.readAll(root)) {
             files.put(f.server(), f);
+        }
+        Map<String, TeachingFile> pythonFiles = new LinkedHashMap<>();
+        for (ServerCatalogue.PythonPeer p : ServerCatalogue.python()) {
+            if (p.ownFile()) {
+                pythonFiles.put(p.name(), TeachingFile.readPython(root, p.name(), p.script()));
+            }
         }
         Path results = root.resolve("results");
         Path benchDir = benchRun != null ? benchRun : ResultsFile.newest(results).orElse(null);
@@ -52,7 +63,9 @@ public record CourseData(Path root, Map<String, TeachingFile> files, Optional<Be
         return new CourseData(root, files, bench, benchDir, jmh, allocation,
                 scaleDir == null ? Optional.empty() : Optional.of(ResultsFile.read(scaleDir)), scaleDir,
                 capacityDir == null ? Optional.empty() : Optional.of(ResultsFile.read(capacityDir)), capacityDir,
-                variantsDir == null ? Optional.empty() : Optional.of(ResultsFile.read(variantsDir)), variantsDir);
+                variantsDir == null ? Optional.empty() : Optional.of(ResultsFile.read(variantsDir)), variantsDir, pythonFiles,
+                Run.read(pythonRun != null ? pythonRun : ResultsFile.newestWithPython(results, false).orElse(null)),
+                Run.read(pythonScaleRun != null ? pythonScaleRun : ResultsFile.newestWithPython(results, true).orElse(null)));
     }
 
     public TeachingFile file(String server) {

@@ -16,14 +16,16 @@ import echolab.bench.harness.Machine;
 
 /**
  * Writes the course: a static site that works opened from disk, with nothing fetched from anywhere:
- * the side-by-side page, a lesson per model and the overview, the exercises, the figures (SVG), and the
+ * the side-by-side page, a lesson per model and the overview, the Python beside the Java (seeds.html), the
+ * exercises, the figures (SVG), and the
  * assets (Prism from its WebJar, the site's own stylesheet and script).
  */
 public final class CourseSite {
 
     /** Prism's files the pages load, from the prismjs WebJar (org.webjars.npm). */
     static final List<String> PRISM = List.of("themes/prism.min.css", "components/prism-core.min.js",
-            "components/prism-clike.min.js", "components/prism-java.min.js", "plugins/keep-markup/prism-keep-markup.min.js");
+            "components/prism-clike.min.js", "components/prism-java.min.js", "components/prism-python.min.js",
+            "plugins/keep-markup/prism-keep-markup.min.js");
 
     private CourseSite() {
     }
@@ -49,6 +51,7 @@ public final class CourseSite {
                 missing.add(name);
             }
         }
+        pages.add(writePage(out, "seeds.html", "From the seeds", "side-by-side seeds", Seeds.page(data, generatedFrom(data))));
         pages.add(writePage(out, "exercises.html", "Exercises", "lesson", ExercisesPage.html(data.root())));
         return new Written(pages, missing);
     }

@@ -19,6 +19,7 @@ final class Html {
             new String[] {"thread-per-conn.html", "thread-per-conn"},
             new String[] {"selector.html", "selector"},
             new String[] {"virtual-thread.html", "virtual-thread"},
+            new String[] {"seeds.html", "From the seeds"},
             new String[] {"exercises.html", "Exercises"});
 
     private Html() {
@@ -50,6 +51,7 @@ final class Html {
                 <script src="assets/prism/prism-core.js"></script>
                 <script src="assets/prism/prism-clike.js"></script>
                 <script src="assets/prism/prism-java.js"></script>
+                <script src="assets/prism/prism-python.js"></script>
                 <script src="assets/prism/prism-keep-markup.js"></script>
                 <script src="assets/course.js"></script>
                 </body>
@@ -67,7 +69,7 @@ final class Html {
 
     /** Lines {@code from..to} of a file as a highlighted code block; {@code classes} gives a line's extra classes (" x y"). */
     static String code(TeachingFile file, int from, int to, java.util.function.IntFunction<String> classes) {
-        StringBuilder s = new StringBuilder("<pre class=\"code\"><code class=\"language-java\">");
+        StringBuilder s = new StringBuilder("<pre class=\"code\"><code class=\"language-" + file.language().prism + "\">");
         for (int n = from; n <= to; n++) {
             s.append(line("line" + classes.apply(n), n, file.line(n)));
         }
@@ -112,6 +114,25 @@ final class Html {
             }
         }
         return html.append("</p>").toString().replace("<p></p>", "").replace("<p> </p>", "");
+    }
+
+    private static final Pattern BACKTICKS = Pattern.compile("`([^`]+)`");
+
+    /** A Python docstring as HTML: a paragraph per block of lines, {@code `x`} as code. */
+    static String docstring(List<String> lines) {
+        StringBuilder html = new StringBuilder();
+        for (String paragraph : String.join("\n", lines).strip().split("\n\\s*\n")) {
+            String text = paragraph.replace('\n', ' ');
+            Matcher m = BACKTICKS.matcher(text);
+            html.append("<p>");
+            int last = 0;
+            while (m.find()) {
+                html.append(escape(text.substring(last, m.start()))).append("<code>").append(escape(m.group(1))).append("</code>");
+                last = m.end();
+            }
+            html.append(escape(text.substring(last))).append("</p>");
+        }
+        return html.toString();
     }
 
     private static String inline(String text) {

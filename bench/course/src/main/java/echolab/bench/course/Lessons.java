@@ -51,7 +51,16 @@ final class Lessons {
     /** A lesson whose prose or quotes no longer match the files: every problem, one per line. */
     static final class LessonError extends IllegalArgumentException {
         LessonError(String lesson, List<String> problems) {
-            super("lesson " + lesson + ".md:\n  " + String.join("\n  ", problems));
+            this("lesson " + lesson + ".md:\n  " + String.join("\n  ", problems));
+        }
+
+        private LessonError(String message) {
+            super(message);
+        }
+
+        /** A page (not a lesson) that quotes a file which no longer holds what it quotes. */
+        static LessonError onPage(String page, String problem) {
+            return new LessonError(page + ": " + problem);
         }
     }
 

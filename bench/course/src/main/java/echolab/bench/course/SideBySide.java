@@ -39,7 +39,7 @@ final class SideBySide {
                             + "<p class=\"file\">%s · %d lines</p>%n<div class=\"javadoc\">%s</div>%n"
                             + "<details class=\"preamble\"><summary>package, imports and the class line (lines 1–%d)</summary>%s</details>%n</div>%n",
                     f.server(), f.server(), Html.escape(f.server()), Html.escape(f.path()), f.lines().size(),
-                    Html.javadoc(f.javadoc().text()), f.classLine(), Html.code(f, 1, f.classLine(), Set.of(), Set.of())));
+                    Html.javadoc(f.javadoc().text()), f.preambleEnd(), Html.code(f, 1, f.preambleEnd(), Set.of(), Set.of())));
         }
         for (TeachingFile.Section first : columns.get(0).sections()) {
             int k = first.number();

@@ -12,7 +12,6 @@ import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.AbstractDelta;
 import com.github.difflib.patch.Patch;
 
-import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.teaching.TeachingFile;
 
 /**
@@ -27,10 +26,9 @@ public record BrokenSection(Exercise exercise, TeachingFile broken, int from, in
 
     /** The exercise's section as the exercise breaks the teaching file under {@code root} now. */
     public static BrokenSection of(Exercise exercise, Path root) throws IOException {
-        ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(exercise.server());
-        List<String> original = Files.readAllLines(root.resolve(entry.source()));
+        List<String> original = Files.readAllLines(root.resolve(exercise.source()));
         List<String> patched = Scratch.apply(exercise, original);
-        TeachingFile broken = TeachingFile.parse(entry.name(), entry.source(), patched);
+        TeachingFile broken = TeachingFile.parse(exercise.server(), exercise.source(), patched);
         TeachingFile.Section section = broken.section(exercise.section());
         Patch<String> change = DiffUtils.diff(original, patched);
         Set<Integer> changed = new TreeSet<>();
@@ -45,7 +43,7 @@ public record BrokenSection(Exercise exercise, TeachingFile broken, int from, in
         }
         int from = Math.min(section.markerLine(), changed.stream().min(Integer::compare).orElse(section.markerLine()));
         int to = Math.max(section.codeTo(), changed.stream().max(Integer::compare).orElse(section.codeTo()));
-        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + entry.source(), "b/" + entry.source(), original, change, 2);
+        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + exercise.source(), "b/" + exercise.source(), original, change, 2);
         return new BrokenSection(exercise, broken, from, to, Set.copyOf(changed), diff);
     }
 

@@ -7,21 +7,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import echolab.bench.harness.ServerCatalogue;
 
 /**
  * One "what is wrong here?" exercise: a classic mistake, kept as a small patch against a real teaching
- * file (so it follows the file as it changes), with the question a student is asked, a hint, the answer,
+ * file or a Python peer's file (so it follows the file as it changes), with the question a student is asked, a hint, the answer,
  * and the symptom a short measurement shows. Each lives in one file,
  * {@code bench/course/src/main/resources/echolab/bench/exercise/exercises/NAME.patch}: a header of
  * {@code Key: value} lines (a value goes on over lines that start with a space), a blank line, and the
  * unified diff.
  *
- * @param section the numbered section of the teaching file where the mistake is
+ * @param server the teaching server, or the Python peer, whose file it breaks
+ * @param section the numbered section of the file where the mistake is
  * @param symptom what {@code exercise run} measures to show the mistake
  * @param patch the unified diff, as lines
  */
 public record Exercise(String name, String server, int section, String title, String question, String hint, String answer,
                        Symptom symptom, List<String> patch) {
+
+    /** The Python peer whose file it breaks; empty when it breaks a Java teaching file. */
+    public Optional<ServerCatalogue.PythonPeer> pythonPeer() {
+        return ServerCatalogue.python().stream().filter(p -> p.name().equals(server)).findFirst();
+    }
+
+    /** The file it breaks, relative to a checkout. */
+    public String source() {
+        return pythonPeer().map(ServerCatalogue.PythonPeer::script).orElseGet(() -> ServerCatalogue.teachingServer(server).source());
+    }
 
     /** The exercises in their reading order (the order of exercises/index.txt). */
     public static List<Exercise> all() throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -124,8 +125,7 @@ public final class ExerciseCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Path root = checkout.root();
         Path benchJar = benchJar(root);
-        ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(e.server());
-        System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), entry.source(),
+        System.out.printf("Exercise %s: %s%n  %s, section %d%n  What is wrong here? %s%n%n", e.name(), e.title(), e.source(),
                 e.section(), wrap(e.question(), 96, "  "));
         Scratch scratch;
         try {
@@ -139,9 +139,12 @@ public final class ExerciseCommand implements Callable<Integer> {
             e.patch().stream().filter(l -> (l.startsWith("+") || l.startsWith("-")) && !l.startsWith("+++") && !l.startsWith("---"))
                     .forEach(l -> System.out.println("     " + l));
             System.out.println();
-            System.out.println("2. The contract suite against it (each test bounded; read timeouts " + ContractSuite.READ_TIMEOUT_MILLIS
-                    + " ms):");
-            List<TestResult> results = ContractSuite.run(e.server(), List.of(scratch.classes()), benchJar);
+            Optional<ServerCatalogue.PythonPeer> python = e.pythonPeer();
+            System.out.println(python.isPresent() ? "2. The contract on the wire against it, run from the scratch folder (each check "
+                    + "on a server of its own, bounded):" : "2. The contract suite against it (each test bounded; read timeouts "
+                    + ContractSuite.READ_TIMEOUT_MILLIS + " ms):");
+            List<TestResult> results = python.isPresent() ? ContractSuite.onTheWire(python.get(), scratch.tree())
+                    : ContractSuite.run(e.server(), List.of(scratch.classes()), benchJar);
             long failed = results.stream().filter(TestResult::failed).count();
             for (TestResult r : results) {
                 if (r.failed()) {
@@ -153,16 +156,27 @@ public final class ExerciseCommand implements Callable<Integer> {
             System.out.println(failed > 0 ? "     Caught." : "     NOT caught: no contract test failed. That is a gap in the suite.");
             System.out.println();
             // Not pinned: some mistakes (threads sharing a buffer) only show with threads truly running at once.
-            System.out.printf("3. The symptom, measured: %s. The broken server and the real one, each in its own JVM:%n",
-                    e.symptom().description());
+            System.out.printf("3. The symptom, measured: %s. The broken server and the real one, each in its own %s:%n",
+                    e.symptom().description(), python.isPresent() ? "process" : "JVM");
             Launcher launcher = new Launcher(Launcher.currentJava(), new Pinning(null, null), NativePeers.none());
             SymptomProbe.Reading broken;
             SymptomProbe.Reading real;
-            try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server())) {
-                broken = SymptomProbe.measure(e.symptom(), p, entry);
-            }
-            try (ServerProcess p = launcher.start(entry, root, List.of())) {
-                real = SymptomProbe.measure(e.symptom(), p, entry);
+            if (python.isPresent()) {
+                ServerCatalogue.PythonPeer peer = python.get();
+                try (ServerProcess p = launcher.start(peer, scratch.tree(), List.of())) {
+                    broken = SymptomProbe.measure(e.symptom(), p, peer.oneAtATime(), peer.threads());
+                }
+                try (ServerProcess p = launcher.start(peer, root, List.of())) {
+                    real = SymptomProbe.measure(e.symptom(), p, peer.oneAtATime(), peer.threads());
+                }
+            } else {
+                ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(e.server());
+                try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server())) {
+                    broken = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime(), entry.threads());
+                }
+                try (ServerProcess p = launcher.start(entry, root, List.of())) {
+                    real = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime(), entry.threads());
+                }
             }
             printSymptom(broken, real);
             if (save) {
@@ -205,9 +219,11 @@ public final class ExerciseCommand implements Callable<Integer> {
                 : "Both servers showed it: the machine may be too busy to tell; run it again."));
     }
 
-    @Command(name = "check", description = "Run the contract suite against your own servers (the working tree) and list what passes.")
+    @Command(name = "check", description = "Run the contract suite against your own servers (the working tree) and list what passes: "
+            + "in-process for the Java ones, on the wire for the Python peers.")
     int check(@Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
-                      description = "The servers to grade (default: ${DEFAULT-VALUE}).") List<String> servers)
+                      description = "The servers to grade (default: ${DEFAULT-VALUE}); a Python peer (py-asyncore, ...) or "
+                          + "'python' for every one of them is held to the contract on the wire.") List<String> servers)
             throws IOException, InterruptedException {
         Path root = checkout.root();
         Path benchJar = benchJar(root);
@@ -219,9 +235,19 @@ public final class ExerciseCommand implements Callable<Integer> {
             }
             ahead.add(jar);
         }
+        List<ServerCatalogue.Entry> among = new ArrayList<>(ServerCatalogue.teaching());
+        among.addAll(ServerCatalogue.python());
+        List<ServerCatalogue.Entry> graded;
+        try {
+            graded = ServerCatalogue.named(servers, among);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         boolean allPassed = true;
-        for (String server : ServerCatalogue.names(ServerCatalogue.named(servers, ServerCatalogue.teaching()))) {
-            List<TestResult> results = ContractSuite.run(server, ahead, benchJar);
+        for (ServerCatalogue.Entry entry : graded) {
+            String server = entry.name();
+            List<TestResult> results = entry instanceof ServerCatalogue.PythonPeer peer ? ContractSuite.onTheWire(peer, root)
+                    : ContractSuite.run(server, ahead, benchJar);
             long failed = results.stream().filter(TestResult::failed).count();
             allPassed &= failed == 0;
             System.out.printf("%s: %d passed, %d failed, %d skipped%n", server, results.stream().filter(TestResult::passed).count(),

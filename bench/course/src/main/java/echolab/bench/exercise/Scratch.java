@@ -13,42 +13,57 @@ import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import com.github.difflib.patch.PatchFailedException;
 
-import echolab.bench.harness.ServerCatalogue;
+import echolab.bench.harness.PythonPeers;
 
 /**
- * An exercise's broken server, made in a scratch folder and never in the working tree: the teaching
- * file as it is now, with the exercise's patch applied (a few lines away from where it was written is
- * fine), compiled against the real plumbing. Its classes go ahead of the real ones on a class path.
+ * An exercise's broken server, made in a scratch folder and never in the working tree: the file as it is
+ * now, with the exercise's patch applied (a few lines away from where it was written is fine), under
+ * {@link #tree()} at its path in a checkout. A Java teaching file is compiled against the real plumbing, and
+ * its classes go ahead of the real ones on a class path; a Python peer's file runs as it is, from the scratch
+ * tree, beside a copy of the peers' helper.
  */
-public record Scratch(Path dir, Path source, Path classes, List<String> patched) {
+public record Scratch(Path dir, Path source, List<String> patched) {
 
     /** Lines a hunk may have moved, or context lines it may miss, and still apply. */
     static final int FUZZ = 2;
 
     /** IOException with one line when the patch no longer applies or the result does not compile. */
     public static Scratch make(Exercise exercise, Path root, Path benchJar) throws IOException {
-        ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(exercise.server());
-        List<String> original = Files.readAllLines(root.resolve(entry.source()));
+        List<String> original = Files.readAllLines(root.resolve(exercise.source()));
         List<String> patched = apply(exercise, original);
         Path dir = Files.createTempDirectory("echolab-exercise-" + exercise.name() + "-");
-        Path source = dir.resolve("src").resolve(entry.source());
-        Files.createDirectories(source.getParent());
-        Files.write(source, patched);
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
+        Scratch scratch = new Scratch(dir, dir.resolve("src").resolve(exercise.source()), patched);
+        Files.createDirectories(scratch.source().getParent());
+        Files.write(scratch.source(), patched);
+        if (exercise.pythonPeer().isPresent()) {
+            Path helper = Path.of(PythonPeers.FOLDER, PythonPeers.HELPER);
+            Files.copy(root.resolve(helper), scratch.tree().resolve(helper));
+            return scratch;
+        }
+        Files.createDirectories(scratch.classes());
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IOException("this Java has no compiler (javax.tools); run echo-lab with a JDK, not a JRE");
         }
         StringWriter errors = new StringWriter();
-        boolean ok = javac.getTask(errors, null, null, List.of("-d", classes.toString(), "-cp", benchJar.toString(),
+        boolean ok = javac.getTask(errors, null, null, List.of("-d", scratch.classes().toString(), "-cp", benchJar.toString(),
                 "--release", "21", "-nowarn", "-Xlint:none"), null,
-                javac.getStandardFileManager(null, null, null).getJavaFileObjects(source.toFile())).call();
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(scratch.source().toFile())).call();
         if (!ok) {
-            throw new IOException("exercise " + exercise.name() + ": the patched " + source.getFileName() + " does not compile:\n"
+            throw new IOException("exercise " + exercise.name() + ": the patched " + scratch.source().getFileName() + " does not compile:\n"
                     + errors.toString().strip());
         }
-        return new Scratch(dir, source, classes, patched);
+        return scratch;
+    }
+
+    /** The scratch checkout: the broken file at its own path under it (a Python peer runs from here). */
+    public Path tree() {
+        return dir.resolve("src");
+    }
+
+    /** The broken Java file's classes, to go ahead of the real ones on a class path. */
+    public Path classes() {
+        return dir.resolve("classes");
     }
 
     /** The teaching file with the exercise's patch applied; IOException naming the exercise when it no longer applies. */
@@ -60,8 +75,8 @@ public record Scratch(Path dir, Path source, Path classes, List<String> patched)
             }
             return patch.applyFuzzy(original, FUZZ);
         } catch (PatchFailedException | IndexOutOfBoundsException e) {
-            throw new IOException("exercise " + exercise.name() + " no longer applies to the " + exercise.server()
-                    + " teaching file (" + e.getMessage() + "): update its patch in bench/course/src/main/resources/echolab/bench/exercise/exercises/");
+            throw new IOException("exercise " + exercise.name() + " no longer applies to " + exercise.source()
+                    + " (" + e.getMessage() + "): update its patch in bench/course/src/main/resources/echolab/bench/exercise/exercises/");
         }
     }
 

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import echolab.bench.harness.ProcReading;
-import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.load.LoadConfig;
 import echolab.bench.load.LoadGenerator;
 import echolab.bench.load.LoadReport;
+import echolab.common.ThreadsPerConnection;
 import echolab.contract.TestClient;
 
 /**
@@ -40,9 +40,10 @@ final class SymptomProbe {
     private SymptomProbe() {
     }
 
-    static Reading measure(Symptom symptom, ServerProcess server, ServerCatalogue.TeachingServer entry) throws IOException, InterruptedException {
+    /** {@code symptom} on {@code server}, whose model serves one connection at a time or not, with {@code threads} per connection. */
+    static Reading measure(Symptom symptom, ServerProcess server, boolean oneAtATime, ThreadsPerConnection threads)
+            throws IOException, InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-        boolean oneAtATime = entry.oneAtATime();
         return switch (symptom) {
             case IDLE_CPU -> idleCpu(server, address, oneAtATime);
             case HALF_CLOSE -> halfClose(server, address);
@@ -51,7 +52,7 @@ final class SymptomProbe {
             case NEVER_READING -> neverReading(server, address);
             case DESCRIPTORS -> descriptors(server, address);
             case SERVED_COUNT -> servedCount(server, address, oneAtATime);
-            case THREADS -> threads(server, address, entry);
+            case THREADS -> threads(server, address, oneAtATime, threads);
             case LARGE_MESSAGES -> largeMessages(server, oneAtATime);
         };
     }
@@ -61,7 +62,7 @@ final class SymptomProbe {
      * connections: one per connection is thread-per-conn's model, none the others' (virtual threads are not
      * the kernel's). Healthy when the count follows the server's model.
      */
-    private static Reading threads(ServerProcess server, InetSocketAddress address, ServerCatalogue.TeachingServer entry)
+    private static Reading threads(ServerProcess server, InetSocketAddress address, boolean oneAtATime, ThreadsPerConnection model)
             throws IOException, InterruptedException {
         int held = 200;
         List<TestClient> clients = new ArrayList<>();
@@ -71,13 +72,13 @@ final class SymptomProbe {
                 TestClient c = TestClient.connect(address);
                 clients.add(c);
                 byte[] message = {(byte) i};
-                if (i == 0 || !entry.oneAtATime()) {
+                if (i == 0 || !oneAtATime) {
                     quietly(() -> c.roundTrip(message));
                 }
             }
             int added = sample(server).threads() - before;
             return new Reading(List.of(new Observation("operating-system threads added for " + held + " held connections",
-                    String.valueOf(added))), entry.threads().platformThreadsFit(added, held));
+                    String.valueOf(added))), model.platformThreadsFit(added, held));
         } finally {
             closeAll(clients);
         }

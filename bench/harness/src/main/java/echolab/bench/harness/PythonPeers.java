@@ -26,6 +26,8 @@ public final class PythonPeers {
     public static final String ENV = "ECHOLAB_PYTHON";
     /** Where the peers' files are, relative to a checkout. */
     public static final String FOLDER = "bench/python";
+    /** The helper every peer imports (arguments, the listening line, the stop summary), in {@link #FOLDER}. */
+    public static final String HELPER = "echolab_peer.py";
     private static final String DEBIAN = "/usr/bin/python3";
 
     /** What the libraries the peers import are, by Debian package, for the reason a peer is skipped. */

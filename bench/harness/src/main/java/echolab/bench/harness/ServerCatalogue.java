@@ -201,9 +201,11 @@ public final class ServerCatalogue {
      * @param twin the Java teaching server it is the Python form of
      * @param threads what each connection costs it in threads, which its test reads from /proc
      * @param modules the modules it imports beyond the ones every Python has, asked before it is started
+     * @param model whether its file is a model in the teaching files' five sections; false for py-uvloop,
+     *              whose file runs py-asyncio-protocol's server on another event loop
      */
-    public record PythonPeer(String name, String twin, boolean oneAtATime, ThreadsPerConnection threads, List<String> modules)
-            implements Entry {
+    public record PythonPeer(String name, String twin, boolean oneAtATime, ThreadsPerConnection threads, List<String> modules,
+                             boolean model) implements Entry {
 
         @Override
         public Kind kind() {
@@ -213,6 +215,11 @@ public final class ServerCatalogue {
         /** The file, relative to a checkout: py-asyncore+select is bench/python/py_asyncore.py. */
         public String script() {
             return PythonPeers.FOLDER + "/" + name.split("\\+")[0].replace('-', '_') + ".py";
+        }
+
+        /** Whether the course shows its file: a model of its own, not a variant of one (py-asyncore+select). */
+        public boolean ownFile() {
+            return model && !name.contains("+");
         }
 
         /** The switch of a variant ({@code --select} for py-asyncore+select), or none. */
@@ -244,14 +251,14 @@ public final class ServerCatalogue {
      * {@code --only python}, so that the default bench keeps its time.
      */
     private static final List<PythonPeer> PYTHON = List.of(
-            new PythonPeer("py-blocking", "sync", true, ThreadsPerConnection.NONE, List.of()),
-            new PythonPeer("py-threads", "thread-per-conn", false, ThreadsPerConnection.ONE_PLATFORM_THREAD, List.of()),
-            new PythonPeer("py-asyncore", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore")),
-            new PythonPeer("py-asyncore+select", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore")),
-            new PythonPeer("py-asyncio-protocol", "selector", false, ThreadsPerConnection.NONE, List.of()),
-            new PythonPeer("py-uvloop", "selector", false, ThreadsPerConnection.NONE, List.of("uvloop")),
-            new PythonPeer("py-asyncio", "virtual-thread", false, ThreadsPerConnection.NONE, List.of()),
-            new PythonPeer("py-gevent", "virtual-thread", false, ThreadsPerConnection.NONE, List.of("gevent")));
+            new PythonPeer("py-blocking", "sync", true, ThreadsPerConnection.NONE, List.of(), true),
+            new PythonPeer("py-threads", "thread-per-conn", false, ThreadsPerConnection.ONE_PLATFORM_THREAD, List.of(), true),
+            new PythonPeer("py-asyncore", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore"), true),
+            new PythonPeer("py-asyncore+select", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore"), true),
+            new PythonPeer("py-asyncio-protocol", "selector", false, ThreadsPerConnection.NONE, List.of(), true),
+            new PythonPeer("py-uvloop", "selector", false, ThreadsPerConnection.NONE, List.of("uvloop"), false),
+            new PythonPeer("py-asyncio", "virtual-thread", false, ThreadsPerConnection.NONE, List.of(), true),
+            new PythonPeer("py-gevent", "virtual-thread", false, ThreadsPerConnection.NONE, List.of("gevent"), true));
 
     /** The name that stands for every Python peer in a list of servers ({@code --only python}). */
     public static final String PYTHON_GROUP = "python";

@@ -9,17 +9,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import echolab.contract.EchoContract;
 import echolab.contract.TestClient;
+import echolab.contract.WireContract;
 
 /**
  * The peers (Netty and native C, each over epoll and over io_uring, and the Python peers) hold to the echo
@@ -75,34 +73,15 @@ class ReferencePeersIT {
     @MethodSource("peers")
     void everyByteValueABurstAndHalfCloseComeBackIntact(String server) throws Exception {
         try (ServerProcess p = start(server)) {
-            byte[] all = new byte[256 * 64];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = (byte) i;
-            }
-            try (TestClient c = TestClient.connect(at(p))) {
-                assertArrayEquals(all, c.roundTrip(all));
-            }
-            byte[] burst = TestClient.randomBytes(8 * 1024 * 1024, 862);
-            try (TestClient c = TestClient.connect(at(p))) {
-                CompletableFuture<Void> written = c.writeAsync(burst);
-                assertArrayEquals(burst, c.readExactly(burst.length), "an 8 MiB burst, read while it is written");
-                written.get(30, TimeUnit.SECONDS);
-            }
-            byte[] pending = TestClient.randomBytes(256 * 1024, 7);
-            try (TestClient c = TestClient.connect(at(p))) {
-                c.write(pending);
-                c.shutdownOutput();
-                assertArrayEquals(pending, c.readExactly(pending.length), "everything sent before the half-close");
-                assertEquals(-1, c.read(new byte[1]), "then the end of the stream");
-            }
+            WireContract.everyByteValueABurstAndHalfClose(at(p));
         }
     }
 
     @ParameterizedTest
     @MethodSource("peers")
     void aMessageLargerThanTheBufferComesBackAboutAsSoonAsASmallOne(String server) throws Exception {
-        try (ServerProcess p = start(server); TestClient c = TestClient.connect(at(p))) {
-            EchoContract.assertPiecesDoNotWait(c);
+        try (ServerProcess p = start(server)) {
+            WireContract.aLargeMessageDoesNotWait(at(p));
         }
     }
 
@@ -110,19 +89,8 @@ class ReferencePeersIT {
     @MethodSource("peers")
     void aClientThatNeverReadsDoesNotHoldUpTheOthers(String server) throws Exception {
         concurrent(server);
-        try (ServerProcess p = start(server); TestClient stuck = TestClient.connect(at(p), 64 * 1024)) {
-            AtomicLong taken = new AtomicLong();
-            Thread writer = stuck.writeWithoutReading(new byte[64 * 1024], 64L * 1024 * 1024, taken);
-            TestClient.waitUntilStalled(taken, 1_000, 20_000);                 // until the server stops taking its bytes
-            assertTrue(taken.get() < 64L * 1024 * 1024, "the server stopped reading a client that does not read: " + taken.get());
-            for (int i = 0; i < 20; i++) {
-                try (TestClient other = TestClient.connect(at(p))) {
-                    byte[] m = TestClient.randomBytes(1000, i);
-                    assertArrayEquals(m, other.roundTrip(m));
-                }
-            }
-            stuck.reset();
-            writer.join(10_000);
+        try (ServerProcess p = start(server)) {
+            WireContract.aClientThatNeverReads(at(p));
         }
     }
 
@@ -131,32 +99,12 @@ class ReferencePeersIT {
     void fiveHundredConnectionsAreEachServedAndResetsDoNotStopTheServer(String server) throws Exception {
         concurrent(server);
         try (ServerProcess p = start(server)) {
-            List<TestClient> clients = new ArrayList<>();
-            try {
-                for (int i = 0; i < 500; i++) {
-                    clients.add(TestClient.connect(at(p)));
-                }
-                for (int i = 0; i < clients.size(); i++) {
-                    byte[] m = ("connection " + i).getBytes();
-                    assertArrayEquals(m, clients.get(i).roundTrip(m), "connection " + i);
-                }
-                for (int i = 0; i < 50; i++) {
-                    clients.get(i).write(new byte[4096]);
-                    clients.get(i).reset();
-                }
-            } finally {
-                for (TestClient c : clients) {
-                    c.close();
-                }
-            }
-            try (TestClient after = TestClient.connect(at(p))) {
-                assertArrayEquals("still here".getBytes(), after.roundTrip("still here".getBytes()));
-            }
+            WireContract.fiveHundredAndResets(at(p));
             ServerProcess.Stopped stopped = p.stop();
             if (server.startsWith("native")) {
-                assertTrue(p.lastWords().contains("stopped; 501 connections served"), p.lastWords());
+                assertTrue(p.lastWords().contains("stopped; " + WireContract.SERVED_BY_FIVE_HUNDRED + " connections served"), p.lastWords());
             } else {
-                assertEquals(501, stopped.summary().served(), "connections served, by the stop summary");
+                assertEquals(WireContract.SERVED_BY_FIVE_HUNDRED, stopped.summary().served(), "connections served, by the stop summary");
             }
         }
     }

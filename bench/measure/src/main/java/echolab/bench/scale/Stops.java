@@ -65,6 +65,12 @@ final class Stops {
             return new Stop(Limit.HEAP, step, "it ran out of its -Xmx (OutOfMemoryError)" + process.complaint(),
                     "a larger -Xmx for the server");
         }
+        if (said.contains("FD_SETSIZE")) {
+            return new Stop(Limit.FD_SETSIZE, step, String.format("it polls with select(), which watches descriptors 0 to 1,023 only "
+                    + "(FD_SETSIZE 1,024): with %,d descriptors open it refused the connections whose descriptor was 1,024 or above; "
+                    + "it said: %s", l.descriptors(), firstLineWith(said, "FD_SETSIZE")), "poll() or epoll instead of select() "
+                    + "(py-asyncore: asyncore.loop(use_poll=True))");
+        }
         if (!process.alive()) {
             return new Stop(Limit.CRASHED, step, "the server exited" + process.lastWords(), null);
         }
@@ -100,5 +106,10 @@ final class Stops {
                 l.answering(), l.openSeconds(), Format.number(l.rssPerConnectionKiB(), "%.2f"),
                 Format.number(l.threadsPerConnection(), "%.3f"), Format.number(l.idleCpuPercent(), "%.1f"), Unit.LATENCY.withSymbol(t.latency(Percentile.P99)),
                 Unit.LATENCY.withSymbol(l.active().latencyMicros().at(Percentile.P99)));
+    }
+
+    /** The first line of {@code text} that holds {@code word}, stripped. */
+    private static String firstLineWith(String text, String word) {
+        return text.lines().filter(l -> l.contains(word)).findFirst().orElse("").strip();
     }
 }

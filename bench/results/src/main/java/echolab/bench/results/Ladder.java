@@ -39,6 +39,8 @@ public record Ladder(Settings settings, Limits limits, List<ServerLadder> server
         @JsonProperty("none") NONE("none: held every step"),
         @JsonProperty("descriptors") DESCRIPTORS("descriptors"),
         @JsonProperty("threads") THREADS("threads"),
+        /** select() watches descriptors 0 to FD_SETSIZE - 1 (1,024) only: a server polling with it can take no more. */
+        @JsonProperty("fd-setsize") FD_SETSIZE("select()'s FD_SETSIZE"),
         /** vm.max_map_count: each platform thread's stack is a mapping and its guard page another. */
         @JsonProperty("mappings") MAPPINGS("memory mappings"),
         @JsonProperty("heap") HEAP("Java heap"),

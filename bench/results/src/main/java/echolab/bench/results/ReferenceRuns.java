@@ -6,11 +6,12 @@ import echolab.bench.base.Json;
 
 /**
  * results/reference.json: the one place that names the committed reference runs (a bench run's folder, a
- * JMH file, an allocation-sites file, a scale run's folder, a capacity run's and a bench run of the variants,
- * as paths under results/). What keeps the README and the docs true
+ * JMH file, an allocation-sites file, a scale run's folder, a capacity run's, a bench run of the variants, and
+ * a bench run and a scale run of the Python peers beside the four servers, as paths under results/). What keeps the README and the docs true
  * reads them from here, never "the newest run", so a user's own runs beside them change nothing.
  */
-public record ReferenceRuns(String bench, String jmh, String alloc, String scale, String capacity, String variants) {
+public record ReferenceRuns(String bench, String jmh, String alloc, String scale, String capacity, String variants, String python,
+                            String pythonScale) {
 
     public static final String FILE = "reference.json";
 
@@ -19,9 +20,9 @@ public record ReferenceRuns(String bench, String jmh, String alloc, String scale
         Path file = root.resolve("results").resolve(FILE);
         ReferenceRuns runs = Json.convert(Json.readTree(file), ReferenceRuns.class, file, "the reference runs' record");
         if (runs.bench == null || runs.jmh == null || runs.alloc == null || runs.scale == null || runs.capacity == null
-                || runs.variants == null) {
-            throw new IOException(file + " must name a bench run, a JMH file, an allocation-sites file, a scale run, a capacity run "
-                    + "and a bench run of the variants");
+                || runs.variants == null || runs.python == null || runs.pythonScale == null) {
+            throw new IOException(file + " must name a bench run, a JMH file, an allocation-sites file, a scale run, a capacity run, "
+                    + "a bench run of the variants, and a bench run and a scale run of the Python peers");
         }
         return runs;
     }
@@ -44,6 +45,16 @@ public record ReferenceRuns(String bench, String jmh, String alloc, String scale
     /** The reference bench run of the variants' folder. */
     public Path variantsDir(Path root) {
         return root.resolve("results").resolve(variants);
+    }
+
+    /** The reference bench run of the Python peers' folder. */
+    public Path pythonDir(Path root) {
+        return root.resolve("results").resolve(python);
+    }
+
+    /** The reference scale run of the Python peers' folder. */
+    public Path pythonScaleDir(Path root) {
+        return root.resolve("results").resolve(pythonScale);
     }
 
     /** The reference JMH JSON. */

@@ -47,12 +47,14 @@ public final class ResultsFile {
 
     /**
      * The newest bench run under {@code resultsDir} (by folder name, which starts with the date), if any; a run
-     * of the variants by name ({@link #newestWithVariants}) is not one, a full run that includes them is.
+     * of the variants by name ({@link #newestWithVariants}) is not one, a full run that includes them is, and
+     * a run of the Python peers ({@link #newestWithPython}) is not one.
      */
     public static java.util.Optional<Path> newest(Path resultsDir) throws IOException {
         return Json.newest(resultsDir, d -> {
             Header h = Header.of(d);
-            return h != null && !List.of(SCALE, CAPACITY).contains(h.profile()) && (!h.variants() || "full".equals(h.profile()));
+            return h != null && !List.of(SCALE, CAPACITY).contains(h.profile()) && (!h.variants() || "full".equals(h.profile()))
+                    && !h.python();
         });
     }
 
@@ -64,7 +66,18 @@ public final class ResultsFile {
     public static java.util.Optional<Path> newest(Path resultsDir, String profile) throws IOException {
         return Json.newest(resultsDir, d -> {
             Header h = Header.of(d);
-            return h != null && profile.equals(h.profile());
+            return h != null && profile.equals(h.profile()) && !h.python();
+        });
+    }
+
+    /**
+     * The newest run under {@code resultsDir} that measured a Python peer: a scale run when {@code scale}, else
+     * a bench run (of any profile but scale and capacity).
+     */
+    public static java.util.Optional<Path> newestWithPython(Path resultsDir, boolean scale) throws IOException {
+        return Json.newest(resultsDir, d -> {
+            Header h = Header.of(d);
+            return h != null && h.python() && (scale ? SCALE.equals(h.profile()) : !List.of(SCALE, CAPACITY).contains(h.profile()));
         });
     }
 
@@ -76,8 +89,8 @@ public final class ResultsFile {
         });
     }
 
-    /** What picking a run needs of its results.json, read once: its profile, and whether it measured a variant. */
-    private record Header(String profile, boolean variants) {
+    /** What picking a run needs of its results.json, read once: its profile, whether it measured a variant, a Python peer. */
+    private record Header(String profile, boolean variants, boolean python) {
         /** The header of the run in {@code dir}; null without results.json, an empty one when it cannot be read. */
         static Header of(Path dir) {
             if (!Files.isRegularFile(dir.resolve(NAME))) {
@@ -85,10 +98,10 @@ public final class ResultsFile {
             }
             try {
                 JsonNode tree = Json.readTree(dir.resolve(NAME));
-                return new Header(tree.path("run").path("profile").asText(""),
-                        tree.path("servers").findValuesAsText("kind").contains("variant"));
+                List<String> kinds = tree.path("servers").findValuesAsText("kind");
+                return new Header(tree.path("run").path("profile").asText(""), kinds.contains("variant"), kinds.contains("python"));
             } catch (NotARun e) {
-                return new Header("", false);                  // picked like any run, so that reading it says what is wrong
+                return new Header("", false, false);                  // picked like any run, so that reading it says what is wrong
             }
         }
     }
