@@ -10,6 +10,7 @@ import java.util.Set;
 
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
+import echolab.bench.results.CpuShare;
 import echolab.bench.results.Figure;
 import echolab.bench.results.Ladder;
 import echolab.bench.results.Table;
@@ -171,8 +172,19 @@ public final class Seeds {
         data.pythonScale().ifPresentOrElse(r -> sources.add(Figures.source(data, "Scale run", r.run(), r.dir())),
                 () -> sources.add("No scale run of the Python peers: where each stopped is missing. Produce one with <code>"
                         + SCALE_COMMAND + "</code>."));
-        return "<figure class=\"figure\">" + table(bench.run(), data.pythonScale().map(CourseData.Run::run), java).html()
+        return "<figure class=\"figure\"><p>" + Html.escape(whatTheFiguresAre(bench.run())) + "</p>"
+                + table(bench.run(), data.pythonScale().map(CourseData.Run::run), java).html()
                 + "<figcaption class=\"source\">" + String.join("<br>", sources) + "</figcaption></figure>\n";
+    }
+
+    /** What the table's columns were measured at, in one sentence. */
+    static String whatTheFiguresAre(BenchRun bench) {
+        CpuShare held = bench.settings().heldTo();
+        return "msg/s and CPU per message: 100 connections × 64 B, the median of " + bench.settings().rounds() + " rounds"
+                + (held == null ? "" : ", each server held to " + held.percent() + "% of a CPU so that the server, not the load "
+                + "generator, sets the rate") + "; RSS and threads per connection: " + bench.settings().idleConnections()
+                + " idle connections; system calls per message: counted with perf; the ladder: the most connections held with every "
+                + "one answering, and what stopped the next step.";
     }
 
     /** The commands that measure the Python peers beside the four servers. */
@@ -186,8 +198,9 @@ public final class Seeds {
      * what stopped it (from {@code scale}). A server a run did not measure has empty cells.
      */
     public static Table table(BenchRun bench, Optional<BenchRun> scale, String java) {
-        Table t = Figures.serverTable("server", "msg/s", "CPU µs/msg", "CPU × " + java, "RSS per idle conn", "threads per idle conn",
-                "syscalls/msg", "highest step held", "stopped by");
+        Table t = new Table(Table.text("server"), Table.figure("msg/s"), Table.figure("CPU µs/msg"), Table.figure("CPU × " + java),
+                Table.figure("RSS per idle conn"), Table.figure("threads per idle conn"), Table.figure("syscalls/msg"),
+                Table.figure("highest step held"), Table.text("stopped by"));
         Double javaCpu = Figure.CPU_PER_MESSAGE.of(bench, java);
         List<String> servers = new ArrayList<>(List.of(java));
         servers.addAll(ServerCatalogue.names(twins(java)));
