@@ -35,6 +35,7 @@ public final class Connections {
     private final LongAdder failed = new LongAdder();
     private final LongAdder acceptFailures = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder overBound = new LongAdder();
     private final RateLimitedLog connectionLog;
     private final RateLimitedLog acceptLog;
     private final RateLimitedLog refusedLog;
@@ -72,6 +73,11 @@ public final class Connections {
                 notifyAll();
             }
         }
+    }
+
+    /** A line server answered a message that reached its bound without its terminator, as it was (PROTOCOL.md). */
+    public void overBound() {
+        overBound.increment();
     }
 
     /** {@code n} more bytes were written back to a client. */
@@ -212,6 +218,10 @@ public final class Connections {
         return refused.sum();
     }
 
+    public long overBoundCount() {
+        return overBound.sum();
+    }
+
     public int openCount() {
         return open.size();
     }
@@ -234,6 +244,9 @@ public final class Connections {
         }
         if (refusedCount() > 0) {
             s.append(", ").append(refusedCount()).append(" refused (no thread)");
+        }
+        if (overBoundCount() > 0) {
+            s.append(", ").append(overBoundCount()).append(overBoundCount() == 1 ? " message" : " messages").append(" over the bound");
         }
         return s.toString();
     }
