@@ -215,28 +215,32 @@ public final class SelectorLinesServer implements EchoServer {
             held += n;
         }
 
-        // Each message the inbox holds whole goes to foundTerminator(), until an answer must wait.
+        // Each message the inbox holds whole goes to foundTerminator(), until an answer must wait; then
+        // what is left moves to the front of the inbox, once.
         void answerWholeMessages() throws IOException {
+            int start = 0;
             int end;
-            while (pendingOutput == null && (end = messageEnd()) > 0) {
-                foundTerminator(ByteBuffer.wrap(inbox, 0, end));
-                System.arraycopy(inbox, end, inbox, 0, held - end);
-                held -= end;
-                searched = 0;
+            while (pendingOutput == null && (end = messageEnd(start)) > 0) {
+                foundTerminator(ByteBuffer.wrap(inbox, start, end - start));
+                start = end;
+                searched = end;
             }
+            System.arraycopy(inbox, start, inbox, 0, held - start);
+            held -= start;
+            searched -= start;
         }
 
-        private int messageEnd() {               // the length of the first whole message held; 0: none yet
+        private int messageEnd(int start) {      // where the first whole message from start ends; 0: none yet
             if (terminator == null) {
-                return held >= count ? count : 0;
+                return held - start >= count ? start + count : 0;
             }
             for (int i = searched; i + terminator.length <= held; i++) {
                 if (Arrays.equals(inbox, i, i + terminator.length, terminator, 0, terminator.length)) {
                     return i + terminator.length;
                 }
             }
-            searched = Math.max(0, held - terminator.length + 1);   // a terminator may have begun at the end
-            if (held == Framing.MAX_MESSAGE) {   // the bound, and no terminator: answered as it is, counted
+            searched = Math.max(start, held - terminator.length + 1);   // a terminator may have begun at the end
+            if (held - start == Framing.MAX_MESSAGE) {   // the bound, and no terminator: answered as it is, counted
                 connections.overBound();
                 return held;
             }

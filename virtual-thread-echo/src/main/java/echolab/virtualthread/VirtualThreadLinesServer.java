@@ -83,19 +83,22 @@ public final class VirtualThreadLinesServer implements EchoServer {
         InputStream in = connection.getInputStream();
         OutputStream out = connection.getOutputStream();
         byte[] buffer = new byte[BUFFER_SIZE];   // grows to the bound, Framing.MAX_MESSAGE, at most
-        int held = 0;                            // read, not yet answered
+        int start = 0;                           // where the next message begins
+        int held = 0;                            // read, up to here
         int searched = 0;                        // where the search for the terminator resumes
         while (true) {
-            int end = messageEnd(buffer, searched, held);
-            if (end > 0) {                       // a whole message: answer it, keep what follows
-                out.write(buffer, 0, end);
-                connections.echoed(end);
-                System.arraycopy(buffer, end, buffer, 0, held - end);
-                held -= end;
-                searched = 0;
+            int end = messageEnd(buffer, start, searched, held);
+            if (end > 0) {                       // a whole message: answer it, look for the next
+                out.write(buffer, start, end - start);
+                connections.echoed(end - start);
+                start = end;
+                searched = end;
                 continue;
             }
+            System.arraycopy(buffer, start, buffer, 0, held - start);   // what is left of it, to the front
+            held -= start;
             searched = terminator == null ? 0 : Math.max(0, held - terminator.length + 1);   // it may have begun at the end
+            start = 0;
             if (held == buffer.length) {
                 buffer = Arrays.copyOf(buffer, Math.min(Framing.MAX_MESSAGE, 2 * buffer.length));
             }
@@ -109,17 +112,17 @@ public final class VirtualThreadLinesServer implements EchoServer {
         }
     }
 
-    // The length of the first whole message in buffer[0..held), searching from searched; 0 when none.
-    private int messageEnd(byte[] buffer, int searched, int held) {
+    // Where the first whole message in buffer[start..held) ends, searching from searched; 0 when none.
+    private int messageEnd(byte[] buffer, int start, int searched, int held) {
         if (terminator == null) {
-            return held >= count ? count : 0;
+            return held - start >= count ? start + count : 0;
         }
         for (int i = searched; i + terminator.length <= held; i++) {
             if (Arrays.equals(buffer, i, i + terminator.length, terminator, 0, terminator.length)) {
                 return i + terminator.length;
             }
         }
-        if (held == Framing.MAX_MESSAGE) {       // the bound, and no terminator: answered as it is, counted
+        if (held - start == Framing.MAX_MESSAGE) {   // the bound, and no terminator: answered as it is, counted
             connections.overBound();
             return held;
         }

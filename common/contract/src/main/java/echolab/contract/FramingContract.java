@@ -4,16 +4,27 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,7 +132,7 @@ public abstract class FramingContract {
         message[message.length - 1] = '\n';
         try (Running r = new Running(Framing.LINE); TestClient c = r.connect()) {
             for (int from = 0; from < message.length - 1; from += 1_000) {
-                c.write(java.util.Arrays.copyOfRange(message, from, Math.min(from + 1_000, message.length - 1)));
+                c.write(Arrays.copyOfRange(message, from, Math.min(from + 1_000, message.length - 1)));
             }
             assertNothingComesBack(c, "part of a message came back before its terminator");
             c.write(new byte[] {'\n'});
@@ -169,7 +180,7 @@ public abstract class FramingContract {
     @Test
     void aMessagePastTheBoundIsAnsweredAsItIsAndTheRestAsTheNextMessage() throws Exception {
         byte[] sent = new byte[Framing.MAX_MESSAGE + 10];
-        java.util.Arrays.fill(sent, (byte) 'x');
+        Arrays.fill(sent, (byte) 'x');
         sent[sent.length - 1] = '\n';
         try (Running r = new Running(Framing.LINE); TestClient c = r.connect()) {
             c.write(sent);
@@ -198,7 +209,7 @@ public abstract class FramingContract {
                 try {
                     c.shutdownOutput();
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             assertArrayEquals(sent, c.readExactly(sent.length));
@@ -215,10 +226,10 @@ public abstract class FramingContract {
             lines[i] = (byte) (i % 64 == 63 ? '\n' : 'a' + i % 26);
         }
         try (Running r = new Running(Framing.LINE); TestClient stuck = TestClient.connect(r.server.address(), 64 * 1024)) {
-            java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+            AtomicLong taken = new AtomicLong();
             Thread writer = stuck.writeWithoutReading(lines, 64L * 1024 * 1024, taken);
             TestClient.waitUntilStalled(taken, 1_000, 20_000);
-            org.junit.jupiter.api.Assertions.assertTrue(taken.get() < 64L * 1024 * 1024,
+            assertTrue(taken.get() < 64L * 1024 * 1024,
                     "the server stopped reading a client that does not read: it took " + taken.get() / (1024 * 1024) + " MiB");
             try (TestClient other = r.connect()) {
                 assertArrayEquals(ascii("still served\n"), other.roundTrip(ascii("still served\n")));
@@ -233,26 +244,26 @@ public abstract class FramingContract {
      * its stream twin's jar, {@code --port 0}): it prints its listening line, answers a line sent in two pieces
      * once it is whole, and on SIGTERM stops within 5 s with its summary on stderr.
      */
-    public static void assertServesLinesFromTheCommandLine(java.nio.file.Path jar, String mainClass, String name) throws Exception {
-        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.isRegularFile(jar), "no " + jar.toAbsolutePath()
+    public static void assertServesLinesFromTheCommandLine(Path jar, String mainClass, String name) throws Exception {
+        assertTrue(Files.isRegularFile(jar), "no " + jar.toAbsolutePath()
                 + ": run 'mvn package' first");
         Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", jar.toString(), mainClass,
                 "--port", "0").start();
         try {
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), US_ASCII)).readLine();
-            org.junit.jupiter.api.Assertions.assertNotNull(line, "the server exited before listening");
-            java.util.regex.Matcher listening = java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(line);
-            org.junit.jupiter.api.Assertions.assertTrue(listening.matches(), "first line was: " + line);
+            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), US_ASCII)).readLine();
+            assertNotNull(line, "the server exited before listening");
+            Matcher listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(line);
+            assertTrue(listening.matches(), "first line was: " + line);
             try (TestClient c = TestClient.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1))))) {
                 c.write(ascii("one\ntw"));
                 assertArrayEquals(ascii("one\n"), c.readExactly(4));
                 c.write(ascii("o\n"));
                 assertArrayEquals(ascii("two\n"), c.readExactly(4));
                 server.toHandle().destroy();                        // SIGTERM
-                org.junit.jupiter.api.Assertions.assertTrue(server.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGTERM");
+                assertTrue(server.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGTERM");
             }
             String stderr = new String(server.getErrorStream().readAllBytes(), US_ASCII);
-            org.junit.jupiter.api.Assertions.assertTrue(stderr.contains(name + ": stopped; 1 connection served, 8 bytes echoed"),
+            assertTrue(stderr.contains(name + ": stopped; 1 connection served, 8 bytes echoed"),
                     "no summary on stderr: " + stderr);
         } finally {
             server.destroyForcibly();

@@ -30,39 +30,39 @@ public final class Seeds {
      * A name in a Python file and its counterpart in the Java twin, each the first line of its section that
      * holds the text; a text no longer in its section fails the course, as a lesson's quote does.
      */
-    record Match(String python, int pythonSection, String pythonText, int javaSection, String javaText, String says) {
+    record Match(int pythonSection, String pythonText, int javaSection, String javaText, String says) {
     }
 
     /** What matches what, per Python file. Each Python file's Java twin is the catalogue's. */
     static final Map<String, List<Match>> MATCHES = Map.of(
             "py-blocking", List.of(
-                    new Match("py-blocking", 2, "listener.accept()", 2, "listener.accept()", "accept() blocks until a client arrives"),
-                    new Match("py-blocking", 3, "connection.recv(", 3, "in.read(buffer)", "a blocking read: b\"\" or -1 at the half-close"),
-                    new Match("py-blocking", 3, "connection.sendall(", 3, "out.write(buffer", "a blocking write: the backpressure")),
+                    new Match(2, "listener.accept()", 2, "listener.accept()", "accept() blocks until a client arrives"),
+                    new Match(3, "connection.recv(", 3, "in.read(buffer)", "a blocking read: b\"\" or -1 at the half-close"),
+                    new Match(3, "connection.sendall(", 3, "out.write(buffer", "a blocking write: the backpressure")),
             "py-threads", List.of(
-                    new Match("py-threads", 2, "threading.Thread(", 2, "Thread.ofPlatform()", "a thread of the OS per connection"),
-                    new Match("py-threads", 3, "connection.recv(", 3, "in.read(buffer)", "a blocking read on that thread"),
-                    new Match("py-threads", 3, "connection.sendall(", 3, "out.write(buffer", "a blocking write on that thread")),
+                    new Match(2, "threading.Thread(", 2, "Thread.ofPlatform()", "a thread of the OS per connection"),
+                    new Match(3, "connection.recv(", 3, "in.read(buffer)", "a blocking read on that thread"),
+                    new Match(3, "connection.sendall(", 3, "out.write(buffer", "a blocking write on that thread")),
             "py-asyncore", List.of(
-                    new Match("py-asyncore", 2, "poll(acceptor", 2, "selector.select(", "the loop: asyncore's socket map polled, the selector's keys selected"),
-                    new Match("py-asyncore", 2, "def handle_accepted", 2, "void handleAccept()", "the acceptor's callback"),
-                    new Match("py-asyncore", 3, "def readable", 3, "boolean readable()", "asked before every poll: read only while nothing waits"),
-                    new Match("py-asyncore", 3, "def writable", 3, "boolean writable()", "asked before every poll: write while something waits"),
-                    new Match("py-asyncore", 3, "def handle_read", 3, "void handleRead()", "the read callback"),
-                    new Match("py-asyncore", 3, "def handle_write", 3, "void handleWrite()", "the write callback"),
-                    new Match("py-asyncore", 4, "def handle_error", 4, "void handleError(", "any exception of a callback, for its own connection")),
+                    new Match(2, "poll(acceptor", 2, "selector.select(", "the loop: asyncore's socket map polled, the selector's keys selected"),
+                    new Match(2, "def handle_accepted", 2, "void handleAccept()", "the acceptor's callback"),
+                    new Match(3, "def readable", 3, "boolean readable()", "asked before every poll: read only while nothing waits"),
+                    new Match(3, "def writable", 3, "boolean writable()", "asked before every poll: write while something waits"),
+                    new Match(3, "def handle_read", 3, "void handleRead()", "the read callback"),
+                    new Match(3, "def handle_write", 3, "void handleWrite()", "the write callback"),
+                    new Match(4, "def handle_error", 4, "void handleError(", "any exception of a callback, for its own connection")),
             "py-asyncio-protocol", List.of(
-                    new Match("py-asyncio-protocol", 3, "def data_received", 3, "void handleRead()", "the read callback: bytes in, written straight back"),
-                    new Match("py-asyncio-protocol", 3, "pause_reading()", 3, "boolean readable()", "no reading while output waits")),
+                    new Match(3, "def data_received", 3, "void handleRead()", "the read callback: bytes in, written straight back"),
+                    new Match(3, "pause_reading()", 3, "boolean readable()", "no reading while output waits")),
             "py-asyncio", List.of(
-                    new Match("py-asyncio", 1, "serve_one(connections, reader, writer)", 2, "Thread.ofVirtual()",
+                    new Match(1, "serve_one(connections, reader, writer)", 2, "Thread.ofVirtual()",
                             "a coroutine per connection, a virtual thread per connection"),
-                    new Match("py-asyncio", 3, "await reader.read(", 3, "in.read(buffer)", "a read that waits without holding a thread of the OS"),
-                    new Match("py-asyncio", 3, "await writer.drain()", 3, "out.write(buffer", "the wait that is the backpressure")),
+                    new Match(3, "await reader.read(", 3, "in.read(buffer)", "a read that waits without holding a thread of the OS"),
+                    new Match(3, "await writer.drain()", 3, "out.write(buffer", "the wait that is the backpressure")),
             "py-gevent", List.of(
-                    new Match("py-gevent", 2, "gevent.spawn(", 2, "Thread.ofVirtual()", "a greenlet per connection, a virtual thread per connection"),
-                    new Match("py-gevent", 3, "connection.recv(", 3, "in.read(buffer)", "blocking-style code that yields to the loop"),
-                    new Match("py-gevent", 3, "connection.sendall(", 3, "out.write(buffer", "a write that waits by switching")));
+                    new Match(2, "gevent.spawn(", 2, "Thread.ofVirtual()", "a greenlet per connection, a virtual thread per connection"),
+                    new Match(3, "connection.recv(", 3, "in.read(buffer)", "blocking-style code that yields to the loop"),
+                    new Match(3, "connection.sendall(", 3, "out.write(buffer", "a write that waits by switching")));
 
     private Seeds() {
     }
@@ -118,39 +118,9 @@ public final class Seeds {
                 Html.escape(java.server()), Html.escape(String.join(", ", ServerCatalogue.names(twins(java.server()))))));
         s.append(figures(data, java.server()));
         s.append(matches);
-        s.append(String.format("<div class=\"grid\" style=\"--columns: %d\">%n", columns.size()));
-        for (TeachingFile f : columns) {
-            s.append(String.format("<div class=\"cell head\" data-server=\"%s\">%n<h3>%s</h3>%n<p class=\"file\">%s · %d lines</p>%n"
-                            + "<div class=\"javadoc\">%s</div>%n<details class=\"preamble\"><summary>%s (lines 1–%d)</summary>%s</details>%n</div>%n",
-                    f.server(), Html.escape(f.server()), Html.escape(f.path()), f.lines().size(),
-                    f.language() == TeachingFile.Language.PYTHON ? Html.docstring(f.javadoc().text()) : Html.javadoc(f.javadoc().text()),
-                    f.language() == TeachingFile.Language.PYTHON ? "the docstring, imports and constants" : "package, imports and the class line",
-                    f.preambleEnd(), Html.code(f, 1, f.preambleEnd(), Set.of(), Set.of())));
-        }
-        for (TeachingFile.Section first : java.sections()) {
-            int k = first.number();
-            for (TeachingFile f : columns) {
-                TeachingFile.Section sec = f.section(k);
-                s.append(String.format("<div class=\"cell\" data-row=\"%d\" data-server=\"%s\">%n"
-                                + "<h4 class=\"section-heading\" id=\"s%d-%s\"><a href=\"#s%d-%s\">%d. %s</a></h4>%n",
-                        k, f.server(), k, f.server(), k, f.server(), k, Html.escape(sec.title())));
-                if (sec.proseTo() >= sec.proseFrom()) {
-                    s.append(String.format("<p class=\"prose\" title=\"lines %d–%d\">%s</p>%n", sec.proseFrom(), sec.proseTo(),
-                            Html.escape(sec.prose(f))));
-                }
-                if (sec.codeTo() >= sec.codeFrom()) {
-                    Set<Integer> twin = marked.get(f.server());
-                    s.append(Html.code(f, sec.codeFrom(), sec.codeTo(), n -> twin.contains(n) ? " twin" : ""));
-                }
-                s.append("</div>\n");
-            }
-        }
-        for (TeachingFile f : columns) {
-            int end = f.sections().getLast().codeTo() + 1;
-            s.append(String.format("<div class=\"cell tail\" data-server=\"%s\">%s</div>%n", f.server(),
-                    end <= f.lines().size() ? Html.code(f, end, f.lines().size(), Set.of(), Set.of()) : ""));
-        }
-        return s.append("</div>\n</section>\n").toString();
+        s.append(SideBySide.grid(columns, f -> "<h3>" + Html.escape(f.server()) + "</h3>", 4,
+                f -> n -> marked.get(f.server()).contains(n) ? " twin" : ""));
+        return s.append("</section>\n").toString();
     }
 
     private static int find(TeachingFile f, int section, String text) {

@@ -33,28 +33,42 @@ final class SideBySide {
                 + "where " + String.join(" and ", Alignment.THREAD_PAIR) + " differ. " + generatedFrom + "</p>\n");
         s.append(diffControl(columns));
         s.append("</header>\n");
-        s.append(String.format("<div class=\"grid\" style=\"--columns: %d\">%n", columns.size()));
+        s.append(grid(columns, f -> "<h2><a href=\"" + f.server() + ".html\">" + Html.escape(f.server()) + "</a></h2>", 3,
+                f -> n -> (shared.getOrDefault(f.server(), Set.of()).contains(n) ? " shared" : "")
+                        + (differs.getOrDefault(f.server(), Set.of()).contains(n) ? " differs" : "")));
+        return s.toString();
+    }
+
+    /**
+     * Files in columns, one row per numbered section: a head cell per file ({@code heading}, its path and length,
+     * what it says of itself, its preamble folded away), then each section's heading (at {@code sectionLevel}),
+     * prose and code, a line's extra classes from {@code lineClasses}, then what follows the last section.
+     */
+    static String grid(List<TeachingFile> columns, java.util.function.Function<TeachingFile, String> heading, int sectionLevel,
+                       java.util.function.Function<TeachingFile, java.util.function.IntFunction<String>> lineClasses) {
+        StringBuilder s = new StringBuilder(String.format("<div class=\"grid\" style=\"--columns: %d\">%n", columns.size()));
         for (TeachingFile f : columns) {
-            s.append(String.format("<div class=\"cell head\" data-server=\"%s\">%n<h2><a href=\"%s.html\">%s</a></h2>%n"
-                            + "<p class=\"file\">%s · %d lines</p>%n<div class=\"javadoc\">%s</div>%n"
-                            + "<details class=\"preamble\"><summary>package, imports and the class line (lines 1–%d)</summary>%s</details>%n</div>%n",
-                    f.server(), f.server(), Html.escape(f.server()), Html.escape(f.path()), f.lines().size(),
-                    Html.javadoc(f.javadoc().text()), f.preambleEnd(), Html.code(f, 1, f.preambleEnd(), Set.of(), Set.of())));
+            boolean python = f.language() == TeachingFile.Language.PYTHON;
+            s.append(String.format("<div class=\"cell head\" data-server=\"%s\">%n%s%n<p class=\"file\">%s · %d lines</p>%n"
+                            + "<div class=\"javadoc\">%s</div>%n<details class=\"preamble\"><summary>%s (lines 1–%d)</summary>%s</details>%n</div>%n",
+                    f.server(), heading.apply(f), Html.escape(f.path()), f.lines().size(),
+                    python ? Html.docstring(f.javadoc().text()) : Html.javadoc(f.javadoc().text()),
+                    python ? "the docstring, imports and constants" : "package, imports and the class line", f.preambleEnd(),
+                    Html.code(f, 1, f.preambleEnd(), Set.of(), Set.of())));
         }
         for (TeachingFile.Section first : columns.get(0).sections()) {
             int k = first.number();
             for (TeachingFile f : columns) {
                 TeachingFile.Section sec = f.section(k);
                 s.append(String.format("<div class=\"cell\" data-row=\"%d\" data-server=\"%s\">%n"
-                                + "<h3 class=\"section-heading\" id=\"s%d-%s\"><a href=\"#s%d-%s\">%d. %s</a></h3>%n",
-                        k, f.server(), k, f.server(), k, f.server(), k, Html.escape(sec.title())));
+                                + "<h%d class=\"section-heading\" id=\"s%d-%s\"><a href=\"#s%d-%s\">%d. %s</a></h%d>%n",
+                        k, f.server(), sectionLevel, k, f.server(), k, f.server(), k, Html.escape(sec.title()), sectionLevel));
                 if (sec.proseTo() >= sec.proseFrom()) {
                     s.append(String.format("<p class=\"prose\" title=\"lines %d–%d\">%s</p>%n", sec.proseFrom(), sec.proseTo(),
                             Html.escape(sec.prose(f))));
                 }
                 if (sec.codeTo() >= sec.codeFrom()) {
-                    s.append(Html.code(f, sec.codeFrom(), sec.codeTo(), shared.getOrDefault(f.server(), Set.of()),
-                            differs.getOrDefault(f.server(), Set.of())));
+                    s.append(Html.code(f, sec.codeFrom(), sec.codeTo(), lineClasses.apply(f)));
                 }
                 s.append("</div>\n");
             }
@@ -64,8 +78,7 @@ final class SideBySide {
             s.append(String.format("<div class=\"cell tail\" data-server=\"%s\">%s</div>%n", f.server(),
                     end <= f.lines().size() ? Html.code(f, end, f.lines().size(), Set.of(), Set.of()) : ""));
         }
-        s.append("</div>\n");
-        return s.toString();
+        return s.append("</div>\n").toString();
     }
 
     /** Two menus and a button; every ordered pair's diff is in the page, hidden until chosen. */
