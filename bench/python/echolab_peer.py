@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 
+MAX_MESSAGE = 64 * 1024     # a line server's bound: a message reaching it without its terminator goes back as it is
 ACCEPT_PAUSE = 0.1          # seconds an accept loop stops accepting after a failure (out of descriptors, say)
 BACKLOG = 4096
 LIFELINE_ENV = "ECHOLAB_PARENT_PID"
@@ -59,6 +60,7 @@ class Connections:
         self.failures = 0
         self.accept_failures = 0
         self.refusals = 0
+        self.over_bound_count = 0
         self.is_stopping = False
         self._connection_log = _RateLimitedLog(f"{name}: ")
         self._accept_log = _RateLimitedLog(f"{name}: accept failed: ")
@@ -104,6 +106,11 @@ class Connections:
         if not self.is_stopping:
             self._refused_log.report(f"{_describe(connection)}: {_message(error)}")
 
+    def over_bound(self):
+        """A line server answered a message that reached MAX_MESSAGE without its terminator, as it was."""
+        with self.lock:
+            self.over_bound_count += 1
+
     def stopping(self):
         self.is_stopping = True
 
@@ -123,6 +130,8 @@ class Connections:
             s += f", {self.accept_failures} accept failures"
         if self.refusals:
             s += f", {self.refusals} refused (no thread)"
+        if self.over_bound_count:
+            s += f", {self.over_bound_count} message{'' if self.over_bound_count == 1 else 's'} over the bound"
         return s
 
 
@@ -161,21 +170,33 @@ def no_delay(connection):
     connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-def main(name, serve, description, options=()):
+def main(name, serve, description, options=(), lines=False):
     """Runs a model: parses the command line, then ``serve(connections, args)``.
 
     ``options``: the model's own switches, as (flag, help, variant) triples; given, the peer's name is NAME+VARIANT.
+    ``lines``: a line server (PROTOCOL.md, "Messages over the stream"), which takes ``--terminator BYTES`` or
+    ``--count N``: ``args.terminator`` is then the bytes a message ends with (``b"\\n"`` by default) and
+    ``args.count`` None, or ``args.count`` the bytes of a message and ``args.terminator`` None.
 
     ``serve`` listens (with ``listen``, then ``listening``), serves until stopped, closes what it holds and returns.
     A stop is ``Stopped``, raised in the main thread by SIGTERM or SIGINT, unless the model installs its own handler.
     """
     parser = _Parser(prog=name, description=description, allow_abbrev=False,
-                     usage=f"{name} [--host HOST] [--port PORT]" + "".join(f" [{flag}]" for flag, _, _ in options))
+                     usage=f"{name} [--host HOST] [--port PORT]" + "".join(f" [{flag}]" for flag, _, _ in options)
+                     + (" [--terminator BYTES | --count N]" if lines else ""))
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", default=7007, type=_port, help="port to listen on, 0 for a free one (default: 7007)")
     for flag, text, _ in options:
         parser.add_argument(flag, action="store_true", help=text)
+    if lines:
+        framing = parser.add_mutually_exclusive_group()
+        framing.add_argument("--terminator", type=_terminator, metavar="BYTES",
+                             help="a message ends with these bytes, with escapes \\n, \\r, \\t, \\\\, \\xHH (default: \\n, a line)")
+        framing.add_argument("--count", type=_count, metavar="N",
+                             help=f"a message is N bytes, 1 to {MAX_MESSAGE}, instead of ending with a terminator")
     args = _parse(parser)
+    if lines and args.count is None and args.terminator is None:
+        args.terminator = b"\n"
     name += "".join(variant for flag, _, variant in options if getattr(args, flag.lstrip("-").replace("-", "_")))
     _watch_lifeline(name)
     connections = Connections(name)
@@ -232,6 +253,47 @@ def _port(text):
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"--port must be 0 to 65535, not {port}")
     return port
+
+
+def _terminator(text):
+    """The bytes a --terminator spells, with the escapes the Java servers read (echolab.common.Framing)."""
+    out, i = bytearray(), 0
+    escapes = {"n": 10, "r": 13, "t": 9, "\\": 92}
+    while i < len(text):
+        c = text[i]
+        if not (" " <= c <= "~" or c == "\t"):
+            raise argparse.ArgumentTypeError("a terminator is spelled in printable ASCII with escapes (\\n, \\r, \\t, "
+                                             "\\\\, \\xHH)")
+        if c != "\\":
+            out.append(ord(c))
+            i += 1
+            continue
+        if i + 1 == len(text):
+            raise argparse.ArgumentTypeError(f"'{text}' ends in the middle of an escape")
+        e = text[i + 1]
+        if e in escapes:
+            out.append(escapes[e])
+            i += 2
+        elif e == "x" and len(text) >= i + 4 and all(h in "0123456789abcdefABCDEF" for h in text[i + 2:i + 4]):
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        elif e == "x":
+            raise argparse.ArgumentTypeError(f"'{text}': \\x needs two hex digits")
+        else:
+            raise argparse.ArgumentTypeError(f"'{text}': unknown escape \\{e} (known: \\n, \\r, \\t, \\\\, \\xHH)")
+    if not 1 <= len(out) < MAX_MESSAGE:
+        raise argparse.ArgumentTypeError(f"a terminator is 1 to {MAX_MESSAGE - 1} bytes, not {len(out)}")
+    return bytes(out)
+
+
+def _count(text):
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--count must be a number, not '{text}'")
+    if not 1 <= n <= MAX_MESSAGE:
+        raise argparse.ArgumentTypeError(f"a message of a fixed count is 1 to {MAX_MESSAGE} bytes, not {n}")
+    return n
 
 
 def _watch_lifeline(name):

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -44,15 +46,50 @@ public final class ServerCommand implements Callable<Integer> {
             description = "TCP port, 0 to 65535 (default: ${DEFAULT-VALUE}); 0 picks a free port.")
     int port;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
     private final String name;
     private final EchoServer.Factory factory;
+    private final LinesFactory lines;                     // a line server's, with its framing; else null
+    private final FramingOptions framing = new FramingOptions();
 
-    private ServerCommand(String name, EchoServer.Factory factory) {
+    private ServerCommand(String name, EchoServer.Factory factory, LinesFactory lines) {
         this.name = name;
         this.factory = factory;
+        this.lines = lines;
+    }
+
+    /** How the plumbing creates a line server (PROTOCOL.md, "Messages over the stream"): bind, report, frame. */
+    @FunctionalInterface
+    public interface LinesFactory {
+        EchoServer open(InetSocketAddress address, Connections connections, Framing framing) throws IOException;
+    }
+
+    /** A line server's flags: where a message ends. */
+    static final class FramingOptions {
+        @Option(names = "--terminator", paramLabel = "BYTES",
+                description = "A message ends with these bytes, with escapes \\n, \\r, \\t, \\\\, \\xHH (default: \\n, a line).")
+        String terminator;
+
+        @Option(names = "--count", paramLabel = "N",
+                description = "A message is N bytes, 1 to " + Framing.MAX_MESSAGE + ", instead of ending with a terminator.")
+        Integer count;
+
+        Framing framing(CommandLine commandLine) {
+            try {
+                if (terminator != null && count != null) {
+                    throw new IllegalArgumentException("--terminator and --count are two ways to end a message: give one");
+                }
+                return count != null ? new Framing.Count(count)
+                        : terminator != null ? Framing.Terminator.parse(terminator) : Framing.LINE;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(commandLine, e.getMessage());
+            }
+        }
     }
 
     /** Parses {@code args}, runs the server until it is stopped, and exits the JVM with the exit code. */
@@ -62,7 +99,26 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Like {@link #run} but returns the exit code instead of exiting (for tests). */
     public static int execute(String name, EchoServer.Factory factory, String[] args) {
-        CommandLine commandLine = new CommandLine(new ServerCommand(name, factory));
+        CommandLine commandLine = new CommandLine(new ServerCommand(name, factory, null));
+        commandLine.setCommandName(name);
+        return commandLine.execute(args);
+    }
+
+    /** Like {@link #run}, for a line server: its framing from {@code --terminator} or {@code --count}. */
+    public static void runLines(String name, LinesFactory factory, String[] args) {
+        System.exit(executeLines(name, factory, args));
+    }
+
+    /** Like {@link #runLines} but returns the exit code instead of exiting (for tests). */
+    public static int executeLines(String name, LinesFactory factory, String[] args) {
+        ServerCommand command = new ServerCommand(name, null, factory);
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.addMixin("framing", command.framing);
+        commandLine.getCommandSpec().usageMessage().description(
+                "Serve the line echo (PROTOCOL.md): each message goes back whole, in one write, once its terminator has "
+                        + "arrived; what follows the last one goes back at the half-close. A message reaching "
+                        + Framing.MAX_MESSAGE / 1024 + " KiB without its terminator goes back as it is, counted.%n"
+                        + "Prints 'listening on HOST:PORT' once ready; SIGINT or SIGTERM stops it.");
         commandLine.setCommandName(name);
         return commandLine.execute(args);
     }
@@ -81,8 +137,9 @@ public final class ServerCommand implements Callable<Integer> {
 
         Connections connections = new Connections(name);
         EchoServer server;
+        Framing framed = lines == null ? null : framing.framing(spec.commandLine());
         try {
-            server = factory.open(address, connections);
+            server = lines == null ? factory.open(address, connections) : lines.open(address, connections, framed);
         } catch (BindException e) {
             String why = String.valueOf(e.getMessage());
             System.err.println(why.contains("in use")

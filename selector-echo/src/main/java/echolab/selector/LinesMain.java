@@ -2,12 +2,12 @@ package echolab.selector;
 
 import echolab.common.ServerCommand;
 
-/** `java -cp selector-echo.jar echolab.selector.LinesMain [--host H] [--port P]`: selector-lines, its lines ending in \n. */
+/** `java -cp selector-echo.jar echolab.selector.LinesMain [--host H] [--port P] [--terminator BYTES | --count N]`: selector-lines, its messages ending in \n unless told otherwise. */
 public final class LinesMain {
     private LinesMain() {
     }
 
     public static void main(String[] args) {
-        ServerCommand.run("selector-lines", SelectorLinesServer::new, args);
+        ServerCommand.runLines("selector-lines", SelectorLinesServer::new, args);
     }
 }

@@ -2,12 +2,12 @@ package echolab.virtualthread;
 
 import echolab.common.ServerCommand;
 
-/** `java -cp virtual-thread-echo.jar echolab.virtualthread.LinesMain [--host H] [--port P]`: virtual-thread-lines, its lines ending in \n. */
+/** `java -cp virtual-thread-echo.jar echolab.virtualthread.LinesMain [--host H] [--port P] [--terminator BYTES | --count N]`: virtual-thread-lines, its messages ending in \n unless told otherwise. */
 public final class LinesMain {
     private LinesMain() {
     }
 
     public static void main(String[] args) {
-        ServerCommand.run("virtual-thread-lines", VirtualThreadLinesServer::new, args);
+        ServerCommand.runLines("virtual-thread-lines", VirtualThreadLinesServer::new, args);
     }
 }

@@ -83,7 +83,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--servers", split = ",", paramLabel = "NAMES",
             defaultValue = "sync,thread-per-conn,selector,virtual-thread",
             description = "Servers to compare (default: ${DEFAULT-VALUE}); also the variants virtual-thread+pollerMode=1, "
-                + "virtual-thread+pollerMode=3, virtual-thread+carriers=1.")
+                + "virtual-thread+pollerMode=3, virtual-thread+carriers=1, and the line servers selector-lines, virtual-thread-lines "
+                + "(loaded with lines).")
     List<String> servers;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "2s", converter = Durations.class,

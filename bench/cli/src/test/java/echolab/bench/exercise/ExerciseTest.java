@@ -43,9 +43,13 @@ class ExerciseTest {
         Set<String> covered = Set.copyOf(all.stream().map(Exercise::server).toList());
         assertTrue(covered.containsAll(ServerCatalogue.names(ServerCatalogue.teaching())), "the exercises cover every model: " + covered);
         assertTrue(all.stream().anyMatch(e -> e.pythonPeer().isPresent()), "and a Python peer");
+        assertTrue(covered.containsAll(ServerCatalogue.names(ServerCatalogue.lines().stream()
+                .filter(l -> l.kind() == ServerCatalogue.Kind.LINES).toList())), "and every Java line server: " + covered);
         for (String server : covered) {
             assertTrue(ServerCatalogue.names(ServerCatalogue.teaching()).contains(server)
-                    || ServerCatalogue.names(ServerCatalogue.python()).contains(server), server + " is a teaching server or a Python peer");
+                    || ServerCatalogue.names(ServerCatalogue.python()).contains(server)
+                    || ServerCatalogue.names(ServerCatalogue.lines()).contains(server),
+                    server + " is a teaching server, a Python peer or a line server");
         }
     }
 

@@ -93,7 +93,11 @@ class ServerCatalogueTest {
                 case ServerCatalogue.TeachingServer t -> {
                     assertNotNull(t.factory(), e.name());
                     assertTrue(ServerCatalogue.teaching().contains(t.teaching()), e.name() + " runs a teaching server of the catalogue");
-                    assertEquals(t instanceof ServerCatalogue.Variant ? ServerCatalogue.Kind.VARIANT : ServerCatalogue.Kind.TEACHING, e.kind());
+                    assertEquals(switch (t) {
+                        case ServerCatalogue.Variant v -> ServerCatalogue.Kind.VARIANT;
+                        case ServerCatalogue.Lines l -> ServerCatalogue.Kind.LINES;
+                        case ServerCatalogue.Teaching teaching -> ServerCatalogue.Kind.TEACHING;
+                    }, e.kind());
                 }
                 case ServerCatalogue.JvmPeer p -> {
                     assertEquals(ServerCatalogue.Kind.REFERENCE, e.kind());
@@ -108,7 +112,11 @@ class ServerCatalogueTest {
                 case ServerCatalogue.PythonPeer p -> {
                     assertEquals(ServerCatalogue.Kind.PYTHON, e.kind());
                     assertTrue(Files.isRegularFile(Path.of("../..", p.script())), p.name() + " runs " + p.script());
-                    assertTrue(TEACHING.contains(p.twin()), p.name() + "'s twin is a teaching server: " + p.twin());
+                    assertTrue(TEACHING.contains(p.twin()) || p.streamTwin().isPresent()
+                            && ServerCatalogue.named(p.twin(), ServerCatalogue.lines()).kind() == ServerCatalogue.Kind.LINES,
+                            p.name() + "'s twin is a teaching server, or for a Python line server a Java one: " + p.twin());
+                    p.streamTwin().ifPresent(twin -> assertTrue(ServerCatalogue.python().stream().anyMatch(q -> q.name().equals(twin)),
+                            p.name() + " frames the messages of a Python peer of the echo of a stream: " + twin));
                     assertTrue(Files.readString(Path.of("../..", p.script())).contains("\"" + p.name().split("\\+")[0] + "\""),
                             p.script() + " names itself " + p.name());
                 }
@@ -116,6 +124,25 @@ class ServerCatalogueTest {
         }
         assertEquals(ServerCatalogue.runnable().size(), ServerCatalogue.runnable().stream().map(ServerCatalogue.Entry::name).distinct()
                 .count(), "names are unique");
+    }
+
+    @Test
+    void theLauncherScriptServesTheCatalogueLineServersAndEachHasAStreamTwinInTheCatalogue() throws IOException {
+        String script = Files.readString(Path.of("../..", "echolab"));
+        Matcher java = Pattern.compile("(?m)^LINE_SERVERS=\"([^\"]*)\"").matcher(script);
+        Matcher python = Pattern.compile("(?m)^PY_LINE_SERVERS=\"([^\"]*)\"").matcher(script);
+        assertTrue(java.find() && python.find(), "no LINE_SERVERS= or PY_LINE_SERVERS= line in ./echolab");
+        List<String> served = new java.util.ArrayList<>(List.of(java.group(1).split(" ")));
+        served.addAll(List.of(python.group(1).split(" ")));
+        assertEquals(ServerCatalogue.names(ServerCatalogue.lines()), served);
+        assertEquals(served, ServerCatalogue.names(ServerCatalogue.named(List.of("lines"), ServerCatalogue.runnable())),
+                "--only lines names every line server");
+        for (ServerCatalogue.Entry e : ServerCatalogue.lines()) {
+            assertTrue(e.terminator().isPresent(), e.name() + " is loaded with lines");
+            String twin = e.streamTwin().orElseThrow();
+            ServerCatalogue.Entry stream = ServerCatalogue.named(twin, ServerCatalogue.runnable());
+            assertTrue(stream.terminator().isEmpty(), e.name() + "'s twin " + twin + " echoes a stream");
+        }
     }
 
     @Test

@@ -29,7 +29,7 @@ class ComparisonTest {
     }
 
     private static Trial trial(String server, int round, double msgPerSecond, Trial.ServerStats stats) {
-        LoadReport load = new LoadReport("closed", "127.0.0.1", 1, 100, 100, 64, 1, 0.5, 1.5, (long) (msgPerSecond * 1.5),
+        LoadReport load = new LoadReport("closed", "127.0.0.1", 1, 100, 100, 64, 1, null, 0.5, 1.5, (long) (msgPerSecond * 1.5),
                 msgPerSecond, msgPerSecond * 64 / 1048576, null, null, new LatencySummary(1, 500, 450, 800, 1000, 2000, 3000, 4000),
                 null, new LoadReport.Errors(0, 0, 0, 0, 0, 0, 0, null), 0.01, 100, 0, 0, 0,
                 new LoadReport.Generator(1, 0.5, 1, 2, 0, false, null), null, null);
@@ -47,9 +47,9 @@ class ComparisonTest {
             trials.add(trial("selector", i + 1, rounds[i]));
         }
         trials.addAll(more);
-        List<BenchRun.ServerEntry> servers = new ArrayList<>(List.of(new BenchRun.ServerEntry("selector", "teaching", false, List.of(), null)));
+        List<BenchRun.ServerEntry> servers = new ArrayList<>(List.of(new BenchRun.ServerEntry("selector", "teaching", false, List.of(), null, null)));
         more.stream().map(Trial::server).distinct()
-                .forEach(name -> servers.add(new BenchRun.ServerEntry(name, "teaching", false, List.of(), null)));
+                .forEach(name -> servers.add(new BenchRun.ServerEntry(name, "teaching", false, List.of(), null, null)));
         Environment env = new Environment("OpenJDK 25", "vendor", List.of(), List.of(), "cpu", cores, "Linux", "6.18", 1L,
                 new Environment.Pinning(true, "0", "1"), "abc", false, null);
         return new BenchRun(BenchRun.SCHEMA, BenchRun.SCHEMA_VERSION,

@@ -16,10 +16,11 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import echolab.bench.base.Json;
+import echolab.bench.harness.ServerCatalogue;
 
 /**
- * {@code java -cp ... echolab.bench.exercise.ContractRunner SERVER}: runs the contract suite against one
- * server in this JVM and prints one line per test, {@value #PREFIX} and a JSON object (test, status,
+ * {@code java -cp ... echolab.bench.exercise.ContractRunner SERVER}: runs the contract suite (a line server's:
+ * the framing contract) against one server in this JVM and prints one line per test, {@value #PREFIX} and a JSON object (test, status,
  * message), for the parent to read. The server's own log goes to stderr; nothing else goes to stdout.
  */
 public final class ContractRunner {
@@ -53,7 +54,8 @@ public final class ContractRunner {
                 1 << 16), false, StandardCharsets.UTF_8);
         System.setOut(System.err);                         // whatever the tests print goes to stderr
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(CatalogueServerContract.class)).build();
+                .selectors(selectClass(ServerCatalogue.lines().stream().anyMatch(l -> l.name().equals(args[0]))
+                        ? CatalogueLinesContract.class : CatalogueServerContract.class)).build();
         try (LauncherSession session = LauncherFactory.openSession()) {
             Launcher launcher = session.getLauncher();
             launcher.execute(request, new TestExecutionListener() {

@@ -20,6 +20,7 @@ import echolab.bench.harness.NativePeers;
 import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
+import echolab.contract.FramingChecks;
 import echolab.contract.WireContract;
 import echolab.bench.base.Json;
 
@@ -28,7 +29,7 @@ import echolab.bench.base.Json;
  * given classes ahead of bench.jar on its class path, under a real timeout: a broken server that hangs
  * the suite is killed and named. Read timeouts are shortened to {@value #READ_TIMEOUT_MILLIS} ms, so a
  * server that never answers fails a test in seconds. A Python peer's file is held to the contract on the
- * wire instead ({@link #onTheWire}): each check of {@link WireContract} against a process of its own.
+ * wire instead ({@link #onTheWire}): each check of {@link WireContract} (a line server's: of {@link FramingChecks}) against a process of its own.
  */
 public final class ContractSuite {
 
@@ -84,35 +85,43 @@ public final class ContractSuite {
             throw new IOException(peer.name() + " cannot run here: " + problem);
         }
         List<TestResult> results = new ArrayList<>();
+        if (peer.terminator().isPresent()) {                 // a line server: the framing contract, each check framed as it asks
+            for (FramingChecks.Check check : FramingChecks.CHECKS) {
+                try (ServerProcess server = launcher.start(peer, tree, check.framing())) {
+                    results.add(run(check.name(), check.body(), server));
+                }
+            }
+            return results;
+        }
         for (WireContract.Check check : WireContract.CHECKS) {
             if (check.concurrent() && peer.oneAtATime()) {
                 results.add(new TestResult(check.name(), "SKIPPED", peer.name() + " serves one connection at a time (its model)"));
                 continue;
             }
             try (ServerProcess server = launcher.start(peer, tree, List.of())) {
-                results.add(run(check, server));
+                results.add(run(check.name(), check.body(), server));
             }
         }
         return results;
     }
 
-    private static TestResult run(WireContract.Check check, ServerProcess server) throws InterruptedException {
+    private static TestResult run(String name, WireContract.Body body, ServerProcess server) throws InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
         FutureTask<Void> task = new FutureTask<>(() -> {
-            check.body().run(address);
+            body.run(address);
             return null;
         });
-        Thread.ofPlatform().name("wire check " + check.name()).daemon().start(task);
+        Thread.ofPlatform().name("wire check " + name).daemon().start(task);
         try {
             task.get(CHECK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return new TestResult(check.name(), "SUCCESSFUL", null);
+            return new TestResult(name, "SUCCESSFUL", null);
         } catch (ExecutionException e) {
             Throwable why = e.getCause();
             String message = why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage().lines().findFirst().orElse("");
-            return new TestResult(check.name(), "FAILED", message.replace(" ==> expected: <true> but was: <false>", ""));
+            return new TestResult(name, "FAILED", message.replace(" ==> expected: <true> but was: <false>", ""));
         } catch (TimeoutException e) {
             task.cancel(true);
-            return new TestResult(check.name(), "ABORTED_BY_TIMEOUT", "no outcome in " + CHECK_TIMEOUT.toSeconds() + " s");
+            return new TestResult(name, "ABORTED_BY_TIMEOUT", "no outcome in " + CHECK_TIMEOUT.toSeconds() + " s");
         }
     }
 }

@@ -29,12 +29,19 @@ public record Exercise(String name, String server, int section, String title, St
 
     /** The Python peer whose file it breaks; empty when it breaks a Java teaching file. */
     public Optional<ServerCatalogue.PythonPeer> pythonPeer() {
-        return ServerCatalogue.python().stream().filter(p -> p.name().equals(server)).findFirst();
+        return java.util.stream.Stream.concat(ServerCatalogue.python().stream(), ServerCatalogue.pythonLines().stream())
+                .filter(p -> p.name().equals(server)).findFirst();
+    }
+
+    /** The Java server whose file it breaks (a teaching server or a line server); empty when it breaks a Python peer's. */
+    public Optional<ServerCatalogue.TeachingServer> javaServer() {
+        return ServerCatalogue.checkable().stream().filter(t -> t.kind() != ServerCatalogue.Kind.VARIANT && t.name().equals(server))
+                .findFirst();
     }
 
     /** The file it breaks, relative to a checkout. */
     public String source() {
-        return pythonPeer().map(ServerCatalogue.PythonPeer::script).orElseGet(() -> ServerCatalogue.teachingServer(server).source());
+        return pythonPeer().map(ServerCatalogue.PythonPeer::script).orElseGet(() -> javaServer().orElseThrow().source());
     }
 
     /** The exercises in their reading order (the order of exercises/index.txt). */

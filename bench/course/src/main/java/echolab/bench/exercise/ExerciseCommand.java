@@ -170,11 +170,12 @@ public final class ExerciseCommand implements Callable<Integer> {
                     real = SymptomProbe.measure(e.symptom(), p, peer.oneAtATime(), peer.threads());
                 }
             } else {
-                ServerCatalogue.Teaching entry = ServerCatalogue.teachingServer(e.server());
-                try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server())) {
+                ServerCatalogue.TeachingServer entry = e.javaServer().orElseThrow();
+                List<String> framing = e.symptom().framing().map(echolab.common.Framing::arguments).orElse(List.of());
+                try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server(), framing)) {
                     broken = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime(), entry.threads());
                 }
-                try (ServerProcess p = launcher.start(entry, root, List.of())) {
+                try (ServerProcess p = launcher.start(entry, List.of(entry.jarIn(root)), e.server(), framing)) {
                     real = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime(), entry.threads());
                 }
             }
@@ -223,7 +224,8 @@ public final class ExerciseCommand implements Callable<Integer> {
             + "in-process for the Java ones, on the wire for the Python peers.")
     int check(@Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
                       description = "The servers to grade (default: ${DEFAULT-VALUE}); a Python peer (py-asyncore, ...) or "
-                          + "'python' for every one of them is held to the contract on the wire.") List<String> servers)
+                          + "'python' for every one of them is held to the contract on the wire; a line server (selector-lines, ..., "
+                          + "py-asynchat, or 'lines' for all) to the framing contract.") List<String> servers)
             throws IOException, InterruptedException {
         Path root = checkout.root();
         Path benchJar = benchJar(root);
@@ -237,6 +239,7 @@ public final class ExerciseCommand implements Callable<Integer> {
         }
         List<ServerCatalogue.Entry> among = new ArrayList<>(ServerCatalogue.teaching());
         among.addAll(ServerCatalogue.python());
+        among.addAll(ServerCatalogue.lines());
         List<ServerCatalogue.Entry> graded;
         try {
             graded = ServerCatalogue.named(servers, among);

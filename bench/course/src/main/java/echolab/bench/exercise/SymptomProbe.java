@@ -54,6 +54,10 @@ final class SymptomProbe {
             case SERVED_COUNT -> servedCount(server, address, oneAtATime);
             case THREADS -> threads(server, address, oneAtATime, threads);
             case LARGE_MESSAGES -> largeMessages(server, oneAtATime);
+            case SPLIT_TERMINATOR -> splitTerminator(address);
+            case MANY_LINES -> manyLines(address);
+            case NO_TERMINATOR -> noTerminator(server, address);
+            case LINE_LATENCY -> lineLatency(address);
         };
     }
 
@@ -317,6 +321,143 @@ final class SymptomProbe {
 
     private interface Action {
         void run() throws IOException;
+    }
+
+    /**
+     * Ten lines ending in {@code \r\n} (the server started with that terminator), each written in two pieces split
+     * inside its terminator, 20 ms apart so that they arrive in two reads, each then awaited for up to half a second.
+     * Healthy when every line comes back.
+     */
+    private static Reading splitTerminator(InetSocketAddress address) throws IOException, InterruptedException {
+        int lines = 10;
+        int answered = 0;
+        long[] nanos = new long[lines];
+        try (TestClient c = TestClient.connect(address)) {
+            c.socket.setSoTimeout(500);
+            for (int i = 0; i < lines; i++) {
+                byte[] line = String.format("line %d\r\n", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                long start = System.nanoTime();
+                c.write(Arrays.copyOf(line, line.length - 1));
+                Thread.sleep(20);                              // the client's pace: the \n goes in a segment of its own
+                c.write(new byte[] {'\n'});
+                try {
+                    if (Arrays.equals(line, c.readExactly(line.length))) {
+                        answered++;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // not answered within the half second: counted as such
+                }
+                nanos[i] = System.nanoTime() - start;
+            }
+        }
+        Arrays.sort(nanos);
+        return new Reading(List.of(
+                new Observation("lines answered, each sent as 'line N\\r' then '\\n'", String.format("%d of %d", answered, lines)),
+                new Observation("median time to an answer (or to giving up, 500 ms)", String.format("%,.0f ms", nanos[lines / 2] / 1e6))),
+                answered == lines);
+    }
+
+    /** A hundred lines in one write, then up to a second for their answers. Healthy when all hundred come back. */
+    private static Reading manyLines(InetSocketAddress address) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            text.append("message ").append(i).append('\n');
+        }
+        byte[] sent = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int lines = 0;
+        long back = 0;
+        try (TestClient c = TestClient.connect(address)) {
+            c.write(sent);
+            c.socket.setSoTimeout(1_000);
+            byte[] buffer = new byte[sent.length];
+            try {
+                int n;
+                while (back < sent.length && (n = c.read(buffer)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        lines += buffer[i] == '\n' ? 1 : 0;
+                    }
+                    back += n;
+                }
+            } catch (SocketTimeoutException e) {
+                // what had come back in a second is the figure
+            }
+        }
+        return new Reading(List.of(new Observation("lines answered within a second, of 100 sent in one write",
+                String.format("%d (%,d of %,d bytes)", lines, back, sent.length))), lines == 100);
+    }
+
+    /**
+     * 32 MiB with no {@code \n}, written while what comes back is read, then up to two seconds for the rest; the
+     * server's RSS meanwhile. Healthy when all of it came back (a bound at a time) and the RSS grew by less than 16 MiB.
+     */
+    private static Reading noTerminator(ServerProcess server, InetSocketAddress address) throws IOException, InterruptedException {
+        ProcReading before = sample(server);
+        long peakRss = before.rssKiB();
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        long total = 32L * MiB;
+        AtomicLong back = new AtomicLong();
+        try (TestClient c = TestClient.connect(address)) {
+            c.socket.setSoTimeout(2_000);
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
+                byte[] in = new byte[64 * 1024];
+                try {
+                    int n;
+                    while (back.get() < total && (n = c.read(in)) > 0) {
+                        back.addAndGet(n);
+                    }
+                } catch (IOException e) {
+                    // nothing more within two seconds: what came back is the figure
+                }
+            });
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                c.write(chunk);
+                if (sent % (4 * MiB) == 0) {
+                    ProcReading s = server.sampleNow();
+                    peakRss = s == null ? peakRss : Math.max(peakRss, s.rssKiB());
+                }
+            }
+            reader.join(5_000);
+            ProcReading s = server.sampleNow();
+            peakRss = s == null ? peakRss : Math.max(peakRss, s.rssKiB());
+        }
+        long growth = peakRss - before.rssKiB();
+        return new Reading(List.of(
+                new Observation("bytes back from 32 MiB with no terminator", String.format("%,d MiB", back.get() / MiB)),
+                new Observation("server RSS growth meanwhile", String.format("%,d MiB", growth / 1024))),
+                back.get() == total && growth < 16 * 1024);
+    }
+
+    /** The median round trip of a 64 B line and of a line of its terminator alone, 20 of each, alternating. Healthy within 10x. */
+    private static Reading lineLatency(InetSocketAddress address) throws IOException {
+        byte[] line = new byte[64];
+        Arrays.fill(line, (byte) 'x');
+        line[63] = '\n';
+        byte[] alone = {'\n'};
+        long[] lineNanos = new long[20];
+        long[] aloneNanos = new long[20];
+        try (TestClient c = TestClient.connect(address)) {
+            c.socket.setSoTimeout(2_000);
+            for (int i = -3; i < lineNanos.length; i++) {      // three to warm
+                long start = System.nanoTime();
+                c.roundTrip(line);
+                long mid = System.nanoTime();
+                c.roundTrip(alone);
+                if (i >= 0) {
+                    lineNanos[i] = mid - start;
+                    aloneNanos[i] = System.nanoTime() - mid;
+                }
+            }
+        }
+        Arrays.sort(lineNanos);
+        Arrays.sort(aloneNanos);
+        double a = lineNanos[10] / 1e3;
+        double b = aloneNanos[10] / 1e3;
+        return new Reading(List.of(
+                new Observation("median round trip, a 64 B line", String.format("%,.0f us", a)),
+                new Observation("median round trip, its terminator alone", String.format("%,.0f us", b)),
+                new Observation("the line against its terminator", String.format("%.1fx", a / b))),
+                a < 10 * b);
     }
 
     /** Runs an exchange with a server that may be broken: its failure is part of what is measured, not an error. */

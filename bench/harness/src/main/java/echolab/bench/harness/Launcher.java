@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import echolab.bench.harness.ServerCatalogue.Entry;
 import echolab.bench.harness.ServerCatalogue.JvmPeer;
@@ -16,6 +17,7 @@ import echolab.bench.harness.ServerCatalogue.PythonPeer;
 import echolab.bench.harness.ServerCatalogue.Teaching;
 import echolab.bench.harness.ServerCatalogue.TeachingServer;
 import echolab.bench.harness.ServerCatalogue.Variant;
+import echolab.common.Framing;
 
 /**
  * Starts the servers of the catalogue: the command line (the same JVM flags for every JVM server,
@@ -86,9 +88,8 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         List<String> flags = new ArrayList<>(ServerCatalogue.JVM_FLAGS);
         flags.addAll(t.jvmFlags());
         flags.addAll(extraFlags);
-        String teaching = t.teaching().name();
         String serve = "ECHOLAB_JAVA_OPTS=" + Ssh.quoted(String.join(" ", flags)) + " timeout -k 5 " + REMOTE_LIMIT.toSeconds()
-                + " ./echolab serve " + Ssh.quoted(teaching) + (address == null ? "" : " --host " + Ssh.quoted(address)) + " --port 0";
+                + " ./echolab serve " + Ssh.quoted(t.serveName()) + (address == null ? "" : " --host " + Ssh.quoted(address)) + " --port 0";
         String script = "cd " + Ssh.quoted(remote.dir()) + " && { " + serve + " & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid; }";
         return remote.ssh().command(remote.host(), script);
     }
@@ -106,7 +107,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
                 command.addAll(jvm.jvmFlags());
                 command.addAll(extraFlags);
                 command.addAll(recording);
-                command.addAll(List.of("-jar", jvm.jarIn(tree).toString()));
+                command.addAll(jvm.launch(tree));
             }
             case NativePeer p -> {
                 Path binary = natives.binary(p.program());
@@ -128,7 +129,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
     /** Why {@code server} cannot be started from {@code tree}, or null when it can. A variant is tried once ({@link #refusal}). */
     public String unavailable(Entry server, Path tree) throws InterruptedException {
         if (remote != null && (server.kind() == ServerCatalogue.Kind.REFERENCE || server.kind() == ServerCatalogue.Kind.PYTHON)) {
-            return "runs only on this machine (on " + remote.host() + ", ./echolab serve starts the teaching servers and their variants)";
+            return "runs only on this machine (on " + remote.host() + ", ./echolab serve starts the teaching servers, their variants and the line servers)";
         }
         if (remote != null) {
             return server instanceof Variant v ? refusal(v, tree) : null;
@@ -140,6 +141,7 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
             case JvmPeer p -> p.whyUnavailable().get();
             case Variant v -> refusal(v, tree);
             case Teaching t -> null;
+            case ServerCatalogue.Lines l -> null;
         };
     }
 
@@ -190,13 +192,13 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
             throws IOException, InterruptedException {
         if (remote != null) {
             return ServerProcess.start(server.name(), command(server, tree, extraFlags), START_TIMEOUT.plusSeconds(40), null,
-                    remote.host());
+                    remote.host(), server.terminator());
         }
         VirtualThreadTelemetry telemetry = records(server) ? VirtualThreadTelemetry.create() : null;
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(command(server, tree, extraFlags, telemetry == null ? List.of() : telemetry.jvmFlags()));
         try {
-            return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT, telemetry);
+            return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT, telemetry, null, server.terminator());
         } catch (IOException | RuntimeException e) {
             if (telemetry != null) {
                 telemetry.close();
@@ -205,8 +207,31 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         }
     }
 
+    /**
+     * A line server (Java or Python) started framing as {@code framing} says ({@link Framing#arguments}), on the server
+     * CPUs, with no recording; a load sent to it through {@link Measurement} frames its messages the same way.
+     */
+    public ServerProcess start(Entry server, Path tree, Framing framing) throws IOException, InterruptedException {
+        if (server.terminator().isEmpty()) {
+            throw new IllegalArgumentException(server.name() + " echoes a stream: it has no framing to set");
+        }
+        List<String> command = new ArrayList<>(command(server, tree, List.of(), List.of()));
+        command.addAll(framing.arguments());
+        return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT, null, null,
+                framing instanceof Framing.Terminator t ? Optional.of(t) : Optional.empty());
+    }
+
     /** Starts a teaching server's main from a class path (e.g. an exercise's broken copy ahead of the jar), pinned. */
     public ServerProcess start(TeachingServer server, List<Path> classpath, String label) throws IOException, InterruptedException {
+        return start(server, classpath, label, List.of());
+    }
+
+    /**
+     * As above, with {@code args} after {@code --port 0} (a line server's {@link Framing#arguments}); a load sent to it
+     * through {@link Measurement} ends its messages with the terminator those name, or the server's own.
+     */
+    public ServerProcess start(TeachingServer server, List<Path> classpath, String label, List<String> args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(ServerCatalogue.JVM_FLAGS);
@@ -214,6 +239,10 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         command.add(server.mainClass());
         command.addAll(List.of("--port", "0"));
-        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT, null);
+        command.addAll(args);
+        int named = args.indexOf("--terminator");
+        Optional<Framing.Terminator> terminator = named >= 0 ? Optional.of(Framing.Terminator.parse(args.get(named + 1)))
+                : args.contains("--count") ? Optional.empty() : server.terminator();
+        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT, null, null, terminator);
     }
 }

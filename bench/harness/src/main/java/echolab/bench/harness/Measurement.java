@@ -31,9 +31,13 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
 
     /** As above, writing the window's latencies to an interval log too ({@code log} null: none). */
     public static Measurement of(ServerProcess server, LoadConfig config, IntervalLog log) throws IOException, InterruptedException {
-        LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()),
-                new LoadGenerator.Options(log, null, edges(server)));
+        LoadResult load = LoadGenerator.run(addressedTo(server, config), new LoadGenerator.Options(log, null, edges(server)));
         return of(server, load, null);
+    }
+
+    /** {@code config} sent to {@code server}: its address, and its messages framed as it frames them (a line server's terminator). */
+    public static LoadConfig addressedTo(ServerProcess server, LoadConfig config) {
+        return config.withHost(server.host()).withPort(server.port()).withTerminator(server.terminator());
     }
 
     /** The server's /proc read at the edges of a window this JVM's generator measures. */
@@ -71,8 +75,7 @@ public record Measurement(LoadResult load, ProcWindow window, int heldConnection
                 counter[0] = SyscallCounter.attach(server.pid());
                 return Instant.now();                        // the warm-up gives perf the time it takes to attach
             };
-            LoadResult load = LoadGenerator.run(config.withHost(server.host()).withPort(server.port()),
-                    new LoadGenerator.Options(null, attach, edges(server)));
+            LoadResult load = LoadGenerator.run(addressedTo(server, config), new LoadGenerator.Options(null, attach, edges(server)));
             return of(server, load, counter[0].stop(load.measureFromNanos(), load.measureToNanos(), load.report().messages()));
         } finally {
             if (counter[0] != null) {

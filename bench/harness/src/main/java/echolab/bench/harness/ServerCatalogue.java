@@ -3,17 +3,22 @@ package echolab.bench.harness;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import echolab.common.ThreadsPerConnection;
 import echolab.common.EchoServer;
+import echolab.common.Framing;
+import echolab.common.ServerCommand;
 import echolab.bench.peers.NettyEchoServer;
 import echolab.bench.peers.NettyEchoServer.Transport;
 import echolab.selector.SelectorEchoServer;
+import echolab.selector.SelectorLinesServer;
 import echolab.sync.SyncEchoServer;
 import echolab.threadperconn.ThreadPerConnEchoServer;
 import echolab.virtualthread.VirtualThreadEchoServer;
+import echolab.virtualthread.VirtualThreadLinesServer;
 
 /**
  * The one place a server is listed: the four teaching servers, their variants, the reference peers (Netty
@@ -27,9 +32,9 @@ public final class ServerCatalogue {
 
     /**
      * The kind a run records for a server: a teaching server, a reference peer, a teaching server run with JVM flags,
-     * a Python peer.
+     * a Python peer, a line server (PROTOCOL.md, "Messages over the stream": Java or Python).
      */
-    public enum Kind { TEACHING, REFERENCE, VARIANT, PYTHON;
+    public enum Kind { TEACHING, REFERENCE, VARIANT, PYTHON, LINES;
 
         public String label() {
             return name().toLowerCase();
@@ -47,10 +52,28 @@ public final class ServerCatalogue {
         default boolean oneAtATime() {
             return false;
         }
+
+        /**
+         * For a line server, the terminator its messages end with as the tools start it (its default, {@code \n}):
+         * what every load sent to it must end each message with. Empty for a server of the echo of a stream.
+         */
+        default Optional<Framing.Terminator> terminator() {
+            return Optional.empty();
+        }
+
+        /** For a line server, the server of the echo of a stream it frames (selector for selector-lines); else empty. */
+        default Optional<String> streamTwin() {
+            return Optional.empty();
+        }
     }
 
     /** A server that runs on the JVM from the runnable jar a Maven module builds. */
     public sealed interface JvmServer extends Entry permits TeachingServer, JvmPeer {
+
+        /** What follows the JVM flags to run it from the jar in {@code tree}: {@code -jar JAR}, or a class path and a main. */
+        default List<String> launch(Path tree) {
+            return List.of("-jar", jarIn(tree).toString());
+        }
 
         /** The Maven module that builds it, relative to a checkout. */
         String module();
@@ -67,7 +90,7 @@ public final class ServerCatalogue {
     }
 
     /** A teaching server or a variant of one: a teaching file, a factory to open it in this JVM, the threads its model costs. */
-    public sealed interface TeachingServer extends JvmServer permits Teaching, Variant {
+    public sealed interface TeachingServer extends JvmServer permits Teaching, Variant, Lines {
 
         /** The teaching file's class. */
         Class<? extends EchoServer> type();
@@ -77,8 +100,13 @@ public final class ServerCatalogue {
         /** What each connection it holds costs in threads, which the contract suite checks. */
         ThreadsPerConnection threads();
 
-        /** The teaching server itself: this one, or the one a variant runs. */
+        /** The teaching server it is a form of: this one, the one a variant runs, or a line server's stream twin. */
         Teaching teaching();
+
+        /** The name {@code ./echolab serve} knows it by: its own, or for a variant the teaching server's. */
+        default String serveName() {
+            return name();
+        }
 
         /** The teaching file, relative to a checkout: e.g. sync-echo/src/main/java/echolab/sync/SyncEchoServer.java. */
         default String source() {
@@ -155,6 +183,11 @@ public final class ServerCatalogue {
         }
 
         @Override
+        public String serveName() {
+            return teaching.name();
+        }
+
+        @Override
         public EchoServer.Factory factory() {
             return teaching.factory();
         }
@@ -167,6 +200,73 @@ public final class ServerCatalogue {
         @Override
         public boolean oneAtATime() {
             return teaching.oneAtATime();
+        }
+    }
+
+    /**
+     * A line server (PROTOCOL.md, "Messages over the stream"): a teaching file of its own in its stream twin's module,
+     * run from the twin's jar by its own main ({@code LinesMain}, beside the file), named {@code TWIN-lines}. The tools
+     * start it with its default framing, {@code \n}.
+     *
+     * @param teaching its stream twin, whose module and jar hold it
+     * @param framed how to open it in this JVM with a framing of one's choice
+     */
+    public record Lines(Teaching teaching, Class<? extends EchoServer> type, ServerCommand.LinesFactory framed) implements TeachingServer {
+
+        /** Opens it framing with {@code \n}, as the tools start it. */
+        @Override
+        public EchoServer.Factory factory() {
+            return (address, connections) -> framed.open(address, connections, Framing.LINE);
+        }
+
+        @Override
+        public String name() {
+            return teaching.name() + "-lines";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.LINES;
+        }
+
+        @Override
+        public String module() {
+            return teaching.module();
+        }
+
+        @Override
+        public String jar() {
+            return teaching.jar();
+        }
+
+        @Override
+        public List<String> jvmFlags() {
+            return List.of();
+        }
+
+        @Override
+        public ThreadsPerConnection threads() {
+            return teaching.threads();
+        }
+
+        @Override
+        public String mainClass() {
+            return type.getPackageName() + ".LinesMain";
+        }
+
+        @Override
+        public List<String> launch(Path tree) {
+            return List.of("-cp", jarIn(tree).toString(), mainClass());
+        }
+
+        @Override
+        public Optional<Framing.Terminator> terminator() {
+            return Optional.of((Framing.Terminator) Framing.LINE);
+        }
+
+        @Override
+        public Optional<String> streamTwin() {
+            return Optional.of(teaching.name());
         }
     }
 
@@ -203,9 +303,11 @@ public final class ServerCatalogue {
      * @param modules the modules it imports beyond the ones every Python has, asked before it is started
      * @param model whether its file is a model in the teaching files' five sections; false for py-uvloop,
      *              whose file runs py-asyncio-protocol's server on another event loop
+     * @param streamTwin for a Python line server, the Python peer of the echo of a stream it frames (py-asyncore for
+     *                   py-asynchat); empty for the others
      */
     public record PythonPeer(String name, String twin, boolean oneAtATime, ThreadsPerConnection threads, List<String> modules,
-                             boolean model) implements Entry {
+                             boolean model, Optional<String> streamTwin) implements Entry {
 
         @Override
         public Kind kind() {
@@ -220,6 +322,12 @@ public final class ServerCatalogue {
         /** Whether the course shows its file: a model of its own, not a variant of one (py-asyncore+select). */
         public boolean ownFile() {
             return model && !name.contains("+");
+        }
+
+        /** A Python line server frames its messages as the Java ones do, with {@code \n} unless told otherwise. */
+        @Override
+        public Optional<Framing.Terminator> terminator() {
+            return streamTwin.map(t -> (Framing.Terminator) Framing.LINE);
         }
 
         /** The switch of a variant ({@code --select} for py-asyncore+select), or none. */
@@ -251,17 +359,38 @@ public final class ServerCatalogue {
      * {@code --only python}, so that the default bench keeps its time.
      */
     private static final List<PythonPeer> PYTHON = List.of(
-            new PythonPeer("py-blocking", "sync", true, ThreadsPerConnection.NONE, List.of(), true),
-            new PythonPeer("py-threads", "thread-per-conn", false, ThreadsPerConnection.ONE_PLATFORM_THREAD, List.of(), true),
-            new PythonPeer("py-asyncore", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore"), true),
-            new PythonPeer("py-asyncore+select", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore"), true),
-            new PythonPeer("py-asyncio-protocol", "selector", false, ThreadsPerConnection.NONE, List.of(), true),
-            new PythonPeer("py-uvloop", "selector", false, ThreadsPerConnection.NONE, List.of("uvloop"), false),
-            new PythonPeer("py-asyncio", "virtual-thread", false, ThreadsPerConnection.NONE, List.of(), true),
-            new PythonPeer("py-gevent", "virtual-thread", false, ThreadsPerConnection.NONE, List.of("gevent"), true));
+            new PythonPeer("py-blocking", "sync", true, ThreadsPerConnection.NONE, List.of(), true, Optional.empty()),
+            new PythonPeer("py-threads", "thread-per-conn", false, ThreadsPerConnection.ONE_PLATFORM_THREAD, List.of(), true, Optional.empty()),
+            new PythonPeer("py-asyncore", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore"), true, Optional.empty()),
+            new PythonPeer("py-asyncore+select", "selector", false, ThreadsPerConnection.NONE, List.of("asyncore"), true, Optional.empty()),
+            new PythonPeer("py-asyncio-protocol", "selector", false, ThreadsPerConnection.NONE, List.of(), true, Optional.empty()),
+            new PythonPeer("py-uvloop", "selector", false, ThreadsPerConnection.NONE, List.of("uvloop"), false, Optional.empty()),
+            new PythonPeer("py-asyncio", "virtual-thread", false, ThreadsPerConnection.NONE, List.of(), true, Optional.empty()),
+            new PythonPeer("py-gevent", "virtual-thread", false, ThreadsPerConnection.NONE, List.of("gevent"), true, Optional.empty()));
+
+    /**
+     * The Python line servers, beside the Java ones: asynchat's {@code async_chat} and asyncio's streams reading until
+     * the terminator. They run when named, or with {@code --only lines}; {@code --only python} is the stream peers.
+     */
+    private static final List<PythonPeer> PYTHON_LINES = List.of(
+            new PythonPeer("py-asynchat", "selector-lines", false, ThreadsPerConnection.NONE, List.of("asyncore", "asynchat"), true,
+                    Optional.of("py-asyncore")),
+            new PythonPeer("py-asyncio-lines", "virtual-thread-lines", false, ThreadsPerConnection.NONE, List.of(), true,
+                    Optional.of("py-asyncio")));
 
     /** The name that stands for every Python peer in a list of servers ({@code --only python}). */
     public static final String PYTHON_GROUP = "python";
+
+    /**
+     * The line servers, each beside its stream twin; like the Python peers they run only when named, or as a group
+     * with {@code --only lines}.
+     */
+    private static final List<Lines> LINES = List.of(
+            new Lines(teachingServer("selector"), SelectorLinesServer.class, SelectorLinesServer::new),
+            new Lines(teachingServer("virtual-thread"), VirtualThreadLinesServer.class, VirtualThreadLinesServer::new));
+
+    /** The name that stands for every line server in a list of servers ({@code --only lines}). */
+    public static final String LINES_GROUP = "lines";
 
     /**
      * Teaching servers run with switches the JDK already offers, which change what their model costs and
@@ -279,9 +408,19 @@ public final class ServerCatalogue {
     private ServerCatalogue() {
     }
 
-    /** Every server bench can run: the catalogue's servers, the variants and the Python peers (which run only when named). */
+    /** Every server bench can run: the catalogue's servers, the variants, the Python peers and the line servers (which run only when named). */
     public static List<Entry> runnable() {
-        return java.util.stream.Stream.of(ALL, VARIANTS, PYTHON).<Entry>flatMap(List::stream).toList();
+        return java.util.stream.Stream.of(ALL, VARIANTS, PYTHON, LINES, PYTHON_LINES).<Entry>flatMap(List::stream).toList();
+    }
+
+    /** The line servers, Java and Python. */
+    public static List<Entry> lines() {
+        return java.util.stream.Stream.<Entry>concat(LINES.stream(), PYTHON_LINES.stream()).toList();
+    }
+
+    /** The Python line servers. */
+    public static List<PythonPeer> pythonLines() {
+        return PYTHON_LINES;
     }
 
     /** The Python peers. */
@@ -289,9 +428,9 @@ public final class ServerCatalogue {
         return PYTHON;
     }
 
-    /** The servers check can compare with a base revision: the teaching servers and their variants. */
+    /** The servers check can compare with a base revision: the teaching servers, their variants and the Java line servers. */
     public static List<TeachingServer> checkable() {
-        return java.util.stream.Stream.<TeachingServer>concat(TEACHING_SERVERS.stream(), VARIANTS.stream()).toList();
+        return java.util.stream.Stream.of(TEACHING_SERVERS, VARIANTS, LINES).<TeachingServer>flatMap(List::stream).toList();
     }
 
     /** Netty's echo over one of its transports: the peers module's own jar, the transport a system property. */
@@ -310,12 +449,13 @@ public final class ServerCatalogue {
 
     /**
      * The servers called {@code names} among {@code among}, in that order ({@value #PYTHON_GROUP}: every Python peer
-     * among them); IllegalArgumentException naming the choices for one that is not, or naming one given twice (a
+     * among them; {@value #LINES_GROUP}: every line server among them); IllegalArgumentException naming the choices for one that is not, or naming one given twice (a
      * list option given twice adds up).
      */
     public static <E extends Entry> List<E> named(List<String> names, List<E> among) {
-        List<String> expanded = names.stream().flatMap(n -> n.strip().equals(PYTHON_GROUP)
-                ? PYTHON.stream().map(PythonPeer::name).filter(p -> among.stream().anyMatch(e -> e.name().equals(p)))
+        List<String> expanded = names.stream().flatMap(n -> n.strip().equals(PYTHON_GROUP) || n.strip().equals(LINES_GROUP)
+                ? (n.strip().equals(PYTHON_GROUP) ? PYTHON.stream().map(PythonPeer::name) : lines().stream().map(Entry::name))
+                        .filter(p -> among.stream().anyMatch(e -> e.name().equals(p)))
                 : java.util.stream.Stream.of(n)).toList();
         List<E> entries = expanded.stream().map(n -> named(n, among)).toList();
         Set<String> seen = new HashSet<>();

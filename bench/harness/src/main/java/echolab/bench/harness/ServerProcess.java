@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import echolab.common.Framing;
 
 import echolab.bench.base.Json;
 
@@ -43,6 +46,7 @@ public final class ServerProcess implements AutoCloseable {
     private final CpuQuota.Joined quota;            // its group for a CPU quota, not held until it is asked; else why not
     private final VirtualThreadTelemetry telemetry; // its JFR recording of virtual threads; null when it has none
     private final String remoteHost;                // the host it runs on, over ssh; null when it runs here
+    private final Optional<Framing.Terminator> terminator;   // a line server's: every load's messages end with it
     private volatile boolean sampling = true;
     private volatile long sampleEveryMillis;
     private Stopped stopped;
@@ -57,8 +61,10 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private ServerProcess(String name, List<String> command, Process process, String host, int port, TailBuffer stderr,
-                          Thread stderrReader, VirtualThreadTelemetry telemetry, String remoteHost) {
+                          Thread stderrReader, VirtualThreadTelemetry telemetry, String remoteHost,
+                          Optional<Framing.Terminator> terminator) {
         this.name = name;
+        this.terminator = terminator;
         this.remoteHost = remoteHost;
         this.host = host;
         this.command = List.copyOf(command);
@@ -90,15 +96,16 @@ public final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String name, List<String> command, Duration timeout, VirtualThreadTelemetry telemetry)
             throws IOException, InterruptedException {
-        return start(name, command, timeout, telemetry, null);
+        return start(name, command, timeout, telemetry, null, Optional.empty());
     }
 
     /**
      * As above, for a server that {@code command} runs on {@code remoteHost} over ssh: nothing of it can be read
-     * here ({@link #window} is null), and it stops when its session's input closes.
+     * here ({@link #window} is null), and it stops when its session's input closes. {@code terminator}: a line
+     * server's, which every load sent to it uses ({@link #terminator}).
      */
     static ServerProcess start(String name, List<String> command, Duration timeout, VirtualThreadTelemetry telemetry,
-                               String remoteHost) throws IOException, InterruptedException {
+                               String remoteHost, Optional<Framing.Terminator> terminator) throws IOException, InterruptedException {
         Process process = ChildProcess.started(ChildProcess.builder(command).start());
         if (remoteHost == null) {
             process.getOutputStream().close();
@@ -122,7 +129,7 @@ public final class ServerProcess implements AutoCloseable {
         });
         try {
             String[] at = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ServerProcess(name, command, process, at[0], Integer.parseInt(at[1]), err, stderrReader, telemetry, remoteHost);
+            return new ServerProcess(name, command, process, at[0], Integer.parseInt(at[1]), err, stderrReader, telemetry, remoteHost, terminator);
         } catch (TimeoutException e) {
             ChildProcess.kill(process);
             throw new IOException(name + " printed no 'listening on' line within " + timeout.toSeconds() + " s: killed"
@@ -145,6 +152,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** For a line server, the terminator each message of a load sent to it must end with; else empty. */
+    public Optional<Framing.Terminator> terminator() {
+        return terminator;
     }
 
     /** The address it listens on, as it printed it. */

@@ -111,7 +111,7 @@ final class MergedLoad {
                 r.stream().anyMatch(x -> x.generator().generatorBound()), null);
         boolean open = first.targetRate() != null;
         return new LoadReport(first.mode(), first.host(), first.port(), (int) sum(r, LoadReport::connectionsRequested),
-                sum(r, LoadReport::connectionsOpened), first.messageSize(), first.pipeline(), first.warmupSeconds(),
+                sum(r, LoadReport::connectionsOpened), first.messageSize(), first.pipeline(), first.terminator(), first.warmupSeconds(),
                 r.stream().mapToDouble(LoadReport::seconds).max().orElse(0), messages,
                 r.stream().mapToDouble(LoadReport::messagesPerSecond).sum(), r.stream().mapToDouble(LoadReport::mibPerSecond).sum(),
                 open ? r.stream().mapToDouble(LoadReport::targetRate).sum() : null,

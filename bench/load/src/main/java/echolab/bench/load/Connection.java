@@ -27,10 +27,10 @@ final class Connection {
     long answeredInWindow;
     long freeSinceNanos;               // when its last message was answered: from then on, a late send is the generator's
 
-    Connection(int id, int index, int size, int pipeline) {
+    Connection(int id, int index, int size, int pipeline, StreamVerifier stream) {
         this.id = id;
         this.index = index;
-        this.streamStart = StreamVerifier.streamStart(id);
+        this.streamStart = stream.streamStart(id);
         this.size = size;
         this.sendTimes = new long[pipeline];
     }

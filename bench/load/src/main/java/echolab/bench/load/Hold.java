@@ -14,8 +14,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import echolab.common.Framing;
 
 import org.HdrHistogram.Histogram;
 
@@ -61,7 +64,7 @@ public final class Hold {
     private final InetSocketAddress source;
     private final int size;
     private final Selector selector;
-    private final StreamVerifier stream = new StreamVerifier(StreamVerifier.newPattern());
+    private final StreamVerifier stream;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final List<Held> held = new ArrayList<>();
     private int nextId;
@@ -72,19 +75,22 @@ public final class Hold {
     private long periodNanos;
     private long answeredMessages;
 
-    private Hold(InetSocketAddress server, InetSocketAddress source, int size) throws IOException {
+    private Hold(InetSocketAddress server, InetSocketAddress source, int size, Optional<Framing.Terminator> terminator)
+            throws IOException {
         this.server = server;
         this.source = source;
         this.size = size;
+        this.stream = new StreamVerifier(StreamVerifier.Pattern.of(size, terminator));
         this.selector = Selector.open();
     }
 
     /**
-     * Holds connections to {@code server} of {@code size}-byte messages, from {@code source} (null: the address the
-     * kernel picks), as stdin commands; the exit status.
+     * Holds connections to {@code server} of {@code size}-byte messages (for a line server, each ending with
+     * {@code terminator}), from {@code source} (null: the address the kernel picks), as stdin commands; the exit status.
      */
-    static int serve(InetSocketAddress server, InetSocketAddress source, int size) throws IOException {
-        Hold hold = new Hold(server, source, size);
+    static int serve(InetSocketAddress server, InetSocketAddress source, int size, Optional<Framing.Terminator> terminator)
+            throws IOException {
+        Hold hold = new Hold(server, source, size, terminator);
         LinkedBlockingQueue<String> commands = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().name("hold-stdin").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -147,7 +153,7 @@ public final class Hold {
                     if (source != null) {
                         channel.bind(source);
                     }
-                    Connection c = new Connection(nextId++, 0, size, 1);
+                    Connection c = new Connection(nextId++, 0, size, 1, stream);
                     Held h = new Held(c);
                     c.channel = channel;
                     c.key = channel.register(selector, SelectionKey.OP_CONNECT, h);

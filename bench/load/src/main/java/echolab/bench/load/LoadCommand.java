@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import echolab.common.Framing;
 
 import echolab.bench.base.Json;
 import echolab.bench.base.RunOutput;
@@ -51,6 +53,12 @@ public class LoadCommand implements Callable<Integer> {
     @Option(names = {"-p", "--pipeline"}, defaultValue = "1",
             description = "Messages in flight per connection (default: ${DEFAULT-VALUE}).")
     protected int pipeline;
+
+    @Option(names = "--terminator", paramLabel = "BYTES",
+            description = "Messages for a line server (PROTOCOL.md): each ends with these bytes (escapes \\n, \\r, \\t, \\\\, \\xHH) "
+                    + "and holds none of them before; with --pipeline K, K messages go in one write. A server whose messages "
+                    + "are a byte count needs no terminator: --size is the count.")
+    protected String terminator;
 
     @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = Durations.class,
             description = "Measured time, e.g. 10s, 500ms (default: ${DEFAULT-VALUE}).")
@@ -115,14 +123,16 @@ public class LoadCommand implements Callable<Integer> {
         }
         LoadConfig config = config();
         if (hold) {
-            return Hold.serve(new InetSocketAddress(host, port), source == null ? null : new InetSocketAddress(source, 0), size);
+            return Hold.serve(new InetSocketAddress(host, port), source == null ? null : new InetSocketAddress(source, 0), size,
+                    config.terminator());
         }
         if (agent) {
             return Agent.run(config, group);
         }
         checkOutputFolders();
-        System.err.printf("load: %s loop against %s:%d, %d connections x %d B, warm-up %s, measuring %s ...%n",
+        System.err.printf("load: %s loop against %s:%d, %d connections x %d B%s, warm-up %s, measuring %s ...%n",
                 config.openLoop() ? "open" : "closed", host, port, connections, size,
+                terminator == null ? "" : " ending in " + terminator,
                 Durations.format(warmup), Durations.format(duration));
         IntervalLog log = hlog == null ? null : new IntervalLog(group, config.openLoop());
         LoadResult result = LoadGenerator.run(config, new LoadGenerator.Options(log, null));
@@ -148,7 +158,7 @@ public class LoadCommand implements Callable<Integer> {
     protected final LoadConfig config() {
         try {
             return new LoadConfig(host, port, connections, size, pipeline, rampUp, warmup, duration, rate,
-                    connectTimeout, responseTimeout, threads);
+                    connectTimeout, responseTimeout, threads, Optional.ofNullable(terminator).map(Framing.Terminator::parse));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

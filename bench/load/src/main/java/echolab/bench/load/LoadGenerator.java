@@ -66,7 +66,7 @@ public final class LoadGenerator {
     }
 
     public static LoadResult run(LoadConfig config, Options options) throws IOException, InterruptedException {
-        ByteBuffer pattern = StreamVerifier.newPattern();
+        StreamVerifier.Pattern pattern = StreamVerifier.Pattern.of(config.size(), config.terminator());
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         List<Worker> workers = new ArrayList<>();

@@ -1,5 +1,7 @@
 package echolab.bench.load;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * What one load-generator run measured, as plain data: what {@code --json} writes and results.json
  * embeds. Latencies in microseconds.
@@ -9,6 +11,8 @@ package echolab.bench.load;
  * @param starvedConnections opened, but not one message answered during the whole run
  * @param starvedInWindow answered before the measured window, but not once inside it
  * @param windowStartEpochMillis when the measured window began, on this machine's wall clock
+ * @param terminator for a line server, the bytes each message ended with, spelled with escapes ({@code \n}); null
+ *                   for the echo of a stream, and then absent from the JSON
  * @param hlog the HdrHistogram interval log of the window's latencies, when one was written (as given)
  */
 public record LoadReport(
@@ -19,6 +23,7 @@ public record LoadReport(
         long connectionsOpened,
         int messageSize,
         int pipeline,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String terminator,
         double warmupSeconds,
         double seconds,
         long messages,
@@ -54,7 +59,7 @@ public record LoadReport(
 
     /** This report, naming the interval log its latencies were also written to. */
     public LoadReport withHlog(String path) {
-        return new LoadReport(mode, host, port, connectionsRequested, connectionsOpened, messageSize, pipeline, warmupSeconds,
+        return new LoadReport(mode, host, port, connectionsRequested, connectionsOpened, messageSize, pipeline, terminator, warmupSeconds,
                 seconds, messages, messagesPerSecond, mibPerSecond, targetRate, achievedRate, latencyMicros,
                 uncorrectedLatencyMicros, errors, rampUpSeconds, answeredInRampUp, starvedConnections, starvedInWindow,
                 timedOutConnections, generator, windowStartEpochMillis, path);
@@ -81,8 +86,9 @@ public record LoadReport(
     /** The human-readable summary. */
     public String text() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("%s loop, %d connections (%d opened), %d B messages, pipeline %d, %.1f s measured%n",
-                mode, connectionsRequested, connectionsOpened, messageSize, pipeline, seconds));
+        s.append(String.format("%s loop, %d connections (%d opened), %d B messages%s, pipeline %d, %.1f s measured%n",
+                mode, connectionsRequested, connectionsOpened, messageSize,
+                terminator == null ? "" : " ending in " + terminator, pipeline, seconds));
         s.append(String.format("  ramp-up     %d of %d connections echoed once in %.2f s%n",
                 answeredInRampUp, connectionsOpened, rampUpSeconds));
         if (targetRate != null) {

@@ -1,5 +1,7 @@
 package echolab.bench.load;
 
+import echolab.common.Framing;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,8 @@ public record LoadResult(LoadConfig config, LoadReport report, Histogram correct
         double perSecond = a.messagesCompleted / seconds;
         boolean open = config.openLoop();
         LoadReport report = new LoadReport(open ? "open" : "closed", config.host(), config.port(), config.connections(),
-                a.connectionsOpened, config.size(), config.pipeline(), config.warmup().toMillis() / 1e3, seconds,
+                a.connectionsOpened, config.size(), config.pipeline(),
+                config.terminator().map(Framing.Terminator::escaped).orElse(null), config.warmup().toMillis() / 1e3, seconds,
                 a.messagesCompleted, perSecond, a.bytesEchoed / seconds / (1024.0 * 1024.0),
                 open ? config.rate() : null, open ? perSecond : null,
                 LatencySummary.of(a.corrected), open ? LatencySummary.of(a.uncorrected) : null,

@@ -37,7 +37,7 @@ final class Worker implements Runnable {
     private long measureFromNanos;
     private long endNanos;
 
-    Worker(LoadConfig config, int firstConnection, int connectionCount, ByteBuffer pattern) {
+    Worker(LoadConfig config, int firstConnection, int connectionCount, StreamVerifier.Pattern pattern) {
         this.config = config;
         this.firstConnection = firstConnection;
         this.connectionCount = connectionCount;
@@ -60,7 +60,7 @@ final class Worker implements Runnable {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         connections = new Connection[connectionCount];
         for (int i = 0; i < connectionCount; i++) {
-            Connection c = new Connection(firstConnection + i, i, config.size(), config.pipeline());
+            Connection c = new Connection(firstConnection + i, i, config.size(), config.pipeline(), stream);
             connections[i] = c;
             try {
                 c.channel = SocketChannel.open();

@@ -74,6 +74,59 @@ class LoadGeneratorTest {
         return Long.parseLong(total.group(1));
     }
 
+    /**
+     * Line mode: every message of every connection's stream ends with the terminator and holds none of its bytes
+     * before it, whatever the connection's offset; a line server echoes them all, ten to a write, without an error.
+     */
+    @Test
+    void inLineModeEachMessageEndsWithTheTerminatorAndALineServerEchoesThemAll() throws Exception {
+        echolab.common.Framing.Terminator crlf = echolab.common.Framing.Terminator.parse("\\r\\n");
+        StreamVerifier stream = new StreamVerifier(StreamVerifier.Pattern.of(50, java.util.Optional.of(crlf)));
+        java.nio.ByteBuffer bytes = StreamVerifier.Pattern.of(50, java.util.Optional.of(crlf)).bytes();
+        for (int id = 0; id < 300; id++) {
+            int start = stream.streamStart(id);
+            for (int m = 0; m < 3_000; m++) {                       // past the pattern's period, so its wrap is checked too
+                int at = (int) ((start + 50L * m) % (bytes.capacity() - StreamVerifier.CHUNK));
+                assertEquals('\r', bytes.get(at + 48), "connection " + id + ", message " + m);
+                assertEquals('\n', bytes.get(at + 49), "connection " + id + ", message " + m);
+                for (int i = 0; i < 48; i++) {
+                    assertTrue(!crlf.contains(bytes.get(at + i)), "connection " + id + ", message " + m + ", byte " + i);
+                }
+            }
+        }
+        echolab.selector.SelectorLinesServer server = new echolab.selector.SelectorLinesServer(new InetSocketAddress("127.0.0.1", 0),
+                new Connections("test"), crlf);
+        Thread loop = Thread.ofPlatform().start(() -> {
+            try {
+                server.serve();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            LoadReport report = LoadGenerator.run(closed(server.address().getPort(), 8, Duration.ofMillis(800)).withSize(50)
+                    .withPipeline(10).withTerminator(java.util.Optional.of(crlf))).report();
+            assertTrue(report.ok() && report.messages() > 1000 && report.starvedConnections() == 0, report.text());
+            assertEquals("\\r\\n", report.terminator());
+            LoadReport unframed = LoadGenerator.run(closed(server.address().getPort(), 2, Duration.ofMillis(300)).withSize(50)
+                    .withRampUp(Duration.ofMillis(300))).report();
+            assertEquals(0, unframed.messages(), "a message without its terminator is held by a line server: " + unframed.text());
+        } finally {
+            server.close();
+            loop.join(5_000);
+        }
+    }
+
+    @Test
+    void aMessageMustHoldItsTerminatorAndAByteBeforeIt() {
+        java.util.Optional<echolab.common.Framing.Terminator> crlf = java.util.Optional.of(echolab.common.Framing.Terminator.parse("\\r\\n"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LoadConfig.defaults().withSize(2).withTerminator(crlf));
+        assertTrue(e.getMessage().contains("--size"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LoadConfig.defaults().withSize(echolab.common.Framing.MAX_MESSAGE + 1).withTerminator(crlf));
+    }
+
     @Test
     void aCorrectServerGivesNoErrorsAndCountsEveryMessage() throws Exception {
         SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code ./echolab alloc}: where each server allocates per echo, from JDK Flight Recorder's allocation samples. */
 @Command(name = "alloc", sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Find where each teaching server allocates per echo.",
+            "Find where each teaching server (or line server) allocates per echo.",
             "",
             "Runs each server in a JVM of its own (small fixed TLABs, so that allocations are sampled often) on port 0, "
                 + "warms it up, then makes round trips over one connection while JDK Flight Recorder samples allocations (jdk.ObjectAllocationSample, weighted by the bytes each thread "
@@ -39,11 +39,16 @@ public final class AllocCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAMES", defaultValue = "sync,thread-per-conn,selector,virtual-thread",
-            description = "Servers to profile (default: ${DEFAULT-VALUE}).")
+            description = "Servers to profile, teaching servers or line servers (default: ${DEFAULT-VALUE}).")
     List<String> servers;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64", description = "Message size (default: ${DEFAULT-VALUE}).")
     int size;
+
+    @Option(names = "--pipeline", split = ",", paramLabel = "K", defaultValue = "1",
+            description = "Messages sent in one write before their echoes are read (default: ${DEFAULT-VALUE}); for a line "
+                    + "server, K messages to frame in each read. Several, comma-separated, record each server at each.")
+    List<Integer> pipeline;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "200000", description = "Round trips before recording (default: ${DEFAULT-VALUE}).")
     long warmup;
@@ -62,12 +67,19 @@ public final class AllocCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = Machine.root(null);
-        if (size < 1 || warmup < 0 || echoes < 1000) {
-            throw new ParameterException(spec.commandLine(), "--size must be at least 1, --warmup at least 0 and --echoes at least 1000");
+        if (size < 1 || warmup < 0 || echoes < 1000 || pipeline.stream().anyMatch(k -> k < 1 || k > 1000)) {
+            throw new ParameterException(spec.commandLine(), "--size must be at least 1, --warmup at least 0, --echoes at least 1000 "
+                    + "and --pipeline 1 to 1000");
         }
-        List<ServerCatalogue.Teaching> entries;
+        List<ServerCatalogue.TeachingServer> entries;
         try {
-            entries = ServerCatalogue.named(servers, ServerCatalogue.teaching());
+            entries = ServerCatalogue.named(servers, ServerCatalogue.checkable().stream()
+                    .filter(e -> e.kind() != ServerCatalogue.Kind.VARIANT).toList());
+            for (ServerCatalogue.Entry e : entries) {
+                if (e.terminator().isPresent() && size <= e.terminator().get().bytes().length) {
+                    throw new IllegalArgumentException("--size must be more than " + e.name() + "'s terminator");
+                }
+            }
             if (out != null) {
                 RunOutput.checkFree(out, replace, "--out");
             }
@@ -77,20 +89,22 @@ public final class AllocCommand implements Callable<Integer> {
         Instant started = Instant.now();
         String id = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
         List<AllocationSites.ServerSites> results = new ArrayList<>();
-        System.out.printf("%-16s %12s %12s  %s%n", "server", "server B/echo", "client B/echo", "largest site");
+        System.out.printf("%-20s %8s %12s %12s  %s%n", "server", "pipeline", "server B/echo", "client B/echo", "largest site");
         for (ServerCatalogue.Entry e : entries) {
-            System.err.printf("alloc: %s: %,d round trips to warm up, %,d recorded ...%n", e.name(), warmup, echoes);
-            AllocationSites.ServerSites s;
-            try {
-                s = recordInChild(e.name(), root);
-            } catch (java.io.IOException ex) {
-                System.err.println("alloc: " + e.name() + ": " + ex.getMessage());
-                return 1;
+            for (int k : pipeline) {
+                System.err.printf("alloc: %s: %,d echoes to warm up, %,d recorded, %d to a write ...%n", e.name(), warmup, echoes, k);
+                AllocationSites.ServerSites s;
+                try {
+                    s = recordInChild(e.name(), k, root);
+                } catch (java.io.IOException ex) {
+                    System.err.println("alloc: " + e.name() + ": " + ex.getMessage());
+                    return 1;
+                }
+                results.add(s);
+                System.out.printf("%-20s %8d %12.1f %12.1f  %s%n", s.server(), s.pipeline(), s.bytesPerEcho(), s.clientBytesPerEcho(),
+                        s.sites().isEmpty() ? "none sampled" : String.format("%s from %s (%.1f B)", s.sites().get(0).type(),
+                                s.sites().get(0).frame(), s.sites().get(0).bytesPerEcho()));
             }
-            results.add(s);
-            System.out.printf("%-16s %12.1f %12.1f  %s%n", s.server(), s.bytesPerEcho(), s.clientBytesPerEcho(),
-                    s.sites().isEmpty() ? "none sampled" : String.format("%s from %s (%.1f B)", s.sites().get(0).type(),
-                            s.sites().get(0).frame(), s.sites().get(0).bytesPerEcho()));
         }
         String command = Reproduce.of(spec);
         AllocationSites run = new AllocationSites(AllocationSites.SCHEMA, AllocationSites.SCHEMA_VERSION, id, command,
@@ -106,13 +120,13 @@ public final class AllocCommand implements Callable<Integer> {
     }
 
     /** One server recorded in a child JVM, under a real timeout. */
-    private AllocationSites.ServerSites recordInChild(String server, Path root) throws java.io.IOException, InterruptedException {
+    private AllocationSites.ServerSites recordInChild(String server, int pipeline, Path root) throws java.io.IOException, InterruptedException {
         Path out = java.nio.file.Files.createTempFile("echolab-alloc-" + server, ".json");
         try {
             List<String> command = new ArrayList<>(List.of(Launcher.currentJava()));
             command.addAll(AllocationRecorder.JVM_FLAGS);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationRecorder.class.getName(), server,
-                    String.valueOf(size), String.valueOf(warmup), String.valueOf(echoes), out.toString()));
+                    String.valueOf(size), String.valueOf(pipeline), String.valueOf(warmup), String.valueOf(echoes), out.toString()));
             ChildProcess.Result r = ChildProcess.run(command, root.toFile().isDirectory() ? root : null, java.time.Duration.ofMinutes(5));
             if (!r.ok()) {
                 throw new java.io.IOException("the recording JVM failed (exit " + r.exitCode() + "): " + r.output().strip());

@@ -39,28 +39,33 @@ public final class AllocationRecorder {
     private AllocationRecorder() {
     }
 
-    /** {@code java ... AllocationRecorder SERVER SIZE WARMUP ECHOES OUT.json}: records one server, writes its sites. */
+    /** {@code java ... AllocationRecorder SERVER SIZE PIPELINE WARMUP ECHOES OUT.json}: records one server, writes its sites. */
     public static void main(String[] args) throws Exception {
-        AllocationSites.ServerSites sites = record(args[0], Integer.parseInt(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
-        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(java.nio.file.Path.of(args[4]).toFile(), sites);
+        AllocationSites.ServerSites sites = record(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Long.parseLong(args[3]), Long.parseLong(args[4]));
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(java.nio.file.Path.of(args[5]).toFile(), sites);
         System.exit(0);
     }
 
-    /** Warms the server up with {@code warmup} echoes, then records {@code echoes} of {@code size} bytes. */
-    static AllocationSites.ServerSites record(String server, int size, long warmup, long echoes) throws IOException, InterruptedException {
+    /**
+     * Warms the server up with {@code warmup} echoes, then records {@code echoes} of {@code size} bytes, sent
+     * {@code pipeline} to a write (rounded down to whole writes).
+     */
+    static AllocationSites.ServerSites record(String server, int size, int pipeline, long warmup, long echoes)
+            throws IOException, InterruptedException {
         Path jfr = Files.createTempFile("echolab-alloc-" + server, ".jfr");
         try (InProcessServer echo = new InProcessServer(server)) {
             Throwable[] failure = new Throwable[1];
             java.util.concurrent.CountDownLatch warmed = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
             Thread client = Thread.ofPlatform().name(CLIENT_THREAD).start(() -> {
-                try (InProcessServer.Client c = echo.connect(size)) {
-                    for (long i = 0; i < warmup; i++) {
+                try (InProcessServer.Client c = echo.connect(size, pipeline)) {
+                    for (long i = 0; i < warmup / pipeline; i++) {
                         c.roundTrip();
                     }
                     warmed.countDown();
                     go.await();
-                    for (long i = 0; i < echoes; i++) {
+                    for (long i = 0; i < echoes / pipeline; i++) {
                         c.roundTrip();
                     }
                 } catch (Throwable e) {
@@ -81,13 +86,15 @@ public final class AllocationRecorder {
             if (failure[0] != null) {
                 throw new IOException(server + ": the client failed: " + failure[0].getMessage(), failure[0]);
             }
-            return summarise(server, size, echoes, RecordingFile.readAllEvents(jfr), Thread.currentThread().getName());
+            return summarise(server, size, pipeline, echoes / pipeline * pipeline, RecordingFile.readAllEvents(jfr),
+                    Thread.currentThread().getName());
         } finally {
             Files.deleteIfExists(jfr);
         }
     }
 
-    static AllocationSites.ServerSites summarise(String server, int size, long echoes, List<RecordedEvent> events, String recorderThread) {
+    static AllocationSites.ServerSites summarise(String server, int size, int pipeline, long echoes, List<RecordedEvent> events,
+                                                 String recorderThread) {
         Map<String, double[]> bySite = new LinkedHashMap<>();      // key: type|frame|caller -> {bytes, samples}
         Map<String, String[]> names = new LinkedHashMap<>();
         Map<String, List<String>> stacks = new LinkedHashMap<>();
@@ -125,7 +132,7 @@ public final class AllocationRecorder {
             sites.add(new AllocationSites.Site(n[0], n[1], n[2], acc[0] / echoes, (long) acc[1], stacks.get(key)));
         });
         sites.sort((a, b) -> Double.compare(b.bytesPerEcho(), a.bytesPerEcho()));
-        return new AllocationSites.ServerSites(server, size, echoes, serverBytes / echoes, clientBytes / echoes, samples, sites);
+        return new AllocationSites.ServerSites(server, size, pipeline, echoes, serverBytes / echoes, clientBytes / echoes, samples, sites);
     }
 
     /** The innermost frame ("Class.method"), and the innermost frame in echo-lab's code (or null). */

@@ -27,11 +27,14 @@ public record AllocationSites(String schema, int schemaVersion, String id, Strin
     public static final int SCHEMA_VERSION = 1;
 
     /**
-     * One server: {@code echoes} measured round trips of {@code size} bytes, the server side's bytes per
-     * echo (every thread but the client's), and the sites that make it up.
+     * One server: {@code echoes} measured echoes of {@code size} bytes, sent {@code pipeline} to a write, the server
+     * side's bytes per echo (every thread but the client's), and the sites that make it up.
      */
-    public record ServerSites(String server, int size, long echoes, double bytesPerEcho, double clientBytesPerEcho,
+    public record ServerSites(String server, int size, int pipeline, long echoes, double bytesPerEcho, double clientBytesPerEcho,
                               long samples, List<Site> sites) {
+        public ServerSites {
+            pipeline = Math.max(1, pipeline);             // a file that predates --pipeline sent one at a time
+        }
     }
 
     /**
@@ -50,7 +53,12 @@ public record AllocationSites(String schema, int schemaVersion, String id, Strin
     }
 
     public Optional<ServerSites> server(String name) {
-        return servers.stream().filter(s -> s.server().equals(name)).findFirst();
+        return server(name, 1);
+    }
+
+    /** {@code name}'s sites with {@code pipeline} messages to a write, when the run recorded it so. */
+    public Optional<ServerSites> server(String name, int pipeline) {
+        return servers.stream().filter(s -> s.server().equals(name) && s.pipeline() == pipeline).findFirst();
     }
 
     /** The run, the machine and the command, for a figure's caption (HTML). */

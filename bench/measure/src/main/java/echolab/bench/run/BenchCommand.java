@@ -69,7 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
                 + "virtual-thread+pollerMode=3, virtual-thread+carriers=1 (a variant this JDK refuses is skipped, with its reason); "
                 + "and the Python peers, which run when named or with --profile full, 'python' naming them all: py-blocking, "
                 + "py-threads, py-asyncore, py-asyncore+select, py-asyncio-protocol, py-uvloop, py-asyncio, py-gevent (one this "
-                + "machine's Python cannot run is skipped, with its reason).")
+                + "machine's Python cannot run is skipped, with its reason); and the line servers (PROTOCOL.md), which run when "
+                + "named or with --profile full, 'lines' naming them all: selector-lines, virtual-thread-lines, py-asynchat, "
+                + "py-asyncio-lines (a run with one adds the reference point at 10 messages a write, for every server).")
     List<String> only;
 
     @Option(names = "--rate", paramLabel = "MSG/S", description = "Open-loop rate (default: derived from the sweep as above).")
@@ -233,7 +235,9 @@ public final class BenchCommand implements Callable<Integer> {
             process = running.get(server);
         }
         String label = String.format("%s %s c=%d s=%d%s%s", server.name(),
-                kind == Kind.SYSCALLS ? "system calls" : kind == Kind.HELD ? "held to " + heldTo.percent() + "% of a CPU" : kind.label(),
+                kind == Kind.SYSCALLS ? "system calls" : kind == Kind.HELD ? "held to " + heldTo.percent() + "% of a CPU"
+                        : kind == Kind.PIPELINED ? config.pipeline() + " to a write" + (round == 2 ? ", system calls" : "")
+                        : kind.label(),
                 config.connections(), config.size(), config.openLoop() ? String.format(" rate=%.0f", config.rate()) : "",
                 round > 1 ? " round " + round : "");
         progress.starting(label);
@@ -241,6 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
                 : switch (kind) {
                     case SYSCALLS -> scenarios.counted(process, server, config);
                     case HELD -> scenarios.held(process, server, config, round, heldTo, round == 1 ? nativeClient : null);
+                    case PIPELINED -> scenarios.pipelined(process, server, config, round);
                     default -> scenarios.point(process, server, config, round);
                 };
         record(kind, config.connections(), config.size(), config.openLoop() ? config.rate() : null, label, trial);
@@ -310,7 +315,9 @@ public final class BenchCommand implements Callable<Integer> {
      * once, idle but for the one being measured, so that the scenarios can be interleaved: each point of
      * the sweep measures every server back to back, in a rotating order, and the reference point is
      * repeated in rounds; drift on a shared machine then hits them alike. Then the reference point once
-     * more per server with the kernel counting its system calls (where perf can). Then each server alone, in a
+     * more per server with the kernel counting its system calls (where perf can); when a line server is in the run, the
+     * reference point with ten messages to a write for every server, so that each line server sits beside its stream
+     * twin with framing exercised. Then each server alone, in a
      * fresh process, for the idle connections; then the generator against the native client.
      */
     private List<Step> schedule(List<Entry> live, Map<Entry, ServerProcess> running, NativePeers natives) {
@@ -340,6 +347,17 @@ public final class BenchCommand implements Callable<Integer> {
         String noCounting = serverHost != null ? "the servers run on " + serverHost : SyscallCounter.whyUnavailable();
         Duration counted = p.duration().compareTo(Duration.ofMillis(800)) < 0 ? p.duration() : Duration.ofMillis(800);
         Duration countedWarmup = p.warmup().compareTo(Duration.ofMillis(300)) < 0 ? p.warmup() : Duration.ofMillis(300);
+        if (live.stream().anyMatch(s -> s.terminator().isPresent())) {   // a line server: framing exercised, beside its twin
+            for (Entry server : rotate(live, turn++)) {
+                steps.add(new Step(point, () -> point(server, running, Scenarios.load(Scenario.REFERENCE_CONNECTIONS,
+                        Scenario.REFERENCE_SIZE, p.warmup(), p.duration()).withPipeline(Scenario.PIPELINED_MESSAGES), 1, Kind.PIPELINED)));
+                if (noCounting == null) {
+                    steps.add(new Step(seconds(countedWarmup) + seconds(counted) + 0.5, () -> point(server, running,
+                            Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, countedWarmup, counted)
+                                    .withPipeline(Scenario.PIPELINED_MESSAGES), 2, Kind.PIPELINED)));
+                }
+            }
+        }
         if (noCounting != null) {
             System.err.println("bench: system calls not counted: " + noCounting);
         } else {

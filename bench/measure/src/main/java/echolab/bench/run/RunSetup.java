@@ -39,7 +39,8 @@ public final class RunSetup {
         List<Entry> live = new ArrayList<>();
         for (Entry s : servers) {
             String skipped = launcher.unavailable(s, root);
-            entries.add(new BenchRun.ServerEntry(s.name(), s.kind().label(), s.oneAtATime(), launcher.command(s, root, List.of()), skipped));
+            entries.add(new BenchRun.ServerEntry(s.name(), s.kind().label(), s.oneAtATime(), launcher.command(s, root, List.of()), skipped,
+                    s.streamTwin().orElse(null)));
             if (skipped == null) {
                 live.add(s);
             } else {

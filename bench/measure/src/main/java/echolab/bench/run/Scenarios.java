@@ -74,6 +74,14 @@ public final class Scenarios {
         return point(server, entry, config, round, false, config.openLoop() ? "open" : "closed");
     }
 
+    /**
+     * A closed-loop point with several messages in flight per connection, sent in one write ({@link Scenario.Kind#PIPELINED}):
+     * round 1 measured as any point, round 2 with the kernel counting the server's system calls (its time and CPU not read).
+     */
+    public Trial pipelined(ServerProcess server, Entry entry, LoadConfig config, int round) throws InterruptedException {
+        return point(server, entry, config, round, round == 2, "pipelined");
+    }
+
     /** A closed-loop point on a running server with its system calls counted by the kernel ({@link Kind#SYSCALLS}). */
     public Trial counted(ServerProcess server, Entry entry, LoadConfig config) throws InterruptedException {
         return point(server, entry, config, 1, true, "syscalls");
@@ -89,7 +97,7 @@ public final class Scenarios {
             throws InterruptedException {
         try (ServerProcess.Held held = server.heldTo(share)) {
             Trial t = point(server, entry, config, round, false, "held");
-            if (natives == null || t.status() == Status.FAILED || t.load() == null) {
+            if (natives == null || t.status() == Status.FAILED || t.load() == null || server.terminator().isPresent()) {   // the native client sends a stream
                 return t;
             }
             return t.with(againstNativeClient(t.load(), nativeClientRate(natives, server, config.warmup(), config.duration())));
@@ -148,7 +156,7 @@ public final class Scenarios {
         RemoteLoad.Outcome o;
         server.sampleEvery(Duration.ofMillis(100));      // the window is known once the hosts report it
         try {
-            o = RemoteLoad.run(config.withHost(server.host()).withPort(server.port()), hosts);
+            o = RemoteLoad.run(Measurement.addressedTo(server, config), hosts);
         } catch (RemoteLoad.Unusable e) {
             throw new IOException(e.getMessage().replace('\n', ';'));
         }

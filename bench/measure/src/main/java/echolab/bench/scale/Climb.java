@@ -76,7 +76,7 @@ final class Climb {
         List<String> wrapper = settings.serverNofile() > 0
                 ? List.of("prlimit", "--nofile=" + settings.serverNofile() + ":" + settings.serverNofile(), "--") : List.of();
         try (ServerProcess process = launcher.start(server, root, List.of(), wrapper);
-             Holders clients = new Holders(this.clients.apply(group), process.host(), process.port())) {
+             Holders clients = new Holders(this.clients.apply(group), process.host(), process.port(), process.terminator())) {
             Thread.sleep(SETTLE.toMillis());
             baseline = footprint(process, server instanceof ServerCatalogue.JvmServer);
             double perConnectionKiB = FIRST_GUESS_KIB;

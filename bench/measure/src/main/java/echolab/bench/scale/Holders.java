@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import echolab.bench.load.Hold;
 import echolab.bench.load.LoadMain;
 import echolab.bench.remote.RemoteLoad;
 import echolab.bench.remote.Session;
+import echolab.common.Framing;
 
 /**
  * The ladder's clients: as many of the generator's hold agents ({@code ./echolab load --agent --hold},
@@ -55,13 +57,15 @@ final class Holders implements AutoCloseable {
     private final Place place;
     private final String serverHost;
     private final int port;
+    private final Optional<Framing.Terminator> terminator;
     private final List<Holder> holders = new ArrayList<>();
 
-    /** Holders for the server at {@code serverHost}:{@code port}. */
-    Holders(Place place, String serverHost, int port) {
+    /** Holders for the server at {@code serverHost}:{@code port}, their messages ending with a line server's {@code terminator}. */
+    Holders(Place place, String serverHost, int port, Optional<Framing.Terminator> terminator) {
         this.place = place;
         this.serverHost = serverHost;
         this.port = port;
+        this.terminator = terminator;
     }
 
     /** Connections open now, as the agents last counted them. */
@@ -147,7 +151,8 @@ final class Holders implements AutoCloseable {
     }
 
     private Holder start(int index) throws IOException {
-        List<String> hold = List.of("--agent", "--hold", "--host", serverHost, "--port", String.valueOf(port));
+        List<String> hold = new ArrayList<>(List.of("--agent", "--hold", "--host", serverHost, "--port", String.valueOf(port)));
+        terminator.ifPresent(t -> hold.addAll(List.of("--terminator", t.escaped())));
         switch (place) {
             case Place.Here here -> {
                 List<String> command = new ArrayList<>(List.of(Launcher.currentJava(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss512k",

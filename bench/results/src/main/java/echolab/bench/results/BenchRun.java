@@ -1,5 +1,7 @@
 package echolab.bench.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -82,8 +84,11 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
     /**
      * @param oneAtATime the server serves one connection at a time by design (sync-echo): its starved connections are its model
      * @param skipped why the server was not measured (e.g. no C compiler for the native peer); null when it was
+     * @param streamTwin for a line server, the server of the echo of a stream it frames (selector for selector-lines);
+     *                   null for any other, and then absent from the JSON
      */
-    public record ServerEntry(String name, String kind, boolean oneAtATime, List<String> command, String skipped) {
+    public record ServerEntry(String name, String kind, boolean oneAtATime, List<String> command, String skipped,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String streamTwin) {
 
         /** The name as charts and tables label it. */
         public String label() {

@@ -16,6 +16,9 @@ public record Scenario(String id, Kind kind, int connections, int size, Double r
     public static final int REFERENCE_CONNECTIONS = 100;
     public static final int REFERENCE_SIZE = 64;
 
+    /** Messages in flight per connection, sent in one write, in the {@link Kind#PIPELINED} scenario. */
+    public static final int PIPELINED_MESSAGES = 10;
+
     public enum Kind {
         @JsonProperty("closed") CLOSED,
         @JsonProperty("open") OPEN,
@@ -34,7 +37,13 @@ public record Scenario(String id, Kind kind, int connections, int size, Double r
          * The reference point in rounds with each server held to a share of a CPU ({@link BenchRun.Settings#heldTo}),
          * so that it saturates before the load generator does; the main table reads these.
          */
-        @JsonProperty("held") HELD;
+        @JsonProperty("held") HELD,
+        /**
+         * The reference point with {@link #PIPELINED_MESSAGES} messages in flight per connection, written together: run
+         * when a line server is in the run, so that each sits beside its stream twin with framing exercised (many
+         * messages to find in one read).
+         */
+        @JsonProperty("pipelined") PIPELINED;
 
         public String label() {
             return name().toLowerCase();

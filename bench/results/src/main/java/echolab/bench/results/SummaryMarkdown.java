@@ -124,6 +124,7 @@ public final class SummaryMarkdown {
         rounds(s, r);
         heldAgainstNativeClient(s, r);
         kernel(s, r);
+        framing(s, r);
         systemCalls(s, r);
         virtualThreads(s, r);
         openLoop(s, r);
@@ -251,6 +252,92 @@ public final class SummaryMarkdown {
                 + "through them (/proc/PID/io, all threads), context switches summed over its threads (/proc/PID/task; not "
                 + "read for a server with more than 256 threads).\n\n");
         s.append(table.markdown());
+    }
+
+    /**
+     * Each line server beside its stream twin, at one message per write (the sweep's unheld reference point) and at
+     * {@value Scenario#PIPELINED_MESSAGES} to a write (the pipelined scenario): what framing costs per message.
+     */
+    private static void framing(StringBuilder s, BenchRun r) {
+        Optional<Scenario> pipelined = r.scenario(Kind.PIPELINED);
+        if (pipelined.isEmpty()) {
+            return;                                         // no line server in the run
+        }
+        List<Table.Column> columns = new ArrayList<>(List.of(text("server"), text("echoes")));
+        for (int perWrite : List.of(1, Scenario.PIPELINED_MESSAGES)) {
+            String at = " (" + perWrite + "/write)";
+            columns.addAll(List.of(figure("msg/s" + at), figure("CPU us/msg" + at), figure("CPU vs twin" + at),
+                    figure("reads/msg" + at), figure("writes/msg" + at)));
+        }
+        Table table = new Table(columns.toArray(Table.Column[]::new));
+        for (ServerEntry line : r.servers()) {
+            if (line.streamTwin() == null) {
+                continue;
+            }
+            for (String server : List.of(line.streamTwin(), line.name())) {
+                table.row(framingRow(r, pipelined, server, line).toArray());
+            }
+        }
+        if (table.isEmpty()) {
+            return;
+        }
+        s.append(String.format("%n## What framing costs: each line server beside its stream twin (100 x 64 B)%n%n"));
+        s.append("A line server answers each message whole once its terminator (`\\n`) is in, with a write of its own; its stream "
+                + "twin echoes bytes as they come. Each pair at the same load: one message to a write (the sweep's point, "
+                + "unheld), then " + Scenario.PIPELINED_MESSAGES + " messages in flight per connection sent in one write, so "
+                + "that a read holds several messages to find. CPU per message comes from /proc of the server over the "
+                + "measured window, and `CPU vs twin` is the line server's over its twin's; reads and writes per message are "
+                + "counted by the kernel (perf, as in the system calls table: a read is read, recvfrom, readv or recvmsg, a "
+                + "write their counterparts) in a trial of their own at the same load, or, where perf cannot count, read from "
+                + "/proc/PID/io, which counts no recv or send. A server marked generator-bound in the sweep ran below its "
+                + "own saturation.\n\n");
+        s.append(table.markdown());
+    }
+
+    /** A server at one load: the trial measured as any point, the one whose system calls were counted, its twin's. */
+    private record Point(Optional<Trial> plain, Optional<Trial> counted, Optional<Trial> twin) {
+    }
+
+    /** One row of the framing table: {@code server} (a line server or its stream twin) at one and at ten messages a write. */
+    private static List<Object> framingRow(BenchRun r, Optional<Scenario> pipelined, String server, ServerEntry line) {
+        List<Object> row = new ArrayList<>(List.of(server, server.equals(line.name()) ? "messages" : "a stream"));
+        List<Trial> ofServer = BenchRun.trialsOf(pipelined, server);
+        List<Point> points = List.of(
+                new Point(firstMeasured(BenchRun.trialsOf(r.reference(), server)), r.trial(Kind.SYSCALLS, server),
+                        firstMeasured(BenchRun.trialsOf(r.reference(), line.streamTwin()))),
+                new Point(plain(ofServer), counted(ofServer), plain(BenchRun.trialsOf(pipelined, line.streamTwin()))));
+        for (Point point : points) {
+            Optional<Trial> calls = point.counted().filter(t -> t.serverStats() != null && t.serverStats().systemCalls() != null);
+            row.add(Figure.THROUGHPUT.format(point.plain().map(Trial::throughput).orElse(null)));
+            row.add(Figure.CPU_PER_MESSAGE.format(point.plain()));
+            row.add(ratio(point.plain(), point.twin()));
+            row.add(calls.isPresent() ? Figure.CALLS_READS.format(calls) : Figure.READ_CALLS.format(point.plain()));
+            row.add(calls.isPresent() ? Figure.CALLS_WRITES.format(calls) : Figure.WRITE_CALLS.format(point.plain()));
+        }
+        return row;
+    }
+
+    private static Optional<Trial> firstMeasured(List<Trial> trials) {
+        return trials.stream().filter(Trial::measured).findFirst();
+    }
+
+    /** The pipelined trial measured as any point (no system calls counted in it). */
+    private static Optional<Trial> plain(List<Trial> trials) {
+        return trials.stream().filter(Trial::measured).filter(t -> t.serverStats() == null || t.serverStats().systemCalls() == null)
+                .findFirst();
+    }
+
+    /** The pipelined trial whose system calls the kernel counted. */
+    private static Optional<Trial> counted(List<Trial> trials) {
+        return trials.stream().filter(Trial::measured).filter(t -> t.serverStats() != null && t.serverStats().systemCalls() != null)
+                .findFirst();
+    }
+
+    /** {@code a}'s CPU per message over {@code b}'s, as {@code 1.23x}; empty when either is missing. */
+    private static String ratio(Optional<Trial> a, Optional<Trial> b) {
+        Double x = Figure.CPU_PER_MESSAGE.of(a.orElse(null));
+        Double y = Figure.CPU_PER_MESSAGE.of(b.orElse(null));
+        return x == null || y == null || y == 0 ? "" : String.format("%.2fx", x / y);
     }
 
     /** The figures of the syscalls scenario, beside the CPU per message of the main table. */
