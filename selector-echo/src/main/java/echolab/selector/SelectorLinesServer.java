@@ -170,6 +170,7 @@ public final class SelectorLinesServer implements EchoServer {
         private byte[] terminator;               // the end of a message, or null when it is a count
         private int count;                       // the length of a message, when it is a count
         private byte[] inbox = new byte[0];      // read, not yet answered: grows to MAX_MESSAGE at most
+        private ByteBuffer view = ByteBuffer.wrap(inbox);   // one message of the inbox at a time, not a new one each
         private int held;                        // bytes in the inbox
         private int searched;                    // where the search for the terminator resumes
         private ByteBuffer pendingOutput;        // an answer's bytes the kernel has not taken; null when none
@@ -196,7 +197,7 @@ public final class SelectorLinesServer implements EchoServer {
             readBuffer.clear().limit(Math.min(readBuffer.capacity(), Framing.MAX_MESSAGE - held));   // the inbox's room
             if (channel.read(readBuffer) == -1) {   // Did the client half-close? Answer what is left.
                 closeWhenDone = true;
-                push(ByteBuffer.wrap(inbox, 0, held));
+                push(view.limit(held).position(0));
                 held = 0;
                 closeIfDone();
                 return;
@@ -209,6 +210,7 @@ public final class SelectorLinesServer implements EchoServer {
         void collectIncomingData(ByteBuffer data) {
             if (inbox.length < held + data.remaining()) {
                 inbox = Arrays.copyOf(inbox, Math.min(Framing.MAX_MESSAGE, Math.max(held + data.remaining(), 2 * inbox.length)));
+                view = ByteBuffer.wrap(inbox);
             }
             int n = data.remaining();
             data.get(inbox, held, n);
@@ -221,7 +223,7 @@ public final class SelectorLinesServer implements EchoServer {
             int start = 0;
             int end;
             while (pendingOutput == null && (end = messageEnd(start)) > 0) {
-                foundTerminator(ByteBuffer.wrap(inbox, start, end - start));
+                foundTerminator(view.limit(end).position(start));
                 start = end;
                 searched = end;
             }

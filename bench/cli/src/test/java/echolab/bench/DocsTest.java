@@ -1,6 +1,7 @@
 package echolab.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,9 @@ import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.BenchRun;
 import echolab.bench.results.ReferenceRuns;
 import echolab.bench.results.ResultsFile;
+import echolab.bench.results.Scenario;
 import echolab.bench.results.SummaryMarkdown;
+import echolab.bench.results.Table;
 
 /**
  * The README and docs/ say what the files, the poms and the committed reference runs (results/reference.json)
@@ -36,6 +39,7 @@ class DocsTest {
     private static final String MEASURING = "docs/measuring.md";
     private static final String SCALE = "docs/scale-and-capacity.md";
     private static final String PYTHON = "docs/python.md";
+    private static final String FRAMING = "docs/framing.md";
 
     @Test
     void theLineCountsOfTheModelsTableAreTheFiles() throws Exception {
@@ -94,7 +98,8 @@ class DocsTest {
                 "{\"bench\": \"" + newer + "\", \"jmh\": \"" + runs.jmh() + "\", \"alloc\": \"" + runs.alloc()
                         + "\", \"scale\": \"" + runs.scale() + "\", \"capacity\": \"" + runs.capacity()
                         + "\", \"variants\": \"" + runs.variants() + "\", \"python\": \"" + runs.python()
-                        + "\", \"pythonScale\": \"" + runs.pythonScale() + "\"}");
+                        + "\", \"pythonScale\": \"" + runs.pythonScale() + "\", \"lines\": \"" + runs.lines()
+                        + "\", \"linesAlloc\": \"" + runs.linesAlloc() + "\"}");
         AssertionError e = assertThrows(AssertionError.class, () -> assertDocsShowTheReferenceRuns(root));
         assertTrue(e.getMessage().contains(MEASURING + " names " + newer), e.getMessage());
     }
@@ -158,6 +163,38 @@ class DocsTest {
                     .filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
                 assertTrue(page.contains(line), PYTHON + "'s table of " + twin.name() + " and its twins lacks this row:\n" + line);
             }
+        }
+    }
+
+    /**
+     * docs/framing.md names the reference bench run and allocation-sites run of the line servers, holds the table of
+     * what framing costs row for row as summary.md draws it from that run, each line server's allocation per echo at
+     * one and at ten messages a write as the allocation run recorded it, and the lines of each line server's file.
+     */
+    @Test
+    void theFramingPageShowsTheReferenceRunsOfTheLineServers() throws Exception {
+        String page = Files.readString(ROOT.resolve(FRAMING));
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        assertTrue(page.contains("(../results/" + runs.lines() + "/summary.md)"), FRAMING + " names " + runs.lines());
+        assertTrue(page.contains("results/" + runs.linesAlloc()), FRAMING + " names " + runs.linesAlloc());
+        Table table = SummaryMarkdown.framingTable(ResultsFile.read(runs.linesDir(ROOT)));
+        assertFalse(table.isEmpty(), runs.lines() + " measured the line servers beside their twins");
+        for (String line : table.markdown().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| server")).toList()) {
+            assertTrue(page.contains(line), FRAMING + "'s table of what framing costs lacks this row:\n" + line);
+        }
+        echolab.bench.alloc.AllocationSites alloc = echolab.bench.alloc.AllocationSites.read(runs.linesAllocFile(ROOT));
+        for (echolab.bench.alloc.AllocationSites.ServerSites s : alloc.servers()) {
+            if (s.pipeline() == 1) {
+                String row = String.format("| %s | %.1f | %.1f |", s.server(), s.bytesPerEcho(),
+                        alloc.server(s.server(), Scenario.PIPELINED_MESSAGES).orElseThrow().bytesPerEcho());
+                assertTrue(page.contains(row), FRAMING + " lacks the allocation row " + row);
+            }
+        }
+        for (ServerCatalogue.Entry e : ServerCatalogue.lines()) {
+            String file = e instanceof ServerCatalogue.PythonPeer p ? p.script() : ((ServerCatalogue.TeachingServer) e).source();
+            Matcher row = Pattern.compile("(?m)^\\| `" + Pattern.quote(e.name()) + "` \\|[^|]*\\| (\\d+) \\|").matcher(page);
+            assertTrue(row.find(), "no row for " + e.name() + " in " + FRAMING + "'s table of the line servers");
+            assertEquals(Files.readAllLines(ROOT.resolve(file)).size(), Integer.parseInt(row.group(1)), "lines of " + file + " in " + FRAMING);
         }
     }
 

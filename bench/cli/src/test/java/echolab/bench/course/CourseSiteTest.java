@@ -37,7 +37,8 @@ class CourseSiteTest {
     static CourseData reference(Path root) throws IOException {
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
         return CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT), runs.scaleDir(ROOT),
-                runs.capacityDir(ROOT), runs.variantsDir(ROOT), runs.pythonDir(ROOT), runs.pythonScaleDir(ROOT));
+                runs.capacityDir(ROOT), runs.variantsDir(ROOT), runs.pythonDir(ROOT), runs.pythonScaleDir(ROOT), runs.linesDir(ROOT),
+                runs.linesAllocFile(ROOT));
     }
 
     /** The options that name the reference runs, so that a user's own newer runs never change what a test sees. */
@@ -46,7 +47,8 @@ class CourseSiteTest {
         return List.of("--results", runs.benchDir(ROOT).toString(), "--jmh", runs.jmhFile(ROOT).toString(),
                 "--alloc", runs.allocFile(ROOT).toString(), "--scale", runs.scaleDir(ROOT).toString(),
                 "--capacity", runs.capacityDir(ROOT).toString(), "--variants", runs.variantsDir(ROOT).toString(),
-                "--python", runs.pythonDir(ROOT).toString(), "--python-scale", runs.pythonScaleDir(ROOT).toString());
+                "--python", runs.pythonDir(ROOT).toString(), "--python-scale", runs.pythonScaleDir(ROOT).toString(),
+                "--lines", runs.linesDir(ROOT).toString(), "--lines-alloc", runs.linesAllocFile(ROOT).toString());
     }
 
     static Path generate(Path out) throws IOException {
@@ -209,7 +211,8 @@ class CourseSiteTest {
         Path root = copyOfTheTeachingFiles(scratch);
         ReferenceRuns runs = ReferenceRuns.of(ROOT);
         CourseData data = CourseData.read(root, runs.benchDir(ROOT), runs.jmhFile(ROOT), runs.allocFile(ROOT), runs.scaleDir(ROOT),
-                runs.capacityDir(ROOT), runs.variantsDir(ROOT), runs.pythonDir(ROOT), runs.pythonScaleDir(ROOT));
+                runs.capacityDir(ROOT), runs.variantsDir(ROOT), runs.pythonDir(ROOT), runs.pythonScaleDir(ROOT), runs.linesDir(ROOT),
+                runs.linesAllocFile(ROOT));
         CourseSite.write(data, scratch.resolve("without"));
         String without = Files.readString(scratch.resolve("without/virtual-thread.html"));
         assertTrue(without.contains("Missing: <code>./echolab exercise run virtual-thread-waits-for-acks --save</code>"),

@@ -26,7 +26,8 @@ import echolab.bench.base.NotARun;
             "Pages: the four servers side by side, aligned by numbered section, with a diff of any two; a lesson per "
                 + "model with the lines that cause its cost (quoted from the files) and the figures that show it (read from "
                 + "a bench run, a JMH run and an allocation-sites run); an overview that ranks the models; the Python files "
-                + "the models come from beside their Java twins, with the figures of a run of both (From the seeds); the exercises. "
+                + "the models come from beside their Java twins, with the figures of a run of both (From the seeds); a lesson on "
+                + "framing, the line servers beside each other and beside their stream twins; the exercises. "
                 + "Every figure names its run, its machine and the command that reproduces it; a run that is missing is "
                 + "named with the command that produces it. Nothing is measured."},
         footer = {"", "Example: ./echolab bench --profile quick && ./echolab course --open",
@@ -63,6 +64,14 @@ public final class CourseCommand implements Callable<Integer> {
             + "for seeds.html (default: the newest under results/ that measured one).")
     Path pythonScale;
 
+    @Option(names = "--lines", paramLabel = "DIR", description = "The bench run of the line servers beside their stream twins, "
+            + "for the framing lesson (default: the newest under results/ that measured one).")
+    Path lines;
+
+    @Option(names = "--lines-alloc", paramLabel = "FILE", description = "The allocation-sites JSON of the line servers beside "
+            + "their stream twins (default: the newest under results/alloc/ that recorded one).")
+    Path linesAlloc;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the site (default: target/course/).")
     Path out;
 
@@ -85,7 +94,7 @@ public final class CourseCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CourseData data;
         try {
-            data = CourseData.read(root, results, jmh, alloc, scale, capacity, variants, python, pythonScale);
+            data = CourseData.read(root, results, jmh, alloc, scale, capacity, variants, python, pythonScale, lines, linesAlloc);
         } catch (NotARun e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import echolab.bench.exercise.BrokenSection;
 import echolab.bench.exercise.Exercise;
+import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.teaching.TeachingFile;
 
 /**
@@ -34,12 +35,20 @@ final class ExercisesPage {
                             + "<pre class=\"diff\"><code>%s</code></pre></details>%n"
                             + "<p class=\"source\">Run it: <code>./echolab exercise run %s</code> (symptom measured: %s)</p>%n</section>%n",
                     e.name(), Html.escape(e.title()), Html.escape(e.server()), Html.escape(here.broken().fileName()), e.section(),
-                    Html.escape(section.title()), here.from(), here.to(), e.pythonPeer().isPresent() ? "seeds.html" : "index.html", e.section(),
+                    Html.escape(section.title()), here.from(), here.to(), page(e), e.section(),
                     e.server(), Html.escape(e.question()),
                     Html.code(here.broken(), here.from(), here.to(), n -> here.changed().contains(n) ? " exercise-change" : ""),
                     Html.escape(e.hint()), Html.escape(e.answer()), Html.escape(String.join("\n", here.diff())),
                     e.name(), Html.escape(e.symptom().description())));
         }
         return s.append("</article>").toString();
+    }
+
+    /** The page that shows the real file side by side: the framing lesson for a line server, seeds.html for a Python peer. */
+    private static String page(Exercise e) {
+        if (ServerCatalogue.lines().stream().anyMatch(l -> l.name().equals(e.server()))) {
+            return "framing.html";
+        }
+        return e.pythonPeer().isPresent() ? "seeds.html" : "index.html";
     }
 }

@@ -15,6 +15,7 @@ import echolab.bench.results.BenchRun;
 import echolab.bench.results.Figure;
 import echolab.bench.results.Unit;
 import echolab.bench.results.Scenario;
+import echolab.bench.results.SummaryMarkdown;
 import echolab.bench.results.Scenario.Kind;
 import echolab.bench.results.Table;
 import echolab.bench.results.Trial;
@@ -40,7 +41,8 @@ record Figures(CourseData data, Path figuresDir) {
             java.util.Map.entry("allocation-per-echo", true), java.util.Map.entry("allocation-sites", true),
             java.util.Map.entry("ranking", false), java.util.Map.entry("ladder", true), java.util.Map.entry("rate-at-target", true),
             java.util.Map.entry("system-calls", true), java.util.Map.entry("virtual-threads", true),
-            java.util.Map.entry("poller-modes", true));
+            java.util.Map.entry("poller-modes", true), java.util.Map.entry("framing-files", false),
+            java.util.Map.entry("framing-cost", false));
 
     /** The figure that takes an exercise's name rather than a server's: its symptom, as its newest saved run measured it. */
     private static final String EXERCISE_SYMPTOM = "exercise-symptom";
@@ -92,9 +94,60 @@ record Figures(CourseData data, Path figuresDir) {
             case "system-calls" -> new RuntimeFigures(data, figuresDir).systemCalls(server);
             case "virtual-threads" -> new RuntimeFigures(data, figuresDir).virtualThreads(server);
             case "poller-modes" -> new RuntimeFigures(data, figuresDir).pollerModes(server);
+            case "framing-files" -> framingFiles();
+            case "framing-cost" -> framingCost();
             case EXERCISE_SYMPTOM -> exerciseSymptom(words[1]);
             default -> throw new IllegalStateException("figure " + words[0] + " has no drawing");
         };
+    }
+
+    // ---- framing ---------------------------------------------------------------------------------------
+
+    /** The files the framing lesson compares, side by side, aligned by section. */
+    static final List<String> FRAMING_FILES = List.of("selector-lines", "virtual-thread-lines", "py-asynchat");
+
+    /** The command that measures the line servers beside their stream twins, and the one that finds where they allocate. */
+    static final String LINES_COMMAND = "./echolab bench --only lines,selector,virtual-thread,py-asyncore,py-asyncio";
+    static final String LINES_ALLOC_COMMAND = "./echolab alloc --servers selector,selector-lines,virtual-thread,virtual-thread-lines "
+            + "--pipeline 1," + Scenario.PIPELINED_MESSAGES;
+
+    private PageFigure framingFiles() {
+        List<TeachingFile> columns = FRAMING_FILES.stream().map(n -> data.lineFiles().get(n)).toList();
+        return new PageFigure("framing-files", "The same protocol three ways: asynchat in Java, a loop on a virtual thread, asynchat",
+                SideBySide.grid(columns, f -> "<h3>" + Html.escape(f.server()) + "</h3>", 4, f -> n -> ""), null, null,
+                CourseSite.generatedFrom(data), false);
+    }
+
+    private PageFigure framingCost() {
+        String title = "What framing costs: each line server beside its stream twin (100 connections × 64 B)";
+        if (data.lines().isEmpty()) {
+            return new PageFigure("framing-cost", title, "<p>No bench run of the line servers was found under results/. Produce one "
+                    + "with <code>" + LINES_COMMAND + "</code>.</p>", null, null, "Missing: <code>" + LINES_COMMAND + "</code>", true);
+        }
+        CourseData.Run lines = data.lines().get();
+        Table table = SummaryMarkdown.framingTable(lines.run());
+        StringBuilder body = new StringBuilder("<p>" + Html.escape(SummaryMarkdown.FRAMING_TEXT.replace("`", "")) + "</p>");
+        body.append(table.html());
+        List<String> sources = new ArrayList<>(List.of(source(data, "Bench run", lines.run(), lines.dir())));
+        if (data.linesAllocation().isPresent()) {
+            AllocationSites a = data.linesAllocation().get();
+            Table alloc = serverTable("server", "allocated per echo, 1 a write", "allocated per echo, "
+                    + Scenario.PIPELINED_MESSAGES + " a write");
+            for (AllocationSites.ServerSites s : a.servers()) {
+                if (s.pipeline() == 1) {
+                    Optional<AllocationSites.ServerSites> ten = a.server(s.server(), Scenario.PIPELINED_MESSAGES);
+                    alloc.row(s.server(), Unit.BYTES_PER_MESSAGE.withSymbol(s.bytesPerEcho()),
+                            ten.map(t -> Unit.BYTES_PER_MESSAGE.withSymbol(t.bytesPerEcho())).orElse(""));
+                }
+            }
+            body.append("<p>Bytes allocated per echo on the server's side (JDK Flight Recorder's allocation samples, the client's "
+                    + "set apart; one connection, the messages sent one or several to a write):</p>").append(alloc.html());
+            sources.add(a.sourceHtml());
+        } else {
+            body.append("<p>No allocation-sites run of the line servers was found under results/alloc/: produce one with <code>"
+                    + LINES_ALLOC_COMMAND + "</code>.</p>");
+        }
+        return new PageFigure("framing-cost", title, body.toString(), null, null, String.join("<br>", sources), false);
     }
 
     // ---- sync ------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ final class Html {
             new String[] {"thread-per-conn.html", "thread-per-conn"},
             new String[] {"selector.html", "selector"},
             new String[] {"virtual-thread.html", "virtual-thread"},
+            new String[] {"framing.html", "framing"},
             new String[] {"seeds.html", "From the seeds"},
             new String[] {"exercises.html", "Exercises"});
 

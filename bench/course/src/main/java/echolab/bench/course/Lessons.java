@@ -44,7 +44,7 @@ import echolab.bench.teaching.TeachingFile;
 final class Lessons {
 
     /** The lesson pages, in order; each has a Markdown source of the same name. */
-    static final List<String> NAMES = List.of("overview", "sync", "thread-per-conn", "selector", "virtual-thread");
+    static final List<String> NAMES = List.of("overview", "sync", "thread-per-conn", "selector", "virtual-thread", "framing");
 
     private static final Pattern SECTION_REFERENCE = Pattern.compile("(?i)\\bsections? \\d( (and|or|to) \\d)?\\b");
 
@@ -164,7 +164,7 @@ final class Lessons {
         }
         TeachingFile file = files.get(keys.get("file"));
         if (file == null) {
-            throw new IllegalArgumentException("a quote of '" + keys.get("file") + "', which is not a teaching server");
+            throw new IllegalArgumentException("a quote of '" + keys.get("file") + "', which is not a teaching server or a line server");
         }
         int section = Integer.parseInt(keys.get("section"));
         int from = file.find(section, keys.get("from"));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import echolab.bench.results.Environment;
 import echolab.bench.base.Json;
+import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.results.Table;
 import echolab.bench.base.NotARun;
 
@@ -86,8 +87,22 @@ public record AllocationSites(String schema, int schemaVersion, String id, Strin
         return Json.convert(tree, AllocationSites.class, file, SCHEMA);
     }
 
-    /** The newest .json under {@code dir}, by name (a UTC time). */
+    /** The newest .json under {@code dir}, by name (a UTC time), that recorded no line server. */
     public static Optional<Path> newest(Path dir) throws IOException {
-        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json"));
+        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json") && !hasLineServer(f));
+    }
+
+    /** The newest .json under {@code dir}, by name, that recorded a line server (for the framing lesson). */
+    public static Optional<Path> newestWithLines(Path dir) throws IOException {
+        return Json.newest(dir, f -> f.getFileName().toString().endsWith(".json") && hasLineServer(f));
+    }
+
+    private static boolean hasLineServer(Path file) {
+        try {
+            List<String> names = Json.readTree(file).path("servers").findValuesAsText("server");
+            return ServerCatalogue.lines().stream().anyMatch(l -> names.contains(l.name()));
+        } catch (NotARun e) {
+            return false;                                     // picked as any file, so that reading it says what is wrong
+        }
     }
 }

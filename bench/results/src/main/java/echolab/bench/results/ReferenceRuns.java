@@ -11,7 +11,7 @@ import echolab.bench.base.Json;
  * reads them from here, never "the newest run", so a user's own runs beside them change nothing.
  */
 public record ReferenceRuns(String bench, String jmh, String alloc, String scale, String capacity, String variants, String python,
-                            String pythonScale) {
+                            String pythonScale, String lines, String linesAlloc) {
 
     public static final String FILE = "reference.json";
 
@@ -20,9 +20,11 @@ public record ReferenceRuns(String bench, String jmh, String alloc, String scale
         Path file = root.resolve("results").resolve(FILE);
         ReferenceRuns runs = Json.convert(Json.readTree(file), ReferenceRuns.class, file, "the reference runs' record");
         if (runs.bench == null || runs.jmh == null || runs.alloc == null || runs.scale == null || runs.capacity == null
-                || runs.variants == null || runs.python == null || runs.pythonScale == null) {
+                || runs.variants == null || runs.python == null || runs.pythonScale == null || runs.lines == null
+                || runs.linesAlloc == null) {
             throw new IOException(file + " must name a bench run, a JMH file, an allocation-sites file, a scale run, a capacity run, "
-                    + "a bench run of the variants, and a bench run and a scale run of the Python peers");
+                    + "a bench run of the variants, a bench run and a scale run of the Python peers, and a bench run and an "
+                    + "allocation-sites file of the line servers beside their stream twins");
         }
         return runs;
     }
@@ -60,6 +62,16 @@ public record ReferenceRuns(String bench, String jmh, String alloc, String scale
     /** The reference JMH JSON. */
     public Path jmhFile(Path root) {
         return root.resolve("results").resolve(jmh);
+    }
+
+    /** The reference bench run of the line servers beside their stream twins. */
+    public Path linesDir(Path root) {
+        return root.resolve("results").resolve(lines);
+    }
+
+    /** The reference allocation-sites JSON of the Java line servers and their stream twins, at one and ten messages a write. */
+    public Path linesAllocFile(Path root) {
+        return root.resolve("results").resolve(linesAlloc);
     }
 
     /** The reference allocation-sites JSON. */

@@ -48,13 +48,21 @@ public final class ResultsFile {
     /**
      * The newest bench run under {@code resultsDir} (by folder name, which starts with the date), if any; a run
      * of the variants by name ({@link #newestWithVariants}) is not one, a full run that includes them is, and
-     * a run of the Python peers ({@link #newestWithPython}) is not one.
+     * a run of the Python peers ({@link #newestWithPython}) or of the line servers ({@link #newestWithLines}) is not one.
      */
     public static java.util.Optional<Path> newest(Path resultsDir) throws IOException {
         return Json.newest(resultsDir, d -> {
             Header h = Header.of(d);
             return h != null && !List.of(SCALE, CAPACITY).contains(h.profile()) && (!h.variants() || "full".equals(h.profile()))
-                    && !h.python();
+                    && !h.python() && !h.lines();
+        });
+    }
+
+    /** The newest bench run under {@code resultsDir} that measured a line server beside its stream twin, if any. */
+    public static java.util.Optional<Path> newestWithLines(Path resultsDir) throws IOException {
+        return Json.newest(resultsDir, d -> {
+            Header h = Header.of(d);
+            return h != null && h.lines() && !List.of(SCALE, CAPACITY).contains(h.profile());
         });
     }
 
@@ -71,13 +79,14 @@ public final class ResultsFile {
     }
 
     /**
-     * The newest run under {@code resultsDir} that measured a Python peer: a scale run when {@code scale}, else
-     * a bench run (of any profile but scale and capacity).
+     * The newest run under {@code resultsDir} that measured a Python peer and no line server: a scale run when
+     * {@code scale}, else a bench run (of any profile but scale and capacity).
      */
     public static java.util.Optional<Path> newestWithPython(Path resultsDir, boolean scale) throws IOException {
         return Json.newest(resultsDir, d -> {
             Header h = Header.of(d);
-            return h != null && h.python() && (scale ? SCALE.equals(h.profile()) : !List.of(SCALE, CAPACITY).contains(h.profile()));
+            return h != null && h.python() && !h.lines()
+                    && (scale ? SCALE.equals(h.profile()) : !List.of(SCALE, CAPACITY).contains(h.profile()));
         });
     }
 
@@ -89,8 +98,11 @@ public final class ResultsFile {
         });
     }
 
-    /** What picking a run needs of its results.json, read once: its profile, whether it measured a variant, a Python peer. */
-    private record Header(String profile, boolean variants, boolean python) {
+    /**
+     * What picking a run needs of its results.json, read once: its profile, whether it measured a variant, a Python
+     * peer, a line server (one with a stream twin, Java or Python).
+     */
+    private record Header(String profile, boolean variants, boolean python, boolean lines) {
         /** The header of the run in {@code dir}; null without results.json, an empty one when it cannot be read. */
         static Header of(Path dir) {
             if (!Files.isRegularFile(dir.resolve(NAME))) {
@@ -99,9 +111,10 @@ public final class ResultsFile {
             try {
                 JsonNode tree = Json.readTree(dir.resolve(NAME));
                 List<String> kinds = tree.path("servers").findValuesAsText("kind");
-                return new Header(tree.path("run").path("profile").asText(""), kinds.contains("variant"), kinds.contains("python"));
+                return new Header(tree.path("run").path("profile").asText(""), kinds.contains("variant"), kinds.contains("python"),
+                        !tree.path("servers").findValues("streamTwin").isEmpty());
             } catch (NotARun e) {
-                return new Header("", false, false);                  // picked like any run, so that reading it says what is wrong
+                return new Header("", false, false, false);                  // picked like any run, so that reading it says what is wrong
             }
         }
     }

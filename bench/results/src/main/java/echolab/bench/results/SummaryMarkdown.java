@@ -259,10 +259,31 @@ public final class SummaryMarkdown {
      * {@value Scenario#PIPELINED_MESSAGES} to a write (the pipelined scenario): what framing costs per message.
      */
     private static void framing(StringBuilder s, BenchRun r) {
-        Optional<Scenario> pipelined = r.scenario(Kind.PIPELINED);
-        if (pipelined.isEmpty()) {
-            return;                                         // no line server in the run
+        Table table = framingTable(r);
+        if (table.isEmpty()) {
+            return;
         }
+        s.append(String.format("%n## What framing costs: each line server beside its stream twin (100 x 64 B)%n%n"));
+        s.append(FRAMING_TEXT).append("\n\n");
+        s.append(table.markdown());
+    }
+
+    /** What the framing table shows, in words. */
+    public static final String FRAMING_TEXT = "A line server answers each message whole once its terminator (`\\n`) is in, with a "
+                + "write of its own; its stream twin echoes bytes as they come. Each pair at the same load: one message to a write (the sweep's point, "
+                + "unheld), then " + Scenario.PIPELINED_MESSAGES + " messages in flight per connection sent in one write, so "
+                + "that a read holds several messages to find. CPU per message comes from /proc of the server over the "
+                + "measured window, and `CPU vs twin` is the line server's over its twin's; reads and writes per message are "
+                + "counted by the kernel (perf, as in the system calls table: a read is read, recvfrom, readv or recvmsg, a "
+                + "write their counterparts) in a trial of their own at the same load, or, where perf cannot count, read from "
+                + "/proc/PID/io, which counts no recv or send. A server marked generator-bound in the sweep ran below its "
+                + "own saturation.";
+
+    /**
+     * Each line server of {@code r} beside its stream twin, at one message a write (the sweep's unheld reference
+     * point) and at {@value Scenario#PIPELINED_MESSAGES} (the pipelined scenario); empty for a run without a line server.
+     */
+    public static Table framingTable(BenchRun r) {
         List<Table.Column> columns = new ArrayList<>(List.of(text("server"), text("echoes")));
         for (int perWrite : List.of(1, Scenario.PIPELINED_MESSAGES)) {
             String at = " (" + perWrite + "/write)";
@@ -270,6 +291,10 @@ public final class SummaryMarkdown {
                     figure("reads/msg" + at), figure("writes/msg" + at)));
         }
         Table table = new Table(columns.toArray(Table.Column[]::new));
+        Optional<Scenario> pipelined = r.scenario(Kind.PIPELINED);
+        if (pipelined.isEmpty()) {
+            return table;                                   // no line server in the run
+        }
         for (ServerEntry line : r.servers()) {
             if (line.streamTwin() == null) {
                 continue;
@@ -278,20 +303,7 @@ public final class SummaryMarkdown {
                 table.row(framingRow(r, pipelined, server, line).toArray());
             }
         }
-        if (table.isEmpty()) {
-            return;
-        }
-        s.append(String.format("%n## What framing costs: each line server beside its stream twin (100 x 64 B)%n%n"));
-        s.append("A line server answers each message whole once its terminator (`\\n`) is in, with a write of its own; its stream "
-                + "twin echoes bytes as they come. Each pair at the same load: one message to a write (the sweep's point, "
-                + "unheld), then " + Scenario.PIPELINED_MESSAGES + " messages in flight per connection sent in one write, so "
-                + "that a read holds several messages to find. CPU per message comes from /proc of the server over the "
-                + "measured window, and `CPU vs twin` is the line server's over its twin's; reads and writes per message are "
-                + "counted by the kernel (perf, as in the system calls table: a read is read, recvfrom, readv or recvmsg, a "
-                + "write their counterparts) in a trial of their own at the same load, or, where perf cannot count, read from "
-                + "/proc/PID/io, which counts no recv or send. A server marked generator-bound in the sweep ran below its "
-                + "own saturation.\n\n");
-        s.append(table.markdown());
+        return table;
     }
 
     /** A server at one load: the trial measured as any point, the one whose system calls were counted, its twin's. */
