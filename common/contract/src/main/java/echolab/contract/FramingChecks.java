@@ -57,7 +57,9 @@ public final class FramingChecks {
             new Check("aWholeStreamOfAnyBytesComesBackByteForByte", Framing.LINE, 0, FramingChecks::aWholeStream),
             new Check("aClientThatSendsLinesAndNeverReadsIsHeldBackWhileAnotherIsServed", Framing.LINE, 0,
                     FramingChecks::aClientThatNeverReads),
-            new Check("aLineComesBackAboutAsSoonAsItsTerminatorAlone", Framing.LINE, 0, FramingChecks::aLineDoesNotWait));
+            new Check("aLineComesBackAboutAsSoonAsItsTerminatorAlone", Framing.LINE, 0, FramingChecks::aLineDoesNotWait),
+            new Check("fiveHundredConnectionsAreEachServedAndResetsDoNotStopTheServer", Framing.LINE, 0,
+                    server -> WireContract.fiveHundredAndResets(server, "\n")));
 
     private FramingChecks() {
     }

@@ -36,7 +36,8 @@ import echolab.common.Framing;
  * client that never sends a terminator is answered a bound at a time, and each such message is counted; what
  * follows the last terminator comes back at the half-close, so that a whole stream of any bytes comes back
  * byte for byte; a client that sends lines and never reads is held back while another is served; a line comes
- * back about as soon as its terminator alone (no answer in pieces held by Nagle's algorithm). The echo
+ * back about as soon as its terminator alone (no answer in pieces held by Nagle's algorithm); five hundred
+ * connections at once are each answered, and resets with data in flight do not stop the server. The echo
  * contract's tests that wait for the echo of bytes with no terminator cannot apply to a line server, which
  * holds them by design: those of the stream and of backpressure are here, in lines.
  */
@@ -146,6 +147,11 @@ public abstract class FramingContract {
             }
         }
         assertEquals(new java.util.TreeSet<>(FramingChecks.CHECKS.stream().map(FramingChecks.Check::name).toList()), tests);
+    }
+
+    @Test
+    void fiveHundredConnectionsAreEachServedAndResetsDoNotStopTheServer() throws Exception {
+        run("fiveHundredConnectionsAreEachServedAndResetsDoNotStopTheServer");
     }
 
     @Test

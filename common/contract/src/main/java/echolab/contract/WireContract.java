@@ -100,13 +100,21 @@ public final class WireContract {
 
     /** Five hundred connections at once, each answered; fifty reset with data in flight; then one more is served. */
     public static void fiveHundredAndResets(InetSocketAddress server) throws Exception {
+        fiveHundredAndResets(server, "");
+    }
+
+    /**
+     * As above, each message ending with {@code end}: {@code "\n"} for a line server, which answers a message once
+     * its terminator is in (the framing contract's form of this check).
+     */
+    public static void fiveHundredAndResets(InetSocketAddress server, String end) throws Exception {
         List<TestClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 500; i++) {
                 clients.add(TestClient.connect(server));
             }
             for (int i = 0; i < clients.size(); i++) {
-                byte[] m = ("connection " + i).getBytes();
+                byte[] m = ("connection " + i + end).getBytes();
                 assertArrayEquals(m, clients.get(i).roundTrip(m), "connection " + i);
             }
             for (int i = 0; i < 50; i++) {
@@ -119,7 +127,7 @@ public final class WireContract {
             }
         }
         try (TestClient after = TestClient.connect(server)) {
-            assertArrayEquals("still here".getBytes(), after.roundTrip("still here".getBytes()));
+            assertArrayEquals(("still here" + end).getBytes(), after.roundTrip(("still here" + end).getBytes()));
         }
     }
 }

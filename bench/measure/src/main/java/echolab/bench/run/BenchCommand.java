@@ -236,7 +236,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String label = String.format("%s %s c=%d s=%d%s%s", server.name(),
                 kind == Kind.SYSCALLS ? "system calls" : kind == Kind.HELD ? "held to " + heldTo.percent() + "% of a CPU"
-                        : kind == Kind.PIPELINED ? config.pipeline() + " to a write" + (round == 2 ? ", system calls" : "")
+                        : kind == Kind.PIPELINED ? config.pipeline() + " to a write" + (round > profile.rounds() ? ", system calls"
+                                : heldTo == null ? "" : ", held to " + heldTo.percent() + "% of a CPU")
                         : kind.label(),
                 config.connections(), config.size(), config.openLoop() ? String.format(" rate=%.0f", config.rate()) : "",
                 round > 1 ? " round " + round : "");
@@ -245,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
                 : switch (kind) {
                     case SYSCALLS -> scenarios.counted(process, server, config);
                     case HELD -> scenarios.held(process, server, config, round, heldTo, round == 1 ? nativeClient : null);
-                    case PIPELINED -> scenarios.pipelined(process, server, config, round);
+                    case PIPELINED -> scenarios.pipelined(process, server, config, round, heldTo, round > profile.rounds());
                     default -> scenarios.point(process, server, config, round);
                 };
         record(kind, config.connections(), config.size(), config.openLoop() ? config.rate() : null, label, trial);
@@ -348,13 +349,18 @@ public final class BenchCommand implements Callable<Integer> {
         Duration counted = p.duration().compareTo(Duration.ofMillis(800)) < 0 ? p.duration() : Duration.ofMillis(800);
         Duration countedWarmup = p.warmup().compareTo(Duration.ofMillis(300)) < 0 ? p.warmup() : Duration.ofMillis(300);
         if (live.stream().anyMatch(s -> s.terminator().isPresent())) {   // a line server: framing exercised, beside its twin
-            for (Entry server : rotate(live, turn++)) {
-                steps.add(new Step(point, () -> point(server, running, Scenarios.load(Scenario.REFERENCE_CONNECTIONS,
-                        Scenario.REFERENCE_SIZE, p.warmup(), p.duration()).withPipeline(Scenario.PIPELINED_MESSAGES), 1, Kind.PIPELINED)));
-                if (noCounting == null) {
+            for (int round = 1; round <= p.rounds(); round++) {            // as the main table's rounds: held, interleaved
+                int r = round;
+                for (Entry server : rotate(live, turn++)) {
+                    steps.add(new Step(point, () -> point(server, running, Scenarios.load(Scenario.REFERENCE_CONNECTIONS,
+                            Scenario.REFERENCE_SIZE, p.warmup(), p.duration()).withPipeline(Scenario.PIPELINED_MESSAGES), r, Kind.PIPELINED)));
+                }
+            }
+            if (noCounting == null) {                                      // then once with the kernel counting its calls
+                for (Entry server : rotate(live, turn++)) {
                     steps.add(new Step(seconds(countedWarmup) + seconds(counted) + 0.5, () -> point(server, running,
                             Scenarios.load(Scenario.REFERENCE_CONNECTIONS, Scenario.REFERENCE_SIZE, countedWarmup, counted)
-                                    .withPipeline(Scenario.PIPELINED_MESSAGES), 2, Kind.PIPELINED)));
+                                    .withPipeline(Scenario.PIPELINED_MESSAGES), p.rounds() + 1, Kind.PIPELINED)));
                 }
             }
         }

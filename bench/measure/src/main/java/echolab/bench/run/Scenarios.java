@@ -75,11 +75,20 @@ public final class Scenarios {
     }
 
     /**
-     * A closed-loop point with several messages in flight per connection, sent in one write ({@link Scenario.Kind#PIPELINED}):
-     * round 1 measured as any point, round 2 with the kernel counting the server's system calls (its time and CPU not read).
+     * A closed-loop point with several messages in flight per connection, sent in one write ({@link Scenario.Kind#PIPELINED}),
+     * the server held to {@code share} of a CPU as the main table's rounds are (null: a whole CPU); with {@code countCalls},
+     * the kernel counts the server's system calls instead (its time and CPU are then not read).
      */
-    public Trial pipelined(ServerProcess server, Entry entry, LoadConfig config, int round) throws InterruptedException {
-        return point(server, entry, config, round, round == 2, "pipelined");
+    public Trial pipelined(ServerProcess server, Entry entry, LoadConfig config, int round, CpuShare share, boolean countCalls)
+            throws InterruptedException {
+        if (countCalls || share == null) {
+            return point(server, entry, config, round, countCalls, "pipelined");
+        }
+        try (ServerProcess.Held held = server.heldTo(share)) {
+            return point(server, entry, config, round, false, "pipelined");
+        } catch (IOException e) {
+            return Trial.failed(entry.name(), round, "holding it to " + share.describe() + ": " + e.getMessage());
+        }
     }
 
     /** A closed-loop point on a running server with its system calls counted by the kernel ({@link Kind#SYSCALLS}). */

@@ -160,7 +160,8 @@ public record BenchRun(String schema, int schemaVersion, RunInfo run, Environmen
         return median(referenceRounds(server)).or(() -> trialsOf(mainRounds(), server).stream().findFirst());
     }
 
-    private static Optional<Trial> median(List<Trial> rounds) {
+    /** The round of median throughput among {@code rounds}; empty when there is none. */
+    static Optional<Trial> median(List<Trial> rounds) {
         if (rounds.isEmpty()) {
             return Optional.empty();
         }

@@ -270,14 +270,14 @@ public final class SummaryMarkdown {
 
     /** What the framing table shows, in words. */
     public static final String FRAMING_TEXT = "A line server answers each message whole once its terminator (`\\n`) is in, with a "
-                + "write of its own; its stream twin echoes bytes as they come. Each pair at the same load: one message to a write (the sweep's point, "
-                + "unheld), then " + Scenario.PIPELINED_MESSAGES + " messages in flight per connection sent in one write, so "
-                + "that a read holds several messages to find. CPU per message comes from /proc of the server over the "
-                + "measured window, and `CPU vs twin` is the line server's over its twin's; reads and writes per message are "
+                + "write of its own; its stream twin echoes bytes as they come. Each pair at the same load: one message to a write (the "
+                + "main table's), then " + Scenario.PIPELINED_MESSAGES + " messages in flight per connection sent in one write, "
+                + "so that a read holds several messages to find, in rounds interleaved and held as the main table's are (the "
+                + "median round). CPU per message comes from /proc of the server over the measured window, and `CPU vs twin` "
+                + "is the line server's over its twin's; reads and writes per message are "
                 + "counted by the kernel (perf, as in the system calls table: a read is read, recvfrom, readv or recvmsg, a "
                 + "write their counterparts) in a trial of their own at the same load, or, where perf cannot count, read from "
-                + "/proc/PID/io, which counts no recv or send. A server marked generator-bound in the sweep ran below its "
-                + "own saturation.";
+                + "/proc/PID/io, which counts no recv or send.";
 
     /**
      * Each line server of {@code r} beside its stream twin, at one message a write (the sweep's unheld reference
@@ -306,51 +306,62 @@ public final class SummaryMarkdown {
         return table;
     }
 
-    /** A server at one load: the trial measured as any point, the one whose system calls were counted, its twin's. */
-    private record Point(Optional<Trial> plain, Optional<Trial> counted, Optional<Trial> twin) {
+    /**
+     * A server at one load: its msg/s and CPU per message (the median round), and the trial whose system calls the
+     * kernel counted, else the median round's, whose /proc counts stand in.
+     */
+    private record Point(Double rate, Double cpu, Optional<Trial> calls) {
+
+        /** At one message a write: the main table's figures and the syscalls scenario's counts. */
+        static Point one(BenchRun r, String server) {
+            Optional<Trial> counted = r.trial(Kind.SYSCALLS, server).filter(t -> t.serverStats() != null
+                    && t.serverStats().systemCalls() != null);
+            return new Point(Figure.THROUGHPUT.of(r, server), Figure.CPU_PER_MESSAGE.of(r, server),
+                    counted.or(() -> r.medianReference(server)));
+        }
+
+        /** At several a write: the median of the pipelined scenario's rounds, and its counted round. */
+        static Point many(Optional<Scenario> pipelined, String server) {
+            List<Trial> trials = BenchRun.trialsOf(pipelined, server).stream().filter(Trial::measured).toList();
+            Optional<Trial> median = BenchRun.median(trials.stream().filter(t -> t.serverStats() == null
+                    || t.serverStats().systemCalls() == null).toList());
+            Optional<Trial> counted = trials.stream().filter(t -> t.serverStats() != null && t.serverStats().systemCalls() != null)
+                    .findFirst();
+            return new Point(median.map(Trial::throughput).orElse(null), median.map(Figure.CPU_PER_MESSAGE::of).orElse(null),
+                    counted.or(() -> median));
+        }
+
+        String reads() {
+            return calls.map(t -> t.serverStats() != null && t.serverStats().systemCalls() != null
+                    ? Figure.CALLS_READS.format(calls) : Figure.READ_CALLS.format(calls)).orElse("");
+        }
+
+        String writes() {
+            return calls.map(t -> t.serverStats() != null && t.serverStats().systemCalls() != null
+                    ? Figure.CALLS_WRITES.format(calls) : Figure.WRITE_CALLS.format(calls)).orElse("");
+        }
     }
 
     /** One row of the framing table: {@code server} (a line server or its stream twin) at one and at ten messages a write. */
     private static List<Object> framingRow(BenchRun r, Optional<Scenario> pipelined, String server, ServerEntry line) {
         List<Object> row = new ArrayList<>(List.of(server, server.equals(line.name()) ? "messages" : "a stream"));
-        List<Trial> ofServer = BenchRun.trialsOf(pipelined, server);
-        List<Point> points = List.of(
-                new Point(firstMeasured(BenchRun.trialsOf(r.reference(), server)), r.trial(Kind.SYSCALLS, server),
-                        firstMeasured(BenchRun.trialsOf(r.reference(), line.streamTwin()))),
-                new Point(plain(ofServer), counted(ofServer), plain(BenchRun.trialsOf(pipelined, line.streamTwin()))));
-        for (Point point : points) {
-            Optional<Trial> calls = point.counted().filter(t -> t.serverStats() != null && t.serverStats().systemCalls() != null);
-            row.add(Figure.THROUGHPUT.format(point.plain().map(Trial::throughput).orElse(null)));
-            row.add(Figure.CPU_PER_MESSAGE.format(point.plain()));
-            row.add(ratio(point.plain(), point.twin()));
-            row.add(calls.isPresent() ? Figure.CALLS_READS.format(calls) : Figure.READ_CALLS.format(point.plain()));
-            row.add(calls.isPresent() ? Figure.CALLS_WRITES.format(calls) : Figure.WRITE_CALLS.format(point.plain()));
+        List<Point[]> points = List.of(new Point[] {Point.one(r, server), Point.one(r, line.streamTwin())},
+                new Point[] {Point.many(pipelined, server), Point.many(pipelined, line.streamTwin())});
+        for (Point[] at : points) {
+            Point p = at[0];
+            Double twin = at[1].cpu();
+            row.add(Figure.THROUGHPUT.format(p.rate()));
+            row.add(Figure.CPU_PER_MESSAGE.format(p.cpu()));
+            row.add(p.cpu() == null || twin == null || twin == 0 ? "" : String.format("%.2fx", p.cpu() / twin));
+            row.add(p.reads());
+            row.add(p.writes());
         }
         return row;
     }
 
-    private static Optional<Trial> firstMeasured(List<Trial> trials) {
-        return trials.stream().filter(Trial::measured).findFirst();
-    }
 
-    /** The pipelined trial measured as any point (no system calls counted in it). */
-    private static Optional<Trial> plain(List<Trial> trials) {
-        return trials.stream().filter(Trial::measured).filter(t -> t.serverStats() == null || t.serverStats().systemCalls() == null)
-                .findFirst();
-    }
 
-    /** The pipelined trial whose system calls the kernel counted. */
-    private static Optional<Trial> counted(List<Trial> trials) {
-        return trials.stream().filter(Trial::measured).filter(t -> t.serverStats() != null && t.serverStats().systemCalls() != null)
-                .findFirst();
-    }
 
-    /** {@code a}'s CPU per message over {@code b}'s, as {@code 1.23x}; empty when either is missing. */
-    private static String ratio(Optional<Trial> a, Optional<Trial> b) {
-        Double x = Figure.CPU_PER_MESSAGE.of(a.orElse(null));
-        Double y = Figure.CPU_PER_MESSAGE.of(b.orElse(null));
-        return x == null || y == null || y == 0 ? "" : String.format("%.2fx", x / y);
-    }
 
     /** The figures of the syscalls scenario, beside the CPU per message of the main table. */
     public static final List<Figure> SYSTEM_CALLS = List.of(Figure.CALLS_ALL, Figure.CALLS_READS, Figure.CALLS_WRITES,
