@@ -58,11 +58,38 @@ class CourseSiteTest {
         return out;
     }
 
+    /**
+     * framing.html sets the three files side by side, every section of each, shows what framing costs as the reference
+     * lines run's summary.md draws it with the allocation run's figures, and each exercise of framing as its saved run
+     * measured it (none missing with the committed runs).
+     */
+    @Test
+    void theFramingLessonShowsTheLineServersTheirCostAndTheirExercises(@TempDir Path out) throws Exception {
+        generate(out);
+        String page = Files.readString(out.resolve("framing.html"));
+        for (String server : List.of("selector-lines", "virtual-thread-lines", "py-asynchat")) {
+            for (int k = 1; k <= 5; k++) {
+                assertTrue(page.contains("id=\"s" + k + "-" + server + "\""), "section " + k + " of " + server);
+            }
+        }
+        ReferenceRuns runs = ReferenceRuns.of(ROOT);
+        assertTrue(page.contains(echolab.bench.results.SummaryMarkdown.framingTable(echolab.bench.results.ResultsFile.read(
+                runs.linesDir(ROOT))).html()), "the table of what framing costs, from " + runs.lines());
+        assertTrue(page.contains(echolab.bench.alloc.AllocationSites.read(runs.linesAllocFile(ROOT)).sourceHtml()),
+                "the allocation run is named, with its command");
+        for (echolab.bench.exercise.Exercise e : echolab.bench.exercise.Exercise.all()) {
+            if (ServerCatalogue.lines().stream().anyMatch(l -> l.name().equals(e.server()))) {
+                assertTrue(page.contains("id=\"figure-exercise-" + e.name() + "\""), e.name() + " is on the page");
+            }
+        }
+        assertFalse(page.contains("figure missing"), "every figure of framing.html is drawn from the committed runs");
+    }
+
     @Test
     void theSiteHasEveryPageEverySectionOfEveryFileAndItsOwnAssets(@TempDir Path out) throws Exception {
         generate(out);
         for (String page : List.of("index.html", "overview.html", "sync.html", "thread-per-conn.html", "selector.html",
-                "virtual-thread.html", "exercises.html", "assets/course.css", "assets/course.js", "assets/prism/prism-core.js",
+                "virtual-thread.html", "framing.html", "exercises.html", "assets/course.css", "assets/course.js", "assets/prism/prism-core.js",
                 "assets/prism/prism-java.js", "assets/prism/prism-keep-markup.js", "assets/prism/prism.css")) {
             assertTrue(Files.isRegularFile(out.resolve(page)), page);
         }
@@ -254,7 +281,7 @@ class CourseSiteTest {
         assertEquals(1, err.lines().count(), "one line: " + err);
     }
 
-    /** The four teaching files (and nothing else) under a new root, as a checkout would have them. */
+    /** The teaching files, the Python peers' and the line servers' (and nothing else) under a new root, as a checkout would have them. */
     static Path copyOfTheTeachingFiles(Path scratch) throws IOException {
         Path root = scratch.resolve("checkout");
         for (ServerCatalogue.Teaching e : ServerCatalogue.teaching()) {
@@ -262,10 +289,18 @@ class CourseSiteTest {
             Files.createDirectories(to.getParent());
             Files.copy(ROOT.resolve(e.source()), to);
         }
-        for (ServerCatalogue.PythonPeer p : ServerCatalogue.python()) {
+        for (ServerCatalogue.PythonPeer p : java.util.stream.Stream.concat(ServerCatalogue.python().stream(),
+                ServerCatalogue.pythonLines().stream()).toList()) {
             Path to = root.resolve(p.script());
             Files.createDirectories(to.getParent());
             Files.copy(ROOT.resolve(p.script()), to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (ServerCatalogue.Entry e : ServerCatalogue.lines()) {
+            if (e instanceof ServerCatalogue.TeachingServer t) {
+                Path to = root.resolve(t.source());
+                Files.createDirectories(to.getParent());
+                Files.copy(ROOT.resolve(t.source()), to);
+            }
         }
         return root;
     }

@@ -44,7 +44,7 @@ public final class CourseSite {
         pages.add(writePage(out, "index.html", "Side by side", "side-by-side", SideBySide.page(data.files(), generatedFrom(data))));
         List<String> missing = new ArrayList<>();
         for (String name : Lessons.NAMES) {
-            Lessons.Page lesson = Lessons.render(name, Lessons.source(name), data.quotable(), figures);
+            Lessons.Page lesson = Lessons.render(name, Lessons.source(name), Lessons.files(name, data), figures);
             pages.add(writePage(out, name + ".html", lesson.title(), "lesson", "<article class=\"lesson\">\n" + lesson.html()
                     + "<p class=\"source\">" + generatedFrom(data) + "</p>\n</article>"));
             if (lesson.html().contains("class=\"figure missing\"")) {

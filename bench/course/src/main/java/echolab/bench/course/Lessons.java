@@ -71,6 +71,11 @@ final class Lessons {
     private Lessons() {
     }
 
+    /** The files a lesson may quote and name: the four teaching files; for the framing lesson, the line servers' too. */
+    static Map<String, TeachingFile> files(String name, CourseData data) {
+        return name.equals("framing") ? data.quotable() : data.files();
+    }
+
     static String source(String name) throws IOException {
         try (InputStream in = Lessons.class.getResourceAsStream("lessons/" + name + ".md")) {
             if (in == null) {
