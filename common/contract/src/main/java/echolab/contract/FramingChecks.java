@@ -100,12 +100,18 @@ public final class FramingChecks {
         }
     }
 
-    public static void oneOverManySegments(InetSocketAddress server) throws Exception {
-        byte[] message = TestClient.randomBytes(40_000, 34);
-        for (int i = 0; i < message.length; i++) {
-            message[i] = message[i] == '\n' ? (byte) ' ' : message[i];
+    /** {@code size} random bytes (from {@code seed}) that hold no {@code \n} but the last, which is one. */
+    static byte[] randomLine(int size, long seed) {
+        byte[] line = TestClient.randomBytes(size, seed);
+        for (int i = 0; i < line.length; i++) {
+            line[i] = line[i] == '\n' ? (byte) ' ' : line[i];
         }
-        message[message.length - 1] = '\n';
+        line[line.length - 1] = '\n';
+        return line;
+    }
+
+    public static void oneOverManySegments(InetSocketAddress server) throws Exception {
+        byte[] message = randomLine(40_000, 34);
         try (TestClient c = TestClient.connect(server)) {
             for (int from = 0; from < message.length - 1; from += 1_000) {
                 c.write(Arrays.copyOfRange(message, from, Math.min(from + 1_000, message.length - 1)));
@@ -193,11 +199,7 @@ public final class FramingChecks {
      * message, then its terminator) without TCP_NODELAY waits for the client's delayed acknowledgement.
      */
     public static void aLineDoesNotWait(InetSocketAddress server) throws Exception {
-        byte[] line = TestClient.randomBytes(64, 64);
-        for (int i = 0; i < line.length; i++) {
-            line[i] = line[i] == '\n' ? (byte) ' ' : line[i];
-        }
-        line[line.length - 1] = '\n';
+        byte[] line = randomLine(64, 64);
         try (TestClient c = TestClient.connect(server)) {
             EchoContract.assertComesBackAboutAsSoon(c, line, "a 64 B line", new byte[] {'\n'}, "its terminator alone");
         }

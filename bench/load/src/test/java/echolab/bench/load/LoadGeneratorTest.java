@@ -19,6 +19,25 @@ import echolab.selector.SelectorEchoServer;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LoadGeneratorTest {
 
+    /** A server serving on a thread of its own until closed, its loop then awaited. */
+    private record Serving(echolab.common.EchoServer server, Thread loop) implements AutoCloseable {
+        static Serving of(echolab.common.EchoServer server) {
+            return new Serving(server, Thread.ofPlatform().start(() -> {
+                try {
+                    server.serve();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            loop.join(5_000);
+        }
+    }
+
     private static LoadConfig closed(int port, int connections, Duration duration) {
         return LoadConfig.defaults().withPort(port).withConnections(connections).withSize(64)
                 .withWarmup(Duration.ofMillis(200)).withDuration(duration).withConnectTimeout(Duration.ofSeconds(2));
@@ -35,14 +54,7 @@ class LoadGeneratorTest {
     @Test
     void hdrHistogramsLogProcessorReadsTheLogWithAndWithoutTag(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));
-        Thread loop = Thread.ofPlatform().start(() -> {
-            try {
-                server.serve();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
+        try (Serving serving = Serving.of(server)) {
             IntervalLog log = new IntervalLog(null, true);
             LoadReport report = LoadGenerator.run(open(server.address().getPort(), 4, 2_000, Duration.ofMillis(2500)),
                     new LoadGenerator.Options(log, null)).report();
@@ -52,9 +64,6 @@ class LoadGeneratorTest {
             assertEquals(report.latencyMicros().count(), processedCount(hlog, dir.resolve("corrected"), null), "without -tag: the corrected latency");
             assertEquals(report.uncorrectedLatencyMicros().count(), processedCount(hlog, dir.resolve("uncorrected"), "uncorrected"),
                     "with -tag uncorrected");
-        } finally {
-            server.close();
-            loop.join(5_000);
         }
     }
 
@@ -96,14 +105,7 @@ class LoadGeneratorTest {
         }
         echolab.selector.SelectorLinesServer server = new echolab.selector.SelectorLinesServer(new InetSocketAddress("127.0.0.1", 0),
                 new Connections("test"), crlf);
-        Thread loop = Thread.ofPlatform().start(() -> {
-            try {
-                server.serve();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
+        try (Serving serving = Serving.of(server)) {
             LoadReport report = LoadGenerator.run(closed(server.address().getPort(), 8, Duration.ofMillis(800)).withSize(50)
                     .withPipeline(10).withTerminator(java.util.Optional.of(crlf))).report();
             assertTrue(report.ok() && report.messages() > 1000 && report.starvedConnections() == 0, report.text());
@@ -111,9 +113,6 @@ class LoadGeneratorTest {
             LoadReport unframed = LoadGenerator.run(closed(server.address().getPort(), 2, Duration.ofMillis(300)).withSize(50)
                     .withRampUp(Duration.ofMillis(300))).report();
             assertEquals(0, unframed.messages(), "a message without its terminator is held by a line server: " + unframed.text());
-        } finally {
-            server.close();
-            loop.join(5_000);
         }
     }
 
@@ -130,14 +129,7 @@ class LoadGeneratorTest {
     @Test
     void aCorrectServerGivesNoErrorsAndCountsEveryMessage() throws Exception {
         SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));
-        Thread loop = Thread.ofPlatform().start(() -> {
-            try {
-                server.serve();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
+        try (Serving serving = Serving.of(server)) {
             LoadReport closed = LoadGenerator.run(closed(server.address().getPort(), 10, Duration.ofSeconds(1))).report();
             assertTrue(closed.ok(), closed.text());
             assertEquals(10, closed.connectionsOpened());
@@ -151,9 +143,6 @@ class LoadGeneratorTest {
             assertTrue(open.ok(), open.text());
             assertTrue(Math.abs(open.achievedRate() - 2_000) < 200, "achieved " + open.achievedRate() + " of 2000 msg/s");
             assertTrue(open.generator().allocatedBytesPerMessage() < 16, open.text());
-        } finally {
-            server.close();
-            loop.join(5_000);
         }
     }
 
@@ -161,14 +150,7 @@ class LoadGeneratorTest {
     @Test
     void theEdgesAreToldBeforeTheWindowOpensAndAfterItCloses() throws Exception {
         SelectorEchoServer server = new SelectorEchoServer(new InetSocketAddress("127.0.0.1", 0), new Connections("test"));
-        Thread loop = Thread.ofPlatform().start(() -> {
-            try {
-                server.serve();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
+        try (Serving serving = Serving.of(server)) {
             long[] told = new long[2];
             LoadGenerator.Edges edges = new LoadGenerator.Edges() {
                 @Override
@@ -187,9 +169,6 @@ class LoadGeneratorTest {
             assertTrue(told[0] > 0 && told[0] < r.measureFromNanos(), "opens before the window");
             assertTrue(r.measureFromNanos() - told[0] < LoadGenerator.EDGE_LEAD.toNanos() + 50_000_000L, "and not long before");
             assertTrue(told[1] >= r.measureToNanos(), "closes after it");
-        } finally {
-            server.close();
-            loop.join(5_000);
         }
     }
 
