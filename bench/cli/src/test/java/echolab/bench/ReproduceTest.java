@@ -44,7 +44,7 @@ class ReproduceTest {
     @Test
     void defaultsAreWrittenOutSoThatALaterDefaultCannotChangeTheLine() {
         assertEquals("./echolab bench --profile default --server-cpu 50", Reproduce.of(parsed(List.of("bench"))));
-        assertEquals("./echolab alloc --servers sync,thread-per-conn,selector,virtual-thread --size 64 --warmup 200000 --echoes 500000",
+        assertEquals("./echolab alloc --servers sync,thread-per-conn,selector,virtual-thread --size 64 --pipeline 1 --warmup 200000 --echoes 500000",
                 Reproduce.of(parsed(List.of("alloc"))));
         assertEquals("./echolab bench --profile default --server-cpu 50 --out '/tmp/a run'\\''s folder'",
                 Reproduce.of(parsed(List.of("bench", "--out", "/tmp/a run's folder"))));
