@@ -146,6 +146,21 @@ class GateTest {
         assertEquals(GateVerdict.FAIL, o.verdict());
     }
 
+    /**
+     * A slower server echoes fewer messages in its window, so the run's own allocation spreads over fewer of them: 10%
+     * more bytes a message that follow 10% more time are not an allocation; an object of 16 B more per echo is.
+     */
+    @Test
+    void allocationThatFollowsTheTimeIsNotAFailButAnObjectPerEchoIs() throws Exception {
+        FakeMeasurer slower = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.10)
+                .slow("selector", Metric.US_PER_MESSAGE, 1.10).slow("selector", Metric.ALLOC_BYTES_PER_MESSAGE, 1.10);
+        assertEquals(Status.PASS, run(slower, List.of("selector"), 5, 15).judgement("selector", Metric.ALLOC_BYTES_PER_MESSAGE).status());
+        FakeMeasurer object = new FakeMeasurer().slow("selector", Metric.ALLOC_BYTES_PER_MESSAGE, 1.16);
+        Gate.Outcome o = run(object, List.of("selector"), 5, 15);
+        assertEquals(Status.FAIL, o.judgement("selector", Metric.ALLOC_BYTES_PER_MESSAGE).status(), "16 B more on 100 B per message");
+        assertEquals(GateVerdict.FAIL, o.verdict());
+    }
+
     @Test
     void aFailureThatDoesNotHoldInTheConfirmingRoundsIsNotAFail() throws Exception {
         FakeMeasurer m = new FakeMeasurer().slow("selector", Metric.CPU_US_PER_MESSAGE, 1.3);
