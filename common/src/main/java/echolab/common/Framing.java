@@ -22,6 +22,11 @@ public sealed interface Framing permits Framing.Terminator, Framing.Count {
         };
     }
 
+    /** The terminator a load sent to a server framing so must end each message with; empty for a byte count. */
+    default java.util.Optional<Terminator> terminator() {
+        return this instanceof Terminator t ? java.util.Optional.of(t) : java.util.Optional.empty();
+    }
+
     /** A line: a message ends with {@code \n}. */
     Framing LINE = new Terminator("\n".getBytes(StandardCharsets.US_ASCII));
 

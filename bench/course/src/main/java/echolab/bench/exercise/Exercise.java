@@ -35,8 +35,7 @@ public record Exercise(String name, String server, int section, String title, St
 
     /** The Java server whose file it breaks (a teaching server or a line server); empty when it breaks a Python peer's. */
     public Optional<ServerCatalogue.TeachingServer> javaServer() {
-        return ServerCatalogue.checkable().stream().filter(t -> t.kind() != ServerCatalogue.Kind.VARIANT && t.name().equals(server))
-                .findFirst();
+        return ServerCatalogue.javaFiles().stream().filter(t -> t.name().equals(server)).findFirst();
     }
 
     /** The file it breaks, relative to a checkout. */

@@ -171,7 +171,7 @@ public final class ExerciseCommand implements Callable<Integer> {
                 }
             } else {
                 ServerCatalogue.TeachingServer entry = e.javaServer().orElseThrow();
-                List<String> framing = e.symptom().framing().map(echolab.common.Framing::arguments).orElse(List.of());
+                Optional<echolab.common.Framing> framing = e.symptom().framing();
                 try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server(), framing)) {
                     broken = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime(), entry.threads());
                 }

@@ -217,20 +217,19 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         }
         List<String> command = new ArrayList<>(command(server, tree, List.of(), List.of()));
         command.addAll(framing.arguments());
-        return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT, null, null,
-                framing instanceof Framing.Terminator t ? Optional.of(t) : Optional.empty());
+        return ServerProcess.start(server.name(), pinning.server(command), START_TIMEOUT, null, null, framing.terminator());
     }
 
     /** Starts a teaching server's main from a class path (e.g. an exercise's broken copy ahead of the jar), pinned. */
     public ServerProcess start(TeachingServer server, List<Path> classpath, String label) throws IOException, InterruptedException {
-        return start(server, classpath, label, List.of());
+        return start(server, classpath, label, Optional.empty());
     }
 
     /**
-     * As above, with {@code args} after {@code --port 0} (a line server's {@link Framing#arguments}); a load sent to it
-     * through {@link Measurement} ends its messages with the terminator those name, or the server's own.
+     * As above, a line server framing as {@code framing} says ({@link Framing#arguments}; empty: its own framing); a
+     * load sent to it through {@link Measurement} frames its messages the same way.
      */
-    public ServerProcess start(TeachingServer server, List<Path> classpath, String label, List<String> args)
+    public ServerProcess start(TeachingServer server, List<Path> classpath, String label, Optional<Framing> framing)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -239,10 +238,8 @@ public record Launcher(String java, Pinning pinning, NativePeers natives, boolea
         command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         command.add(server.mainClass());
         command.addAll(List.of("--port", "0"));
-        command.addAll(args);
-        int named = args.indexOf("--terminator");
-        Optional<Framing.Terminator> terminator = named >= 0 ? Optional.of(Framing.Terminator.parse(args.get(named + 1)))
-                : args.contains("--count") ? Optional.empty() : server.terminator();
-        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT, null, null, terminator);
+        framing.ifPresent(f -> command.addAll(f.arguments()));
+        return ServerProcess.start(label, pinning.server(command), START_TIMEOUT, null, null,
+                framing.map(Framing::terminator).orElse(server.terminator()));
     }
 }

@@ -413,6 +413,11 @@ public final class ServerCatalogue {
         return java.util.stream.Stream.of(ALL, VARIANTS, PYTHON, LINES, PYTHON_LINES).<Entry>flatMap(List::stream).toList();
     }
 
+    /** The Java servers with a teaching file of their own: the teaching servers and the Java line servers. */
+    public static List<TeachingServer> javaFiles() {
+        return java.util.stream.Stream.<TeachingServer>concat(TEACHING_SERVERS.stream(), LINES.stream()).toList();
+    }
+
     /** The line servers, Java and Python. */
     public static List<Entry> lines() {
         return java.util.stream.Stream.<Entry>concat(LINES.stream(), PYTHON_LINES.stream()).toList();

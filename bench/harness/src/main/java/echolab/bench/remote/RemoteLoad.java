@@ -239,7 +239,7 @@ public final class RemoteLoad {
             if (rate != null) {
                 args.addAll(List.of("--rate", String.valueOf(rate)));
             }
-            c.terminator().ifPresent(t -> args.addAll(List.of("--terminator", t.escaped())));
+            c.terminator().ifPresent(t -> args.addAll(t.arguments()));
             String remote = "cd " + Ssh.quoted(hosts.remoteDir()) + " && exec timeout -k 5 " + limit + " "
                     + String.join(" ", args.stream().map(Ssh::quoted).toList());
             return new Generator(probe.host(), probe, connections, rate,

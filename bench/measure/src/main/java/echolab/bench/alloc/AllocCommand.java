@@ -73,8 +73,7 @@ public final class AllocCommand implements Callable<Integer> {
         }
         List<ServerCatalogue.TeachingServer> entries;
         try {
-            entries = ServerCatalogue.named(servers, ServerCatalogue.checkable().stream()
-                    .filter(e -> e.kind() != ServerCatalogue.Kind.VARIANT).toList());
+            entries = ServerCatalogue.named(servers, ServerCatalogue.javaFiles());
             for (ServerCatalogue.Entry e : entries) {
                 if (e.terminator().isPresent() && size <= e.terminator().get().bytes().length) {
                     throw new IllegalArgumentException("--size must be more than " + e.name() + "'s terminator");

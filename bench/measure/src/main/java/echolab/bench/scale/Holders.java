@@ -152,7 +152,7 @@ final class Holders implements AutoCloseable {
 
     private Holder start(int index) throws IOException {
         List<String> hold = new ArrayList<>(List.of("--agent", "--hold", "--host", serverHost, "--port", String.valueOf(port)));
-        terminator.ifPresent(t -> hold.addAll(List.of("--terminator", t.escaped())));
+        terminator.ifPresent(t -> hold.addAll(t.arguments()));
         switch (place) {
             case Place.Here here -> {
                 List<String> command = new ArrayList<>(List.of(Launcher.currentJava(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss512k",

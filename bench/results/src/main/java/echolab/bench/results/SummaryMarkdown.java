@@ -314,8 +314,7 @@ public final class SummaryMarkdown {
 
         /** At one message a write: the main table's figures and the syscalls scenario's counts. */
         static Point one(BenchRun r, String server) {
-            Optional<Trial> counted = r.trial(Kind.SYSCALLS, server).filter(t -> t.serverStats() != null
-                    && t.serverStats().systemCalls() != null);
+            Optional<Trial> counted = r.trial(Kind.SYSCALLS, server).filter(SummaryMarkdown::countedByKernel);
             return new Point(Figure.THROUGHPUT.of(r, server), Figure.CPU_PER_MESSAGE.of(r, server),
                     counted.or(() -> r.medianReference(server)));
         }
@@ -323,23 +322,21 @@ public final class SummaryMarkdown {
         /** At several a write: the median of the pipelined scenario's rounds, and its counted round. */
         static Point many(Optional<Scenario> pipelined, String server) {
             List<Trial> trials = BenchRun.trialsOf(pipelined, server).stream().filter(Trial::measured).toList();
-            Optional<Trial> median = BenchRun.median(trials.stream().filter(t -> t.serverStats() == null
-                    || t.serverStats().systemCalls() == null).toList());
-            Optional<Trial> counted = trials.stream().filter(t -> t.serverStats() != null && t.serverStats().systemCalls() != null)
-                    .findFirst();
+            Optional<Trial> median = BenchRun.median(trials.stream().filter(t -> !countedByKernel(t)).toList());
+            Optional<Trial> counted = trials.stream().filter(SummaryMarkdown::countedByKernel).findFirst();
             return new Point(median.map(Trial::throughput).orElse(null), median.map(Figure.CPU_PER_MESSAGE::of).orElse(null),
                     counted.or(() -> median));
         }
 
-        String reads() {
-            return calls.map(t -> t.serverStats() != null && t.serverStats().systemCalls() != null
-                    ? Figure.CALLS_READS.format(calls) : Figure.READ_CALLS.format(calls)).orElse("");
+        /** {@code perf} figure where the kernel counted, else {@code proc}, the /proc counts of the median round. */
+        String calls(Figure perf, Figure proc) {
+            return calls.map(t -> countedByKernel(t) ? perf.format(calls) : proc.format(calls)).orElse("");
         }
+    }
 
-        String writes() {
-            return calls.map(t -> t.serverStats() != null && t.serverStats().systemCalls() != null
-                    ? Figure.CALLS_WRITES.format(calls) : Figure.WRITE_CALLS.format(calls)).orElse("");
-        }
+    /** Whether the kernel counted the server's system calls in {@code t} (then its time and CPU are not its usual). */
+    private static boolean countedByKernel(Trial t) {
+        return t.serverStats() != null && t.serverStats().systemCalls() != null;
     }
 
     /** One row of the framing table: {@code server} (a line server or its stream twin) at one and at ten messages a write. */
@@ -353,8 +350,8 @@ public final class SummaryMarkdown {
             row.add(Figure.THROUGHPUT.format(p.rate()));
             row.add(Figure.CPU_PER_MESSAGE.format(p.cpu()));
             row.add(p.cpu() == null || twin == null || twin == 0 ? "" : String.format("%.2fx", p.cpu() / twin));
-            row.add(p.reads());
-            row.add(p.writes());
+            row.add(p.calls(Figure.CALLS_READS, Figure.READ_CALLS));
+            row.add(p.calls(Figure.CALLS_WRITES, Figure.WRITE_CALLS));
         }
         return row;
     }
