@@ -168,19 +168,23 @@ final class Gate {
                             PairedRatio.roundsToPass(r.judgement().result(), plan.rule(r.metric())))).toList();
         }
 
+        /** Per server with a shortfall, in the order of the servers, the most rounds of it any of its metrics needs. */
+        Map<String, Integer> roundsToTarget() {
+            Map<String, Integer> perServer = new LinkedHashMap<>();
+            shortfalls().forEach(x -> perServer.merge(x.server(), x.rounds(), Math::max));
+            return perServer;
+        }
+
         /**
          * About how long the rounds the shortfalls need would take (per server the most any of its metrics
          * needs, at its mean round time); empty when some metric cannot reach the target.
          */
         Optional<Duration> timeToTarget() {
-            List<Shortfall> s = shortfalls();
-            if (s.stream().anyMatch(x -> !x.reachable())) {
+            if (shortfalls().stream().anyMatch(x -> !x.reachable())) {
                 return Optional.empty();
             }
-            Map<String, Integer> perServer = new LinkedHashMap<>();
-            s.forEach(x -> perServer.merge(x.server(), x.rounds(), Math::max));
             double seconds = 0;
-            for (Map.Entry<String, Integer> e : perServer.entrySet()) {
+            for (Map.Entry<String, Integer> e : roundsToTarget().entrySet()) {
                 seconds += e.getValue() * roundSeconds.getOrDefault(e.getKey(), List.of()).stream()
                         .mapToDouble(Double::doubleValue).average().orElse(0);
             }

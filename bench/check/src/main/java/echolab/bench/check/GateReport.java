@@ -2,7 +2,9 @@ package echolab.bench.check;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 
@@ -98,8 +100,7 @@ final class GateReport {
             reach = "";
         } else {
             reach = "; " + percent(o.plan().target()).substring(1) + suggestedBudget(o)
-                    .map(b -> " needs about " + o.shortfalls().stream().mapToInt(Gate.Shortfall::rounds).max().orElse(0)
-                            + " more rounds: " + b)
+                    .map(b -> " needs about " + roundsOfEach(o.roundsToTarget()) + ": " + b)
                     .orElse(" is out of reach: " + String.join(", ", o.shortfalls().stream().filter(x -> !x.reachable())
                             .map(x -> x.server() + " " + x.metric().key + "'s estimate is " + String.format("%+.1f%%",
                                     100 * o.judgement(x.server(), x.metric()).result().change())).toList()));
@@ -108,6 +109,13 @@ final class GateReport {
                 + "in %s%s%s.%s", 100 * o.largestPrimaryBound(), percent(o.plan().target()), o.rounds(), Format.seconds(o.elapsed().toSeconds()),
                 reach, openCounts.isEmpty() ? "" : "; " + openCounts.size() + " count" + (openCounts.size() == 1 ? " is" : "s are")
                         + " inconclusive: " + String.join(", ", openCounts), unconfirmed);
+    }
+
+    /** "4 more rounds of sync, 16 of thread-per-conn": a server's rounds take a few seconds, a round of the whole run is all of them. */
+    private static String roundsOfEach(Map<String, Integer> perServer) {
+        List<String> parts = new ArrayList<>();
+        perServer.forEach((server, rounds) -> parts.add(rounds + (parts.isEmpty() ? " more round" + (rounds == 1 ? "" : "s") : "") + " of " + server));
+        return String.join(", ", parts);
     }
 
     /** "--budget 8m": the whole minutes the run took plus what the shortfalls need; empty when the target is out of reach. */
