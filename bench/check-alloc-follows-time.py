@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Whether the gate's bytes allocated per message follow its time per message, round by round.
 
-For each check.json given (./echolab check --json), and each server in it: the paired log-ratios (candidate over
+For each check.json given (./echolab check --json), and each server in it: the change the gate judged, the base's
+and the candidate's mean bytes a message over the rounds, the paired log-ratios (candidate over
 base) of allocBytesPerMessage and of usPerMessage, round by round, and their correlation; then how many servers'
 runs correlate at 0.7 or more, the median correlation, and the range of the base's bytes per message. A server that
 allocates nothing per echo shows the JVM's own allocation spread over the messages, which follows the time.
@@ -35,7 +36,9 @@ def main(files):
             c = correlation(log_ratios(alloc, n), log_ratios(time, n))
             correlations.append(c)
             bases += [b for b, _ in alloc["pairs"]]
-            print(f"{f} {server}: allocation {100 * alloc['change']:+.1f}%, time {100 * time['change']:+.1f}%, correlation {c:.2f}")
+            base, candidate = (sum(p[side] for p in alloc["pairs"]) / len(alloc["pairs"]) for side in (0, 1))
+            print(f"{f} {server}: allocation {100 * alloc['change']:+.1f}% ({base:.0f} to {candidate:.0f} B a message, means of "
+                  f"the rounds), time {100 * time['change']:+.1f}%, correlation {c:.2f}")
     ranked = sorted(c for c in correlations if not math.isnan(c))
     print(f"{len(files)} runs, {len(correlations)} servers' runs: correlation 0.7 or more in {sum(c >= 0.7 for c in ranked)}, "
           f"median {ranked[len(ranked) // 2]:.2f}; base {min(bases):.0f} to {max(bases):.0f} B a message")

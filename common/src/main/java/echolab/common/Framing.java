@@ -3,6 +3,7 @@ package echolab.common;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Where a line server's message ends (PROTOCOL.md, "Messages over the stream"): after a terminator, any byte
@@ -23,8 +24,8 @@ public sealed interface Framing permits Framing.Terminator, Framing.Count {
     }
 
     /** The terminator a load sent to a server framing so must end each message with; empty for a byte count. */
-    default java.util.Optional<Terminator> terminator() {
-        return this instanceof Terminator t ? java.util.Optional.of(t) : java.util.Optional.empty();
+    default Optional<Terminator> terminator() {
+        return this instanceof Terminator t ? Optional.of(t) : Optional.empty();
     }
 
     /** A line: a message ends with {@code \n}. */

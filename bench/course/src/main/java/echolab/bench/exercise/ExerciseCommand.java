@@ -22,6 +22,7 @@ import echolab.bench.harness.Pinning;
 import echolab.bench.harness.ServerCatalogue;
 import echolab.bench.harness.ServerProcess;
 import echolab.bench.teaching.TeachingFile;
+import echolab.common.Framing;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -171,7 +172,7 @@ public final class ExerciseCommand implements Callable<Integer> {
                 }
             } else {
                 ServerCatalogue.TeachingServer entry = e.javaServer().orElseThrow();
-                Optional<echolab.common.Framing> framing = e.symptom().framing();
+                Optional<Framing> framing = e.symptom().framing();
                 try (ServerProcess p = launcher.start(entry, List.of(scratch.classes(), benchJar), "broken " + e.server(), framing)) {
                     broken = SymptomProbe.measure(e.symptom(), p, entry.oneAtATime(), entry.threads());
                 }
